@@ -1,0 +1,66 @@
+package dev.sqlorigin.agent;
+
+import static net.bytebuddy.matcher.ElementMatchers.any;
+import static net.bytebuddy.matcher.ElementMatchers.isBootstrapClassLoader;
+import static net.bytebuddy.matcher.ElementMatchers.isExtensionClassLoader;
+import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+
+import dev.sqlorigin.Sqlorigin;
+import dev.sqlorigin.config.Config;
+import dev.sqlorigin.instrumentation.jdbc.ConnectionInstrumentation;
+import dev.sqlorigin.instrumentation.jdbc.StatementInstrumentation;
+import dev.sqlorigin.instrumentation.servlet.jakarta.JakartaServletInstrumentation;
+import dev.sqlorigin.instrumentation.servlet.javax.JavaxServletInstrumentation;
+import dev.sqlorigin.log.AgentLog;
+import java.lang.instrument.Instrumentation;
+import net.bytebuddy.agent.builder.AgentBuilder;
+
+/** Reads the settings, wires logging and installs the instrumentations. Runs once, from premain. */
+public final class AgentInstaller {
+
+  private AgentInstaller() {
+  }
+
+  public static void install(Instrumentation instrumentation) {
+    Config config = Config.fromSystem();
+    AgentLogging.install(config.logLevel());
+    for (String problem : config.problems()) {
+      AgentLog.warn(problem);
+    }
+    String version = AgentInstaller.class.getPackage().getImplementationVersion();
+    if (!config.enabled()) {
+      AgentLog.info("sqlorigin " + version + " is disabled (" + Config.ENABLED + "=false)");
+      return;
+    }
+    Sqlorigin.configure(config);
+    agentBuilder()
+        .type(ConnectionInstrumentation.types()).transform(ConnectionInstrumentation.transformer())
+        .type(StatementInstrumentation.types()).transform(StatementInstrumentation.transformer())
+        .type(JakartaServletInstrumentation.types()).transform(JakartaServletInstrumentation.transformer())
+        .type(JavaxServletInstrumentation.types()).transform(JavaxServletInstrumentation.transformer())
+        .installOn(instrumentation);
+    AgentLog.info("sqlorigin " + version + " started: " + config);
+  }
+
+  static AgentBuilder agentBuilder() {
+    return new AgentBuilder.Default()
+        // Advice only adds code inside existing methods: no new members, so classes can also be
+        // retransformed, and an already loaded driver or servlet class is instrumented too.
+        .disableClassFormatChanges()
+        .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+        // Type descriptions come from class files, not from loading classes: matching must never
+        // trigger class loading (and initialisation) in the application's class loaders.
+        .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
+        // A failure to instrument one class is logged once per class, and the class loads unchanged.
+        .with(new InstrumentationListener())
+        // JDK classes are not ours to change, including the ones the JDK generates at run time in
+        // other loaders (reflection accessors, jdk.proxyN.$Proxy) whose class files cannot be read;
+        // the agent's own would recurse (only the agent's: applications may live under dev.sqlorigin).
+        .ignore(any(), isBootstrapClassLoader().or(isExtensionClassLoader()))
+        .or(nameStartsWith("dev.sqlorigin.agent.").or(nameStartsWith("dev.sqlorigin.instrumentation."))
+            .or(nameStartsWith("dev.sqlorigin.shaded."))
+            .or(nameStartsWith("java.")).or(nameStartsWith("jdk.")).or(nameStartsWith("sun."))
+            .or(nameStartsWith("com.sun.")).or(isSynthetic()));
+  }
+}

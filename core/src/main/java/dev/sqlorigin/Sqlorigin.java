@@ -1,0 +1,89 @@
+package dev.sqlorigin;
+
+import dev.sqlorigin.comment.CommentField;
+import dev.sqlorigin.comment.SqlComment;
+import dev.sqlorigin.config.Config;
+import dev.sqlorigin.context.CurrentRequest;
+import dev.sqlorigin.context.RequestContext;
+import dev.sqlorigin.context.RequestIds;
+import dev.sqlorigin.log.AgentLog;
+import dev.sqlorigin.route.Routes;
+import java.util.Collections;
+
+/**
+ * The entry points that advice code calls. Every method here fails open: a fault is logged once
+ * and the application's request or statement goes on as if sqlorigin were not there.
+ */
+public final class Sqlorigin {
+
+  private static volatile Config config = Config.defaults();
+
+  private Sqlorigin() {
+  }
+
+  /** Installs the settings; called once by the agent at start-up. */
+  public static void configure(Config newConfig) {
+    config = newConfig;
+  }
+
+  public static Config config() {
+    return config;
+  }
+
+  /** Header names the incoming request ID is read from, in order. */
+  public static String[] requestIdHeaders() {
+    return config.requestIdHeaders();
+  }
+
+  /** The header the request ID is echoed in. */
+  public static String requestIdResponseHeader() {
+    return config.requestIdHeaders()[0];
+  }
+
+  /**
+   * Creates the context of a new request from what the servlet container reports, or returns null
+   * when sqlorigin is disabled or fails. The caller binds it with {@link CurrentRequest#bind}.
+   */
+  public static RequestContext startRequest(String method, String contextPath, String servletPath,
+      String pathInfo, String mappingPattern, String mappingMatch, String incomingRequestId) {
+    try {
+      Config current = config;
+      if (!current.enabled()) {
+        return null;
+      }
+      String route = Routes.servlet(method, contextPath, servletPath, pathInfo, mappingPattern,
+          mappingMatch);
+      String requestId = RequestIds.accept(incomingRequestId, current.requestIdMaxLength());
+      if (requestId == null) {
+        requestId = RequestIds.generate();
+      }
+      return new RequestContext(current, route, requestId, System.nanoTime());
+    } catch (Throwable t) {
+      AgentLog.warnOnce("start-request", "could not start a request context; the request runs untracked", t);
+      return null;
+    }
+  }
+
+  /** Returns {@code sql} with the current request's comment in front, or unchanged. */
+  public static String tag(String sql) {
+    try {
+      RequestContext context = CurrentRequest.get();
+      String comment = context != null ? context.comment() : outsideRequestComment();
+      return SqlComment.insert(sql, comment);
+    } catch (Throwable t) {
+      AgentLog.warnOnce("tag", "could not tag a statement; it runs untagged", t);
+      return sql;
+    }
+  }
+
+  private static String outsideRequestComment() {
+    Config current = config;
+    if (current.outsideRequest() != Config.OutsideRequest.THREAD || !current.enabled()
+        || !current.commentFields().contains(CommentField.ROUTE)) {
+      return null;
+    }
+    String route = "thread:" + Routes.threadName(Thread.currentThread().getName());
+    return SqlComment.render(current.commentFormat(),
+        Collections.singletonMap(CommentField.ROUTE.key(), route));
+  }
+}

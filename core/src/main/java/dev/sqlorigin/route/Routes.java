@@ -1,0 +1,141 @@
+package dev.sqlorigin.route;
+
+/**
+ * Turns what a servlet container knows about a request into a low-cardinality route template:
+ * the servlet mapping when it names the endpoint exactly, else the path with ID-like segments
+ * replaced by {@code {id}}. Never the query string.
+ */
+public final class Routes {
+
+  static final int MAX_SEGMENTS = 12;
+  static final int MAX_SEGMENT_LENGTH = 64;
+
+  private Routes() {
+  }
+
+  /**
+   * @param mappingMatch the name of the servlet {@code MappingMatch} ({@code EXACT}, {@code PATH},
+   *     {@code EXTENSION}, {@code DEFAULT}, {@code CONTEXT_ROOT}), or null when unknown
+   */
+  public static String servlet(String method, String contextPath, String servletPath,
+      String pathInfo, String mappingPattern, String mappingMatch) {
+    String context = contextPath == null ? "" : normalizePath(contextPath);
+    if (context.equals("/")) {
+      context = "";
+    }
+    String path;
+    if ("EXACT".equals(mappingMatch) && mappingPattern != null && mappingPattern.startsWith("/")) {
+      path = normalizePath(mappingPattern);
+    } else if ("CONTEXT_ROOT".equals(mappingMatch)) {
+      path = "/";
+    } else {
+      String full = (servletPath == null ? "" : servletPath) + (pathInfo == null ? "" : pathInfo);
+      path = normalizePath(full);
+    }
+    return method(method) + " " + context + path;
+  }
+
+  /** The HTTP method when it is a plain token of capitals, else {@code _OTHER} (as OpenTelemetry does). */
+  public static String method(String method) {
+    if (method == null || method.isEmpty() || method.length() > 16) {
+      return "_OTHER";
+    }
+    for (int i = 0; i < method.length(); i++) {
+      char c = method.charAt(i);
+      if (c < 'A' || c > 'Z') {
+        return "_OTHER";
+      }
+    }
+    return method;
+  }
+
+  /**
+   * Replaces ID-like segments with {@code {id}}, drops empty segments, and bounds the result
+   * ({@value #MAX_SEGMENTS} segments of at most {@value #MAX_SEGMENT_LENGTH} characters) so that a
+   * hostile path cannot make a long or unbounded set of routes.
+   */
+  public static String normalizePath(String path) {
+    if (path == null || path.isEmpty()) {
+      return "/";
+    }
+    StringBuilder out = new StringBuilder(Math.min(path.length(), 256));
+    int segments = 0;
+    int start = 0;
+    while (start <= path.length()) {
+      int end = path.indexOf('/', start);
+      if (end < 0) {
+        end = path.length();
+      }
+      if (end > start) {
+        if (++segments > MAX_SEGMENTS) {
+          out.append("/{...}");
+          break;
+        }
+        String segment = path.substring(start, end);
+        out.append('/');
+        if (isIdLike(segment)) {
+          out.append("{id}");
+        } else if (segment.length() > MAX_SEGMENT_LENGTH) {
+          out.append("{...}");
+        } else {
+          out.append(segment);
+        }
+      }
+      start = end + 1;
+    }
+    if (out.length() == 0 || path.endsWith("/") && segments <= MAX_SEGMENTS) {
+      out.append('/');
+    }
+    return out.toString();
+  }
+
+  /**
+   * Digits only; a UUID; 16 or more hex digits; or 4 and more characters of which at least half are
+   * digits ({@code ORD-2024-000123}, {@code 123abc}).
+   */
+  static boolean isIdLike(String segment) {
+    int digits = 0;
+    int hex = 0;
+    for (int i = 0; i < segment.length(); i++) {
+      char c = segment.charAt(i);
+      if (c >= '0' && c <= '9') {
+        digits++;
+        hex++;
+      } else if ((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')) {
+        hex++;
+      }
+    }
+    int length = segment.length();
+    if (digits == length) {
+      return true;
+    }
+    if (length == 36 && hex == 32 && segment.charAt(8) == '-' && segment.charAt(13) == '-'
+        && segment.charAt(18) == '-' && segment.charAt(23) == '-') {
+      return true;
+    }
+    if (length >= 16 && hex == length) {
+      return true;
+    }
+    return length >= 4 && digits * 2 >= length;
+  }
+
+  /**
+   * A thread name with its numbers replaced by {@code {n}}, for statements sent outside any request
+   * ({@code pool-3-thread-12} becomes {@code pool-{n}-thread-{n}}).
+   */
+  public static String threadName(String name) {
+    StringBuilder out = new StringBuilder(name.length());
+    for (int i = 0; i < name.length() && out.length() < MAX_SEGMENT_LENGTH; i++) {
+      char c = name.charAt(i);
+      if (c >= '0' && c <= '9') {
+        while (i + 1 < name.length() && name.charAt(i + 1) >= '0' && name.charAt(i + 1) <= '9') {
+          i++;
+        }
+        out.append("{n}");
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
+  }
+}

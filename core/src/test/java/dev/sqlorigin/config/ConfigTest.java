@@ -1,0 +1,63 @@
+package dev.sqlorigin.config;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sqlorigin.comment.CommentField;
+import dev.sqlorigin.comment.CommentFormat;
+import java.util.EnumSet;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigTest {
+
+  @Test
+  void defaults() {
+    Config config = Config.load(Map.of(), Map.of());
+    assertTrue(config.enabled());
+    assertEquals(EnumSet.allOf(CommentField.class), config.commentFields());
+    assertEquals(CommentFormat.SQLORIGIN, config.commentFormat());
+    assertEquals(Config.OutsideRequest.OFF, config.outsideRequest());
+    assertArrayEquals(new String[] {"X-Request-Id"}, config.requestIdHeaders());
+    assertTrue(config.problems().isEmpty());
+  }
+
+  @Test
+  void systemPropertiesWinOverEnvironment() {
+    Config config = Config.load(Map.of("sqlorigin.comment.format", "sqlcommenter"),
+        Map.of("SQLORIGIN_COMMENT_FORMAT", "sqlorigin", "SQLORIGIN_COMMENT_FIELDS", "route",
+            "SQLORIGIN_REQUEST_ID_HEADERS", "X-Correlation-Id, X-Request-Id"));
+    assertEquals(CommentFormat.SQLCOMMENTER, config.commentFormat());
+    assertEquals(EnumSet.of(CommentField.ROUTE), config.commentFields());
+    assertArrayEquals(new String[] {"X-Correlation-Id", "X-Request-Id"}, config.requestIdHeaders());
+  }
+
+  @Test
+  void badValuesKeepTheDefaultAndSayWhichKeyAndWhatIsAccepted() {
+    Config config = Config.load(Map.of("sqlorigin.comment.format", "xml",
+        "sqlorigin.request-id.max-length", "5"), Map.of("SQLORIGIN_ENABLED", "yes please",
+        "SQLORIGIN_REQUEST_ID_HEADERS", "X Bad Header"));
+    assertEquals(CommentFormat.SQLORIGIN, config.commentFormat());
+    assertEquals(200, config.requestIdMaxLength());
+    assertTrue(config.enabled());
+    assertArrayEquals(new String[] {"X-Request-Id"}, config.requestIdHeaders());
+    assertEquals(4, config.problems().size(), config.problems().toString());
+    assertTrue(config.problems().contains(
+        "ignoring sqlorigin.comment.format=\"xml\": expected sqlorigin or sqlcommenter; using the default"),
+        config.problems().toString());
+    assertTrue(config.problems().stream().anyMatch(p -> p.startsWith("ignoring SQLORIGIN_ENABLED=")));
+  }
+
+  @Test
+  void noneLeavesTheCommentEmpty() {
+    assertFalse(Config.load(Map.of("sqlorigin.comment.fields", "none"), Map.of()).commentFields()
+        .contains(CommentField.ROUTE));
+  }
+
+  @Test
+  void environmentNames() {
+    assertEquals("SQLORIGIN_REQUEST_ID_MAX_LENGTH", Config.environmentName("sqlorigin.request-id.max-length"));
+  }
+}

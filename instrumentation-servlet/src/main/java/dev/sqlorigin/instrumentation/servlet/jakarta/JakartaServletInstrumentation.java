@@ -1,0 +1,91 @@
+package dev.sqlorigin.instrumentation.servlet.jakarta;
+
+import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
+import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
+import static net.bytebuddy.matcher.ElementMatchers.isInterface;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import dev.sqlorigin.Sqlorigin;
+import dev.sqlorigin.context.CurrentRequest;
+import dev.sqlorigin.context.RequestContext;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletMapping;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+/**
+ * Opens the request context in the outermost {@code jakarta.servlet} {@code Filter.doFilter} or
+ * {@code Servlet.service} on the thread, and always closes it there. Nested filters and the
+ * servlet find a context already bound and do nothing.
+ */
+public final class JakartaServletInstrumentation {
+
+  private JakartaServletInstrumentation() {
+  }
+
+  public static ElementMatcher<TypeDescription> types() {
+    return not(isInterface()).and(hasSuperType(named("jakarta.servlet.Filter"))
+        .or(hasSuperType(named("jakarta.servlet.Servlet"))));
+  }
+
+  public static AgentBuilder.Transformer transformer() {
+    return new AgentBuilder.Transformer.ForAdvice()
+        .include(JakartaServletInstrumentation.class.getClassLoader())
+        .advice(not(isAbstract())
+                .and(named("doFilter").and(takesArguments(3)).or(named("service").and(takesArguments(2))))
+                .and(takesArgument(0, named("jakarta.servlet.ServletRequest")))
+                .and(takesArgument(1, named("jakarta.servlet.ServletResponse"))),
+            ServletAdvice.class.getName());
+  }
+
+  public static class ServletAdvice {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static RequestContext onEnter(@Advice.Argument(0) ServletRequest request,
+        @Advice.Argument(1) ServletResponse response) {
+      if (CurrentRequest.get() != null || !(request instanceof HttpServletRequest)) {
+        return null;
+      }
+      HttpServletRequest http = (HttpServletRequest) request;
+      String incomingId = null;
+      for (String header : Sqlorigin.requestIdHeaders()) {
+        incomingId = http.getHeader(header);
+        if (incomingId != null) {
+          break;
+        }
+      }
+      HttpServletMapping mapping = http.getHttpServletMapping();
+      RequestContext context = Sqlorigin.startRequest(http.getMethod(), http.getContextPath(),
+          http.getServletPath(), http.getPathInfo(), mapping == null ? null : mapping.getPattern(),
+          mapping == null || mapping.getMappingMatch() == null ? null : mapping.getMappingMatch().name(),
+          incomingId);
+      if (context == null) {
+        return null;
+      }
+      // Echo before the application can commit the response; a failure here must not lose the context.
+      try {
+        if (response instanceof HttpServletResponse) {
+          ((HttpServletResponse) response).setHeader(Sqlorigin.requestIdResponseHeader(), context.requestId());
+        }
+      } catch (RuntimeException ignored) {
+        // the response was already committed: the statements are still tagged
+      }
+      CurrentRequest.bind(context);
+      return context;
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    public static void onExit(@Advice.Enter RequestContext context) {
+      if (context != null) {
+        CurrentRequest.unbind();
+      }
+    }
+  }
+}

@@ -1,0 +1,129 @@
+package dev.sqlorigin.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sqlorigin.comment.SqlComment;
+import dev.sqlorigin.it.support.AppProcess;
+import dev.sqlorigin.it.support.Http;
+import dev.sqlorigin.testing.TestDatabase;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * What every servlet application under the agent must show, whatever its servlet namespace or
+ * driver version: each statement reaches PostgreSQL with exactly one comment naming the route
+ * template and the request ID that the client was given.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class TaggingContract {
+
+  AppProcess app;
+
+  abstract AppProcess.Builder application();
+
+  @BeforeAll
+  void startApplication() throws Exception {
+    app = application().args(TestDatabase.get().jdbcUrlWithCredentials()).start();
+  }
+
+  @AfterAll
+  void stopApplication() throws Exception {
+    if (app != null) {
+      app.close();
+    }
+  }
+
+  @ParameterizedTest(name = "{0} raw={1}")
+  @CsvSource({
+      "prepared,false", "prepared,true", "statement,false", "statement,true", "execute,false",
+      "batch,false", "batch,true", "prepared-batch,false", "hinted,false", "precommented,false",
+      "call,false", "call,true", "call-args,false"
+  })
+  void everyKindOfStatementCarriesItsRouteAndRequestId(String kind, boolean raw) throws Exception {
+    String requestId = "it-" + kind + "-" + raw;
+    Http.Response response = Http.get(app.port(), "/shop/probe/" + kind + "/42?raw=" + raw,
+        "X-Request-Id: " + requestId);
+    assertEquals(200, response.status(), response.body());
+    assertEquals(requestId, response.header("X-Request-Id"));
+    List<String> sent = response.values("sent");
+    assertEquals(kind.contains("batch") ? 2 : 1, sent.size(), response.body());
+    for (String text : sent) {
+      assertTagged(text, "GET /shop/probe/" + kind + "/{id}", requestId);
+    }
+  }
+
+  @Test
+  void hintStaysFirstAndAnApplicationCommentStaysIntact() throws Exception {
+    String hinted = Http.get(app.port(), "/shop/probe/hinted").values("sent").get(0);
+    assertTrue(hinted.startsWith("/*+ SeqScan(probe_seen) */ /*sqlorigin route="), hinted);
+    String commented = Http.get(app.port(), "/shop/probe/precommented").values("sent").get(0);
+    assertTrue(commented.startsWith("/*sqlorigin route=") && commented.contains("*/ /* app */ SELECT"), commented);
+  }
+
+  @Test
+  void exactServletMappingIsTheRoute() throws Exception {
+    Http.Response response = Http.get(app.port(), "/shop/owners?name=secret", "X-Request-Id: exact-1");
+    assertTagged(response.values("sent").get(0), "GET /shop/owners", "exact-1");
+  }
+
+  @Test
+  void missingRequestIdIsGeneratedEchoedAndUsed() throws Exception {
+    Http.Response response = Http.get(app.port(), "/shop/probe/prepared");
+    String generated = response.header("X-Request-Id");
+    assertTrue(generated != null && generated.matches("[0-9a-f]{32}"), String.valueOf(generated));
+    assertTagged(response.values("sent").get(0), "GET /shop/probe/prepared", generated);
+  }
+
+  @Test
+  void outermostFilterOpensTheRequestAndTheServletJoinsIt() throws Exception {
+    Http.Response response = Http.get(app.port(), "/shop/probe/prepared?filter=1", "X-Request-Id: filter-1");
+    assertTagged(response.header("X-Filter-Sent"), "GET /shop/probe/prepared", "filter-1");
+    assertTagged(response.values("sent").get(0), "GET /shop/probe/prepared", "filter-1");
+  }
+
+  @Test
+  void contextNeverLeaksIntoTheNextRequestOrIntoWorkOutsideRequests() throws Exception {
+    for (int i = 0; i < 24; i++) {
+      String id = "leak-" + i;
+      if (i % 3 == 0) {
+        assertEquals(500, Http.get(app.port(), "/shop/probe/fail", "X-Request-Id: " + id).status());
+        continue;
+      }
+      Http.Response response = Http.get(app.port(), "/shop/probe/prepared", "X-Request-Id: " + id);
+      assertTagged(response.values("sent").get(0), "GET /shop/probe/prepared", id);
+    }
+    // Jetty's pooled threads served the requests above; the same threads now run plain tasks.
+    List<String> background = Http.get(app.port(), "/shop/probe/background").values("background");
+    assertEquals(8, background.size());
+    for (String line : background) {
+      assertTrue(line.startsWith("app-"), line);
+      assertFalse(line.contains("sqlorigin"), "work outside a request was tagged: " + line);
+    }
+  }
+
+  @Test
+  void agentLogsOneStartLineAndNothingPerRequest() throws Exception {
+    for (int i = 0; i < 5; i++) {
+      Http.get(app.port(), "/shop/probe/prepared");
+      Http.get(app.port(), "/shop/probe/fail");
+    }
+    List<String> lines = app.agentLines();
+    assertEquals(1, lines.size(), "agent log:\n" + String.join("\n", lines));
+    assertTrue(lines.get(0).contains("sqlorigin 0.1.0-SNAPSHOT started: comment=route,request_id"), lines.get(0));
+  }
+
+  static void assertTagged(String sent, String route, String requestId) {
+    Map<String, String> fields = SqlComment.parse(sent);
+    assertEquals(route, fields.get("route"), sent);
+    assertEquals(requestId, fields.get("request_id"), sent);
+    assertEquals(sent.indexOf("/*sqlorigin"), sent.lastIndexOf("/*sqlorigin"), "two comments: " + sent);
+  }
+}

@@ -1,0 +1,93 @@
+package dev.sqlorigin.it.apps;
+
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.EnumSet;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * A {@code jakarta.servlet} application on Jetty 12 ee10, started in its own JVM by the tests:
+ * {@code JakartaApp <jdbc url>}. A filter on every path sends a statement before the servlet.
+ */
+public final class JakartaApp {
+
+  public static void main(String[] args) throws Exception {
+    QueuedThreadPool threads = new QueuedThreadPool(8, 8);
+    threads.setName("app");
+    Server server = new Server(threads);
+    HttpConfiguration http = new HttpConfiguration();
+    // Room for the 10 KB hostile header values the tests send.
+    http.setRequestHeaderSize(32 * 1024);
+    ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+    connector.setHost("127.0.0.1");
+    server.addConnector(connector);
+    ProbeHandler handler = new ProbeHandler(new Probe(args[0]), threads);
+
+    ServletContextHandler context = new ServletContextHandler();
+    context.setContextPath("/shop");
+    context.addServlet(new ServletHolder(new ProbeServlet(handler)), "/probe/*");
+    context.addServlet(new ServletHolder(new ProbeServlet(handler)), "/owners");
+    context.addFilter(new FilterHolder(new StatementFilter(handler)), "/*", EnumSet.allOf(jakarta.servlet.DispatcherType.class));
+    server.setHandler(context);
+    server.start();
+    System.out.println("listening on port " + connector.getLocalPort());
+    server.join();
+  }
+
+  static final class ProbeServlet extends HttpServlet {
+    private final transient ProbeHandler handler;
+
+    ProbeServlet(ProbeHandler handler) {
+      this.handler = handler;
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
+      try {
+        String body = handler.handle(request.getPathInfo(), request.getParameter("raw"));
+        response.setContentType("text/plain;charset=utf-8");
+        response.getWriter().write(body);
+      } catch (IOException | ServletException | RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new ServletException(e);
+      }
+    }
+  }
+
+  /** Sends a statement before the chain, when asked to, and reports what the server saw. */
+  static final class StatementFilter implements Filter {
+    private final ProbeHandler handler;
+
+    StatementFilter(ProbeHandler handler) {
+      this.handler = handler;
+    }
+
+    @Override
+    public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+        throws IOException, ServletException {
+      if (request.getParameter("filter") != null) {
+        try {
+          ((HttpServletResponse) response).setHeader("X-Filter-Sent", handler.filterStatement());
+        } catch (Exception e) {
+          throw new ServletException(e);
+        }
+      }
+      chain.doFilter(request, response);
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package dev.sqlorigin.it.apps;
+
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.implementation.FixedValue;
+import net.bytebuddy.matcher.ElementMatchers;
+import org.slf4j.LoggerFactory;
+
+/** Uses the application's own Byte Buddy, SLF4J and OpenTelemetry, which differ from the agent's. */
+final class OwnDependencies {
+
+  private OwnDependencies() {
+  }
+
+  static String exercise() throws Exception {
+    String generated = new ByteBuddy().subclass(Object.class)
+        .method(ElementMatchers.named("toString")).intercept(FixedValue.value("own-bytebuddy-works"))
+        .make().load(OwnDependencies.class.getClassLoader()).getLoaded()
+        .getDeclaredConstructor().newInstance().toString();
+
+    LoggerFactory.getLogger("app").info("own-slf4j-works");
+
+    InMemorySpanExporter exporter = InMemorySpanExporter.create();
+    try (SdkTracerProvider tracer = SdkTracerProvider.builder()
+        .addSpanProcessor(SimpleSpanProcessor.create(exporter)).build()) {
+      tracer.get("app").spanBuilder("own-span").startSpan().end();
+    }
+    return "bytebuddy=" + generated + "\n"
+        + "bytebuddy.jar=" + location(ByteBuddy.class) + "\n"
+        + "slf4j.factory=" + LoggerFactory.getILoggerFactory().getClass().getName() + "\n"
+        + "slf4j.jar=" + location(LoggerFactory.class) + "\n"
+        + "otel.spans=" + exporter.getFinishedSpanItems().size() + "\n";
+  }
+
+  private static String location(Class<?> type) {
+    String path = type.getProtectionDomain().getCodeSource().getLocation().getPath();
+    return path.substring(path.lastIndexOf('/') + 1);
+  }
+}

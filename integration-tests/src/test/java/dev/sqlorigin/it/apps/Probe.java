@@ -1,0 +1,161 @@
+package dev.sqlorigin.it.apps;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.CallableStatement;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executor;
+import java.util.concurrent.FutureTask;
+
+/**
+ * The JDBC work of the test applications, free of any servlet API so that the javax and jakarta
+ * applications share it. Each kind of statement asks PostgreSQL for {@code current_query()}: the
+ * text as the server received it, comment included.
+ */
+public final class Probe {
+
+  private final String jdbcUrl;
+  private final HikariDataSource pool;
+
+  public Probe(String jdbcUrl) throws SQLException {
+    this.jdbcUrl = jdbcUrl;
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(jdbcUrl);
+    config.setMaximumPoolSize(4);
+    config.setPoolName("probe");
+    pool = new HikariDataSource(config);
+    try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
+      statement.execute("CREATE TABLE IF NOT EXISTS probe_seen(token text, q text)");
+      statement.execute("CREATE TABLE IF NOT EXISTS probe_guard(id int)");
+      statement.execute("CREATE OR REPLACE FUNCTION probe_query() RETURNS text LANGUAGE sql AS 'SELECT current_query()'");
+      statement.execute("CREATE OR REPLACE FUNCTION probe_echo(x int) RETURNS text LANGUAGE sql AS 'SELECT x || current_query()'");
+    }
+  }
+
+  /** Runs the statements of {@code kind} and returns the texts PostgreSQL received, one per statement. */
+  public List<String> run(String kind, boolean raw) throws SQLException {
+    try (Connection connection = raw ? DriverManager.getConnection(jdbcUrl) : pool.getConnection()) {
+      switch (kind) {
+        case "prepared":
+          return List.of(preparedQuery(connection, "SELECT current_query()"));
+        case "statement":
+          try (Statement statement = connection.createStatement();
+              ResultSet rs = statement.executeQuery("SELECT current_query()")) {
+            return List.of(single(rs));
+          }
+        case "execute":
+          try (Statement statement = connection.createStatement()) {
+            statement.execute("SELECT current_query()");
+            try (ResultSet rs = statement.getResultSet()) {
+              return List.of(single(rs));
+            }
+          }
+        case "hinted":
+          return List.of(preparedQuery(connection, "/*+ SeqScan(probe_seen) */ SELECT current_query()"));
+        case "precommented":
+          return List.of(preparedQuery(connection, "/* app */ SELECT current_query()"));
+        case "call":
+          try (CallableStatement call = connection.prepareCall("{? = call probe_query()}")) {
+            call.registerOutParameter(1, Types.VARCHAR);
+            call.execute();
+            return List.of(call.getString(1));
+          }
+        case "call-args":
+          try (CallableStatement call = connection.prepareCall("{ ? = call probe_echo(?) }")) {
+            call.registerOutParameter(1, Types.VARCHAR);
+            call.setInt(2, 7);
+            call.execute();
+            return List.of(call.getString(1).substring(1));
+          }
+        case "batch":
+          return batch(connection, false);
+        case "prepared-batch":
+          return batch(connection, true);
+        default:
+          throw new IllegalArgumentException("unknown kind " + kind);
+      }
+    }
+  }
+
+  private List<String> batch(Connection connection, boolean prepared) throws SQLException {
+    String token = UUID.randomUUID().toString();
+    if (prepared) {
+      try (PreparedStatement insert = connection.prepareStatement(
+          "INSERT INTO probe_seen(token, q) VALUES (?, current_query())")) {
+        for (int i = 0; i < 2; i++) {
+          insert.setString(1, token);
+          insert.addBatch();
+        }
+        insert.executeBatch();
+      }
+    } else {
+      try (Statement statement = connection.createStatement()) {
+        for (int i = 0; i < 2; i++) {
+          statement.addBatch("INSERT INTO probe_seen(token, q) VALUES ('" + token + "', current_query())");
+        }
+        statement.executeBatch();
+      }
+    }
+    List<String> seen = new ArrayList<>();
+    try (PreparedStatement select = connection.prepareStatement("SELECT q FROM probe_seen WHERE token = ?")) {
+      select.setString(1, token);
+      try (ResultSet rs = select.executeQuery()) {
+        while (rs.next()) {
+          seen.add(rs.getString(1));
+        }
+      }
+    }
+    return seen;
+  }
+
+  /** Runs a statement on each of {@code count} tasks of {@code executor}, outside any request. */
+  public List<String> background(Executor executor, int count) throws Exception {
+    List<FutureTask<String>> tasks = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      Callable<String> work = () -> {
+        try (Connection connection = pool.getConnection()) {
+          return Thread.currentThread().getName() + " " + preparedQuery(connection, "SELECT current_query()");
+        }
+      };
+      FutureTask<String> task = new FutureTask<>(work);
+      tasks.add(task);
+      executor.execute(task);
+    }
+    List<String> sent = new ArrayList<>();
+    for (FutureTask<String> task : tasks) {
+      sent.add(task.get());
+    }
+    return sent;
+  }
+
+  /** How many rows the guard table has: hostile input must never change it. */
+  public int guardRows() throws SQLException {
+    try (Connection connection = pool.getConnection();
+        Statement statement = connection.createStatement();
+        ResultSet rs = statement.executeQuery("SELECT count(*) FROM probe_guard")) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
+  private static String preparedQuery(Connection connection, String sql) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(sql); ResultSet rs = statement.executeQuery()) {
+      return single(rs);
+    }
+  }
+
+  private static String single(ResultSet rs) throws SQLException {
+    rs.next();
+    return rs.getString(1);
+  }
+}

@@ -1,0 +1,55 @@
+package dev.sqlorigin.it.apps;
+
+import java.util.List;
+import java.util.concurrent.Executor;
+
+/**
+ * The test applications' endpoints, independent of the servlet namespace. Answers are plain text,
+ * one {@code name=value} per line, so a test reads them without a JSON library.
+ */
+public final class ProbeHandler {
+
+  private final Probe probe;
+  private final Executor serverThreads;
+
+  public ProbeHandler(Probe probe, Executor serverThreads) {
+    this.probe = probe;
+    this.serverThreads = serverThreads;
+  }
+
+  /** {@code /probe/<kind>[/anything]}, {@code ?raw=true} to bypass the pool. */
+  public String handle(String pathInfo, String rawParameter) throws Exception {
+    String[] parts = pathInfo == null ? new String[0] : pathInfo.split("/");
+    String kind = parts.length > 1 ? parts[1] : "prepared";
+    StringBuilder out = new StringBuilder("thread=" + Thread.currentThread().getName() + "\n");
+    switch (kind) {
+      case "fail":
+        probe.run("prepared", false);
+        throw new IllegalStateException("failing on purpose after a statement");
+      case "background":
+        for (String sent : probe.background(serverThreads, 8)) {
+          out.append("background=").append(sent).append('\n');
+        }
+        return out.toString();
+      case "guard":
+        return out.append("guard=").append(probe.guardRows()).append('\n').toString();
+      case "deps":
+        return out.append(OwnDependencies.exercise()).append(sent(probe.run("prepared", false))).toString();
+      default:
+        return out.append(sent(probe.run(kind, "true".equals(rawParameter)))).toString();
+    }
+  }
+
+  /** What the outermost filter runs before the servlet: the same request must own both. */
+  public String filterStatement() throws Exception {
+    return probe.run("prepared", false).get(0);
+  }
+
+  private static String sent(List<String> texts) {
+    StringBuilder out = new StringBuilder();
+    for (String text : texts) {
+      out.append("sent=").append(text.replace('\n', ' ')).append('\n');
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,223 @@
+package dev.sqlorigin.it.support;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * An application under test in its own JVM, with the real shaded agent jar as {@code -javaagent}
+ * (or without it). Its output is kept, and written to {@code target/app-logs} for post-mortems.
+ */
+public final class AppProcess implements AutoCloseable {
+
+  private static final Pattern LISTENING =
+      Pattern.compile("listening on (?:port |http://[^:]+:)(\\d+)");
+
+  private final Process process;
+  private final StringBuffer output = new StringBuffer();
+  private final CompletableFuture<Integer> port = new CompletableFuture<>();
+  private final Path log;
+
+  private AppProcess(List<String> command, Map<String, String> environment, String name) throws IOException {
+    Path logs = Paths.get("target", "app-logs");
+    Files.createDirectories(logs);
+    log = logs.resolve(name + "-" + System.nanoTime() + ".log");
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().putAll(environment);
+    process = builder.start();
+    Thread reader = new Thread(this::pump, "app-output-" + name);
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  public static Builder main(Class<?> mainClass) {
+    return new Builder(mainClass.getName(), null);
+  }
+
+  public static Builder jar(Path jar) {
+    return new Builder(null, jar);
+  }
+
+  public static Path agentJar() {
+    return existing("sqlorigin.agent.jar", "the shaded agent jar");
+  }
+
+  public static Path sampleAppJar() {
+    return existing("sqlorigin.sample.jar", "the sample application jar");
+  }
+
+  static Path existing(String property, String what) {
+    String value = System.getProperty(property);
+    if (value == null || !Files.isRegularFile(Paths.get(value))) {
+      fail(what + " is missing (" + property + "=" + value + "): run the tests with `./mvnw verify`, "
+          + "which packages it before this module");
+    }
+    return Paths.get(value);
+  }
+
+  private void pump() {
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        output.append(line).append('\n');
+        Files.writeString(log, line + "\n", StandardCharsets.UTF_8,
+            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        Matcher matcher = LISTENING.matcher(line);
+        if (!port.isDone() && matcher.find()) {
+          port.complete(Integer.parseInt(matcher.group(1)));
+        }
+      }
+    } catch (IOException e) {
+      output.append("[output lost: ").append(e).append("]\n");
+    } finally {
+      port.complete(-1);
+    }
+  }
+
+  private AppProcess awaitListening() {
+    try {
+      int found = port.get(120, TimeUnit.SECONDS);
+      if (found < 0) {
+        fail("the application exited before listening:\n" + output);
+      }
+    } catch (Exception e) {
+      process.destroyForcibly();
+      fail("the application did not start listening within 120 s: " + e + "\n" + output);
+    }
+    return this;
+  }
+
+  public int port() {
+    return port.join();
+  }
+
+  public String output() {
+    return output.toString();
+  }
+
+  public Process process() {
+    return process;
+  }
+
+  /** Lines the agent logged (its logger is named {@code sqlorigin}). */
+  public List<String> agentLines() {
+    return output().lines().filter(line -> line.contains(" sqlorigin - ") || line.startsWith("[sqlorigin]"))
+        .collect(Collectors.toList());
+  }
+
+  /** Sends SIGTERM and waits for the JVM to exit; returns its exit code. */
+  public int stop() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor();
+    }
+    return process.exitValue();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      stop();
+    }
+  }
+
+  /** How to start one. */
+  public static final class Builder {
+    private final String mainClass;
+    private final Path jar;
+    private boolean agent = true;
+    private final Map<String, String> systemProperties = new LinkedHashMap<>();
+    private final Map<String, String> environment = new LinkedHashMap<>();
+    private final List<String> arguments = new ArrayList<>();
+    private String replacedEntry;
+    private Path replacement;
+
+    private Builder(String mainClass, Path jar) {
+      this.mainClass = mainClass;
+      this.jar = jar;
+    }
+
+    public Builder withoutAgent() {
+      agent = false;
+      return this;
+    }
+
+    public Builder property(String key, String value) {
+      systemProperties.put(key, value);
+      return this;
+    }
+
+    public Builder env(String key, String value) {
+      environment.put(key, value);
+      return this;
+    }
+
+    public Builder args(String... values) {
+      arguments.addAll(List.of(values));
+      return this;
+    }
+
+    /** Swaps the class-path entry whose file name contains {@code nameContains} for another jar. */
+    public Builder replaceClassPathEntry(String nameContains, Path jarFile) {
+      replacedEntry = nameContains;
+      replacement = jarFile;
+      return this;
+    }
+
+    public AppProcess start() throws IOException {
+      String javaHome = System.getProperty("sqlorigin.it.java.home", System.getProperty("java.home"));
+      List<String> command = new ArrayList<>();
+      command.add(Paths.get(javaHome, "bin", "java").toString());
+      command.add("-Xmx256m");
+      command.add("-XX:TieredStopAtLevel=1");
+      if (agent) {
+        command.add("-javaagent:" + agentJar().toAbsolutePath());
+      }
+      systemProperties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+      if (jar != null) {
+        command.add("-jar");
+        command.add(jar.toAbsolutePath().toString());
+      } else {
+        command.add("-cp");
+        command.add(classPath());
+        command.add(mainClass);
+      }
+      command.addAll(arguments);
+      String name = jar != null ? jar.getFileName().toString() : mainClass.substring(mainClass.lastIndexOf('.') + 1);
+      return new AppProcess(command, environment, name).awaitListening();
+    }
+
+    /**
+     * This JVM's class path minus what the application must not see: our own modules (the agent
+     * brings its relocated copy; an unrelocated one would shadow it) and the test framework.
+     */
+    private String classPath() {
+      List<String> entries = new ArrayList<>();
+      for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+        String name = Paths.get(entry).getFileName().toString();
+        boolean ours = name.startsWith("sqlorigin-") || entry.matches(".*/(core|agent|instrumentation-[a-z]+|testing|sample-app)/target/classes");
+        if (ours || name.startsWith("junit-") || name.startsWith("surefire")) {
+          continue;
+        }
+        entries.add(replacedEntry != null && name.contains(replacedEntry) ? replacement.toString() : entry);
+      }
+      return String.join(File.pathSeparator, entries);
+    }
+  }
+}
