@@ -41,7 +41,7 @@ record Config(String host, int port, DatabaseUrl databaseUrl, int poolSize) {
             flags.put(name, arg.substring(eq + 1));
         }
 
-        Setting host = lookup(flags, env, "--host", "HOST");
+        Setting host = lookup(flags, env, "--host", "BIND_HOST");
         if (host.value() != null && host.value().isBlank()) {
             throw new Invalid("invalid " + host.name() + ": empty address");
         }

@@ -13,6 +13,7 @@ import java.util.EnumSet;
 import org.eclipse.jetty.ee8.servlet.FilterHolder;
 import org.eclipse.jetty.ee8.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee8.servlet.ServletHolder;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -32,6 +33,9 @@ public final class JavaxApp {
     HttpConfiguration http = new HttpConfiguration();
     // Room for the 10 KB hostile header values the tests send.
     http.setRequestHeaderSize(32 * 1024);
+    // Let encoded slashes, backslashes and control characters through to the application, as a
+    // lenient container would: the hostile-input tests need them to reach the agent.
+    http.setUriCompliance(UriCompliance.UNSAFE);
     ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
     connector.setHost("127.0.0.1");
     server.addConnector(connector);

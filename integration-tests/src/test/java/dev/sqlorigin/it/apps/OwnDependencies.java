@@ -23,15 +23,18 @@ final class OwnDependencies {
     LoggerFactory.getLogger("app").info("own-slf4j-works");
 
     InMemorySpanExporter exporter = InMemorySpanExporter.create();
+    int spans;
+    // Counted before close: shutting the exporter down clears it.
     try (SdkTracerProvider tracer = SdkTracerProvider.builder()
         .addSpanProcessor(SimpleSpanProcessor.create(exporter)).build()) {
       tracer.get("app").spanBuilder("own-span").startSpan().end();
+      spans = exporter.getFinishedSpanItems().size();
     }
     return "bytebuddy=" + generated + "\n"
         + "bytebuddy.jar=" + location(ByteBuddy.class) + "\n"
         + "slf4j.factory=" + LoggerFactory.getILoggerFactory().getClass().getName() + "\n"
         + "slf4j.jar=" + location(LoggerFactory.class) + "\n"
-        + "otel.spans=" + exporter.getFinishedSpanItems().size() + "\n";
+        + "otel.spans=" + spans + "\n";
   }
 
   private static String location(Class<?> type) {

@@ -1,0 +1,52 @@
+package dev.sqlorigin.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sqlorigin.it.support.AppProcess;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.JarInputStream;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shaded jar holds our classes and relocated third-party ones only: an application's own
+ * Byte Buddy or SLF4J can never meet ours. Core travels as a nested jar for the bootstrap path.
+ */
+class AgentJarContentTest {
+
+  private static final Pattern ALLOWED = Pattern.compile(
+      "META-INF/|META-INF/MANIFEST\\.MF|META-INF/services/|META-INF/services/dev\\.sqlorigin\\.shaded\\..*"
+          + "|META-INF/licenses/.*|dev/|dev/sqlorigin/|dev/sqlorigin/(agent|instrumentation|shaded)/.*");
+  private static final Pattern CORE_ALLOWED = Pattern.compile(
+      "META-INF/(MANIFEST\\.MF|maven/.*)?|dev/|dev/sqlorigin/(?!agent/|instrumentation/|shaded/).*");
+
+  @Test
+  void everyEntryIsOursOrRelocated() throws Exception {
+    List<String> strays = new ArrayList<>();
+    try (JarFile jar = new JarFile(AppProcess.agentJar().toFile())) {
+      jar.stream().map(JarEntry::getName).filter(name -> !ALLOWED.matcher(name).matches()).forEach(strays::add);
+      assertEquals("dev.sqlorigin.agent.SqloriginAgent", jar.getManifest().getMainAttributes().getValue("Premain-Class"));
+      assertTrue(jar.getEntry("dev/sqlorigin/shaded/net/bytebuddy/ByteBuddy.class") != null);
+      assertTrue(jar.getEntry("dev/sqlorigin/Sqlorigin.class") == null, "core must only be in the nested jar");
+
+      JarEntry core = jar.getJarEntry("dev/sqlorigin/agent/sqlorigin-core.jar");
+      assertTrue(core != null, "the nested core jar is missing");
+      int coreClasses = 0;
+      try (InputStream in = jar.getInputStream(core); JarInputStream nested = new JarInputStream(in)) {
+        for (JarEntry entry = nested.getNextJarEntry(); entry != null; entry = nested.getNextJarEntry()) {
+          if (!CORE_ALLOWED.matcher(entry.getName()).matches()) {
+            strays.add("sqlorigin-core.jar!/" + entry.getName());
+          }
+          coreClasses += entry.getName().endsWith(".class") ? 1 : 0;
+        }
+      }
+      assertTrue(coreClasses > 5, "core classes: " + coreClasses);
+    }
+    assertEquals(List.of(), strays, "entries outside the allowed set");
+  }
+}
