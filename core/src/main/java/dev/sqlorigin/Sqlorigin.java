@@ -1,11 +1,14 @@
 package dev.sqlorigin;
 
+import dev.sqlorigin.cancel.ActiveRequests;
 import dev.sqlorigin.comment.CommentField;
 import dev.sqlorigin.comment.SqlComment;
 import dev.sqlorigin.config.Config;
+import dev.sqlorigin.context.ClientSocket;
 import dev.sqlorigin.context.CurrentRequest;
 import dev.sqlorigin.context.RequestContext;
 import dev.sqlorigin.context.RequestIds;
+import dev.sqlorigin.context.RequestStart;
 import dev.sqlorigin.log.AgentLog;
 import dev.sqlorigin.route.Routes;
 import java.util.Collections;
@@ -45,7 +48,8 @@ public final class Sqlorigin {
    * when sqlorigin is disabled or fails. The caller binds it with {@link CurrentRequest#bind}.
    */
   public static RequestContext startRequest(String method, String contextPath, String servletPath,
-      String pathInfo, String mappingPattern, String mappingMatch, String incomingRequestId) {
+      String pathInfo, String mappingPattern, String mappingMatch, String incomingRequestId,
+      String requestStartHeader, int localPort, int remotePort) {
     try {
       Config current = config;
       if (!current.enabled()) {
@@ -57,11 +61,27 @@ public final class Sqlorigin {
       if (requestId == null) {
         requestId = RequestIds.generate();
       }
-      return new RequestContext(current, route, requestId, System.nanoTime());
+      long now = System.nanoTime();
+      long deadline = 0;
+      if (current.requestTimeoutNanos() > 0) {
+        deadline = now + current.requestTimeoutNanos() - RequestStart.queuedNanos(requestStartHeader,
+            System.currentTimeMillis());
+        deadline = deadline == 0 ? 1 : deadline;
+      }
+      ClientSocket socket = localPort > 0 && remotePort > 0 ? new ClientSocket(localPort, remotePort) : null;
+      RequestContext context = new RequestContext(current, route, requestId, now, deadline, socket);
+      ActiveRequests.started(context);
+      return context;
     } catch (Throwable t) {
       AgentLog.warnOnce("start-request", "could not start a request context; the request runs untracked", t);
       return null;
     }
+  }
+
+  /** Ends the request on this thread. */
+  public static void endRequest(RequestContext context) {
+    CurrentRequest.unbind();
+    ActiveRequests.ended(context);
   }
 
   /** Returns {@code sql} with the current request's comment in front, or unchanged. */

@@ -7,7 +7,13 @@ import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
 import dev.sqlorigin.Sqlorigin;
+import dev.sqlorigin.agent.cancel.Requests;
+import dev.sqlorigin.agent.cancel.ShutdownCanceller;
+import dev.sqlorigin.agent.cancel.Watchdog;
+import dev.sqlorigin.cancel.ActiveRequests;
 import dev.sqlorigin.config.Config;
+import dev.sqlorigin.instrumentation.jdbc.DataSourceInstrumentation;
+import dev.sqlorigin.instrumentation.jdbc.JdbcStatementCanceller;
 import dev.sqlorigin.instrumentation.jdbc.ConnectionInstrumentation;
 import dev.sqlorigin.instrumentation.jdbc.StatementInstrumentation;
 import dev.sqlorigin.instrumentation.servlet.jakarta.JakartaServletInstrumentation;
@@ -37,10 +43,24 @@ public final class AgentInstaller {
     agentBuilder()
         .type(ConnectionInstrumentation.types()).transform(ConnectionInstrumentation.transformer())
         .type(StatementInstrumentation.types()).transform(StatementInstrumentation.transformer())
+        .type(DataSourceInstrumentation.types()).transform(DataSourceInstrumentation.transformer())
         .type(JakartaServletInstrumentation.types()).transform(JakartaServletInstrumentation.transformer())
         .type(JavaxServletInstrumentation.types()).transform(JavaxServletInstrumentation.transformer())
         .installOn(instrumentation);
-    AgentLog.info("sqlorigin " + version + " started: " + config);
+    ActiveRequests.installCanceller(new JdbcStatementCanceller());
+    boolean disconnects = Watchdog.start(config);
+    if (config.cancelOnShutdown()) {
+      ShutdownCanceller.install(config.shutdownTimeoutNanos());
+    }
+    if (config.jmx()) {
+      try {
+        Requests.register();
+      } catch (Exception e) {
+        AgentLog.warnOnce("jmx", "the JMX MBean " + Requests.NAME + " is not available", e);
+      }
+    }
+    AgentLog.info("sqlorigin " + version + " started: " + config
+        + (config.cancelOnDisconnect() && !disconnects ? " (client-disconnect detection unavailable: no /proc/net/tcp)" : ""));
   }
 
   static AgentBuilder agentBuilder() {

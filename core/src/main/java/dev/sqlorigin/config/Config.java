@@ -34,6 +34,16 @@ public final class Config {
   public static final String REQUEST_ID_HEADERS = "sqlorigin.request-id.headers";
   public static final String REQUEST_ID_MAX_LENGTH = "sqlorigin.request-id.max-length";
   public static final String LOG_LEVEL = "sqlorigin.log.level";
+  public static final String REQUEST_TIMEOUT = "sqlorigin.request.timeout";
+  public static final String REQUEST_START_HEADER = "sqlorigin.request.start-header";
+  public static final String CANCEL_ON_DISCONNECT = "sqlorigin.cancel.on-disconnect";
+  public static final String CANCEL_DISCONNECT_AFTER = "sqlorigin.cancel.disconnect-check-after";
+  public static final String CANCEL_POLL_INTERVAL = "sqlorigin.cancel.poll-interval";
+  public static final String CANCEL_ON_SHUTDOWN = "sqlorigin.cancel.on-shutdown";
+  public static final String CANCEL_SHUTDOWN_TIMEOUT = "sqlorigin.cancel.shutdown-timeout";
+  public static final String JMX = "sqlorigin.jmx";
+
+  private static final String DURATION = "a duration such as 500ms, 55s or 2m";
 
   private static final Config DEFAULTS = load(Collections.emptyMap(), Collections.emptyMap());
 
@@ -44,6 +54,14 @@ public final class Config {
   private final String[] requestIdHeaders;
   private final int requestIdMaxLength;
   private final String logLevel;
+  private final long requestTimeoutNanos;
+  private final String requestStartHeader;
+  private final boolean cancelOnDisconnect;
+  private final long disconnectCheckAfterNanos;
+  private final long pollIntervalNanos;
+  private final boolean cancelOnShutdown;
+  private final long shutdownTimeoutNanos;
+  private final boolean jmx;
   private final List<String> problems;
 
   private Config(Reader reader) {
@@ -59,6 +77,19 @@ public final class Config {
     requestIdMaxLength = reader.get(REQUEST_ID_MAX_LENGTH, 200, "a whole number from 8 to 1024",
         value -> parseIntIn(value, 8, 1024));
     logLevel = reader.get(LOG_LEVEL, "info", "error, warn, info or debug", Config::parseLogLevel);
+    requestTimeoutNanos = reader.get(REQUEST_TIMEOUT, 0L, DURATION + ", or off",
+        value -> value.equalsIgnoreCase("off") ? 0L : parseDuration(value, 1_000_000L));
+    requestStartHeader = reader.get(REQUEST_START_HEADER, "X-Request-Start", "an HTTP header name",
+        value -> parseHeaderNames(value)[0]);
+    cancelOnDisconnect = reader.get(CANCEL_ON_DISCONNECT, true, "true or false", Config::parseBoolean);
+    disconnectCheckAfterNanos = reader.get(CANCEL_DISCONNECT_AFTER, 500_000_000L, DURATION,
+        value -> parseDuration(value, 0L));
+    pollIntervalNanos = reader.get(CANCEL_POLL_INTERVAL, 100_000_000L, DURATION + " (10ms at least)",
+        value -> parseDuration(value, 10_000_000L));
+    cancelOnShutdown = reader.get(CANCEL_ON_SHUTDOWN, true, "true or false", Config::parseBoolean);
+    shutdownTimeoutNanos = reader.get(CANCEL_SHUTDOWN_TIMEOUT, 5_000_000_000L, DURATION,
+        value -> parseDuration(value, 1_000_000L));
+    jmx = reader.get(JMX, true, "true or false", Config::parseBoolean);
     problems = Collections.unmodifiableList(reader.problems);
   }
 
@@ -110,6 +141,41 @@ public final class Config {
     return logLevel;
   }
 
+  /** Abandon a request this long after it started (less its time in the router's queue); 0: never. */
+  public long requestTimeoutNanos() {
+    return requestTimeoutNanos;
+  }
+
+  /** The header carrying the router's queue-start time ({@code t=<epoch micros or millis>}). */
+  public String requestStartHeader() {
+    return requestStartHeader;
+  }
+
+  public boolean cancelOnDisconnect() {
+    return cancelOnDisconnect;
+  }
+
+  /** How old a statement must be before its client's socket is checked. */
+  public long disconnectCheckAfterNanos() {
+    return disconnectCheckAfterNanos;
+  }
+
+  public long pollIntervalNanos() {
+    return pollIntervalNanos;
+  }
+
+  public boolean cancelOnShutdown() {
+    return cancelOnShutdown;
+  }
+
+  public long shutdownTimeoutNanos() {
+    return shutdownTimeoutNanos;
+  }
+
+  public boolean jmx() {
+    return jmx;
+  }
+
   /** One line per setting that did not parse, naming the key, the value and what is accepted. */
   public List<String> problems() {
     return problems;
@@ -124,7 +190,9 @@ public final class Config {
     return "comment=" + (fields.length() == 0 ? "none" : fields)
         + " format=" + commentFormat.name().toLowerCase(Locale.ROOT)
         + " outside-request=" + outsideRequest.name().toLowerCase(Locale.ROOT)
-        + " request-id-headers=" + String.join(",", requestIdHeaders);
+        + " request-id-headers=" + String.join(",", requestIdHeaders)
+        + " request-timeout=" + (requestTimeoutNanos == 0 ? "off" : requestTimeoutNanos / 1_000_000 + "ms")
+        + " cancel-on-disconnect=" + cancelOnDisconnect + " cancel-on-shutdown=" + cancelOnShutdown;
   }
 
   private static boolean parseBoolean(String value) {
@@ -169,6 +237,21 @@ public final class Config {
       names.add(name);
     }
     return names.toArray(new String[0]);
+  }
+
+  /** {@code 250ms}, {@code 55s}, {@code 2m}; at least {@code minNanos}, at most a day. */
+  static long parseDuration(String value, long minNanos) {
+    java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m)").matcher(value.trim());
+    if (!matcher.matches()) {
+      throw new IllegalArgumentException();
+    }
+    long amount = Long.parseLong(matcher.group(1));
+    long unit = matcher.group(2).equals("ms") ? 1_000_000L : matcher.group(2).equals("s") ? 1_000_000_000L : 60_000_000_000L;
+    long nanos = amount * unit;
+    if (nanos < minNanos || nanos > 86_400_000_000_000L) {
+      throw new IllegalArgumentException();
+    }
+    return nanos;
   }
 
   private static int parseIntIn(String value, int min, int max) {

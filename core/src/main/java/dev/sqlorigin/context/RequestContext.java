@@ -1,27 +1,54 @@
 package dev.sqlorigin.context;
 
+import dev.sqlorigin.cancel.AbandonReason;
+import dev.sqlorigin.cancel.Abandonment;
+import dev.sqlorigin.cancel.ActiveRequests;
 import dev.sqlorigin.comment.CommentField;
 import dev.sqlorigin.comment.SqlComment;
 import dev.sqlorigin.config.Config;
+import dev.sqlorigin.log.AgentLog;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** What sqlorigin knows about one HTTP request: where it came in, and under which ID. */
+/**
+ * What sqlorigin knows about one HTTP request: where it came in, under which ID, the statements it
+ * has in flight, and whether it was abandoned.
+ */
 public final class RequestContext {
 
   private final Config config;
   private final String requestId;
   private final long startNanos;
+  private final long deadlineNanos;
+  private final ClientSocket clientSocket;
+  private final Thread owner;
   private volatile String route;
   // Rendered once per request (and again if the route is refined): the per-statement cost is then
   // a thread-local read and a string insert.
   private volatile String comment;
 
-  public RequestContext(Config config, String route, String requestId, long startNanos) {
+  // Statement -> System.nanoTime() at start. Only the outermost call of the owning thread registers
+  // (a pool proxy and the driver behind it are one statement), hence the depth, which only the
+  // owning thread touches.
+  private final Map<Object, Long> inFlight = new ConcurrentHashMap<>(4);
+  private int depth;
+  private int cleanupDepth;
+  private volatile Abandonment abandonment;
+
+  /**
+   * @param deadlineNanos the {@link System#nanoTime()} after which the request is abandoned, or 0
+   * @param clientSocket the connection the request came on, for disconnect detection, or null
+   */
+  public RequestContext(Config config, String route, String requestId, long startNanos,
+      long deadlineNanos, ClientSocket clientSocket) {
     this.config = config;
     this.route = route;
     this.requestId = requestId;
     this.startNanos = startNanos;
+    this.deadlineNanos = deadlineNanos;
+    this.clientSocket = clientSocket;
+    this.owner = Thread.currentThread();
   }
 
   /** The low-cardinality route template, e.g. {@code GET /owners/{id}}. */
@@ -64,6 +91,136 @@ public final class RequestContext {
       comment = rendered;
     }
     return rendered;
+  }
+
+  public long deadlineNanos() {
+    return deadlineNanos;
+  }
+
+  public ClientSocket clientSocket() {
+    return clientSocket;
+  }
+
+  /** The abandonment, or null while the request is wanted. */
+  public Abandonment abandonment() {
+    return abandonment;
+  }
+
+  /**
+   * The abandonment, after abandoning the request if its deadline has passed (so that a deadline
+   * holds at the next JDBC call even when no statement was in flight for the watchdog to see).
+   */
+  public Abandonment checkAbandonment() {
+    Abandonment current = abandonment;
+    if (current == null && deadlineNanos != 0 && System.nanoTime() - deadlineNanos > 0) {
+      abandon(AbandonReason.DEADLINE);
+      current = abandonment;
+    }
+    return current;
+  }
+
+  /**
+   * Registers {@code statement} as running for this request. Returns null to go ahead, or the
+   * message to fail with (SQLState 57014) when the request was abandoned: then nothing reaches the
+   * database.
+   */
+  public String statementStarted(Object statement) {
+    Abandonment current = checkAbandonment();
+    if (current != null) {
+      return current.message();
+    }
+    boolean ownThread = Thread.currentThread() == owner;
+    if (ownThread && depth++ > 0) {
+      return null;
+    }
+    inFlight.put(statement, System.nanoTime());
+    ActiveRequests.statementStarted();
+    // An abandonment that raced the registration may have missed this statement: check again.
+    current = abandonment;
+    if (current != null) {
+      statementEnded(statement);
+      return current.message();
+    }
+    return null;
+  }
+
+  /** Ends what {@link #statementStarted} registered (not called when it refused). */
+  public void statementEnded(Object statement) {
+    if (Thread.currentThread() == owner && --depth > 0) {
+      return;
+    }
+    if (inFlight.remove(statement) != null) {
+      ActiveRequests.statementEnded();
+    }
+  }
+
+  /**
+   * For a statement that failed as cancelled (SQLState 57014) with {@code message}: the reason to
+   * report instead, or null when sqlorigin did not cancel it or the message already says why (a pool
+   * proxy sees what its driver's advice already explained).
+   */
+  public String explainCancellation(String message) {
+    Abandonment current = abandonment;
+    return current == null || current.message().equals(message) ? null : current.message();
+  }
+
+  /**
+   * Marks the owning thread as inside {@code rollback}, {@code close} or {@code setAutoCommit}:
+   * drivers and pools commit from there (pgjdbc's {@code setAutoCommit(true)} does), and refusing
+   * those commits would break the application's clean-up.
+   */
+  public void enterCleanup() {
+    if (Thread.currentThread() == owner) {
+      cleanupDepth++;
+    }
+  }
+
+  public void exitCleanup() {
+    if (Thread.currentThread() == owner) {
+      cleanupDepth--;
+    }
+  }
+
+  public boolean inCleanup() {
+    return Thread.currentThread() == owner && cleanupDepth > 0;
+  }
+
+  /** Statements in flight, each with its {@link System#nanoTime()} start. */
+  public Map<Object, Long> statementsInFlight() {
+    return inFlight;
+  }
+
+  /**
+   * Gives the request up: records why, cancels its in-flight statements, and makes its later
+   * statements fail fast. Returns false when it was already abandoned.
+   */
+  public boolean abandon(AbandonReason reason) {
+    Abandonment record = new Abandonment(reason, System.nanoTime() - startNanos, requestId, route);
+    synchronized (this) {
+      if (abandonment != null) {
+        return false;
+      }
+      abandonment = record;
+    }
+    int cancelled = cancelInFlight();
+    ActiveRequests.countAbandoned(reason, cancelled);
+    AgentLog.info(record.message().substring("sqlorigin: ".length()) + "; cancelled " + cancelled
+        + (cancelled == 1 ? " statement" : " statements"));
+    return true;
+  }
+
+  /**
+   * Cancels, through each exact statement, whatever this request still has in flight. Safe to call
+   * again: a driver that guards its cancel (pgjdbc does) ignores a statement that has finished.
+   */
+  public int cancelInFlight() {
+    int cancelled = 0;
+    for (Object statement : inFlight.keySet()) {
+      if (ActiveRequests.cancel(statement)) {
+        cancelled++;
+      }
+    }
+    return cancelled;
   }
 
   @Override

@@ -7,8 +7,13 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.sqlorigin.Sqlorigin;
+import dev.sqlorigin.cancel.FailFast;
+import dev.sqlorigin.context.CurrentRequest;
+import dev.sqlorigin.context.RequestContext;
+import java.sql.SQLException;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
@@ -18,7 +23,8 @@ import net.bytebuddy.matcher.ElementMatcher;
  * Tags the SQL of {@code Connection.prepareStatement(String, ...)} and
  * {@code prepareCall(String, ...)} in every driver and pool, matched by interface so that no
  * driver class is named. A pool proxy tags first; the driver it delegates to finds the comment
- * already there and adds nothing.
+ * already there and adds nothing. Once the request was abandoned, preparing and committing fail
+ * fast.
  */
 public final class ConnectionInstrumentation {
 
@@ -35,13 +41,65 @@ public final class ConnectionInstrumentation {
         .advice(namedOneOf("prepareStatement", "prepareCall")
                 .and(takesArgument(0, String.class))
                 .and(not(isAbstract())),
-            PrepareAdvice.class.getName());
+            PrepareAdvice.class.getName())
+        .advice(named("commit").and(takesArguments(0)).and(not(isAbstract())),
+            FailFastAdvice.class.getName())
+        .advice(namedOneOf("rollback", "close", "setAutoCommit", "abort").and(not(isAbstract())),
+            CleanupAdvice.class.getName());
   }
 
   public static class PrepareAdvice {
+    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Advice.OnNonDefaultValue.class)
+    public static String onEnter(@Advice.Argument(value = 0, readOnly = false) String sql) {
+      String refusal = FailFast.refusal();
+      if (refusal == null) {
+        sql = Sqlorigin.tag(sql);
+      }
+      return refusal;
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    public static void onExit(@Advice.Enter String refusal, @Advice.Thrown(readOnly = false) Throwable thrown) {
+      if (refusal != null) {
+        thrown = new SQLException(refusal, "57014");
+      }
+    }
+  }
+
+  /** Lets the commits that drivers and pools issue while cleaning up through. */
+  public static class CleanupAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static void onEnter(@Advice.Argument(value = 0, readOnly = false) String sql) {
-      sql = Sqlorigin.tag(sql);
+    public static RequestContext onEnter() {
+      RequestContext context = CurrentRequest.get();
+      if (context != null) {
+        context.enterCleanup();
+      }
+      return context;
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    public static void onExit(@Advice.Enter RequestContext context) {
+      if (context != null) {
+        context.exitCleanup();
+      }
+    }
+  }
+
+  /**
+   * {@code commit()} of an abandoned request fails; {@code rollback()} and {@code close()} are left
+   * alone so that the application can clean up.
+   */
+  public static class FailFastAdvice {
+    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Advice.OnNonDefaultValue.class)
+    public static String onEnter() {
+      return FailFast.refusal();
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    public static void onExit(@Advice.Enter String refusal, @Advice.Thrown(readOnly = false) Throwable thrown) {
+      if (refusal != null) {
+        thrown = new SQLException(refusal, "57014");
+      }
     }
   }
 }

@@ -3,20 +3,28 @@ package dev.sqlorigin.instrumentation.jdbc;
 import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isInterface;
+import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.sqlorigin.Sqlorigin;
+import dev.sqlorigin.context.CurrentRequest;
+import dev.sqlorigin.context.RequestContext;
+import java.sql.SQLException;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
 /**
- * Tags the SQL of {@code Statement.execute*(String, ...)} and {@code addBatch(String)}. A
- * {@code PreparedStatement}'s own {@code execute()} takes no SQL and was tagged at prepare time.
+ * {@code Statement.execute*} and {@code addBatch(String)}: tags the SQL, registers the statement
+ * as in flight on its request for the time of the call (so that an abandoned request can cancel
+ * exactly it), and refuses to run at all once the request was abandoned.
  */
 public final class StatementInstrumentation {
 
@@ -28,15 +36,84 @@ public final class StatementInstrumentation {
   }
 
   public static AgentBuilder.Transformer transformer() {
+    ElementMatcher.Junction<MethodDescription> executes =
+        isPublic().and(not(isAbstract())).and(nameStartsWith("execute"));
     return new AgentBuilder.Transformer.ForAdvice()
         .include(StatementInstrumentation.class.getClassLoader())
-        .advice(namedOneOf("execute", "executeQuery", "executeUpdate", "executeLargeUpdate", "addBatch")
-                .and(takesArgument(0, String.class))
-                .and(not(isAbstract())),
-            ExecuteAdvice.class.getName());
+        .advice(executes.and(takesArgument(0, String.class)), ExecuteSqlAdvice.class.getName())
+        .advice(executes.and(takesArguments(0)), ExecuteAdvice.class.getName())
+        .advice(named("addBatch").and(takesArguments(String.class)).and(not(isAbstract())),
+            AddBatchAdvice.class.getName());
   }
 
+  /** {@code execute(String, ...)} and its siblings: tag, then track like {@link ExecuteAdvice}. */
+  public static class ExecuteSqlAdvice {
+    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Advice.OnNonDefaultValue.class)
+    public static String onEnter(@Advice.This Object statement,
+        @Advice.Argument(value = 0, readOnly = false) String sql,
+        @Advice.Local("sqloriginContext") RequestContext context) {
+      context = CurrentRequest.get();
+      String refusal = context == null ? null : context.statementStarted(statement);
+      if (refusal != null) {
+        context = null;
+        return refusal;
+      }
+      sql = Sqlorigin.tag(sql);
+      return null;
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    public static void onExit(@Advice.This Object statement, @Advice.Enter String refusal,
+        @Advice.Local("sqloriginContext") RequestContext context,
+        @Advice.Thrown(readOnly = false) Throwable thrown) {
+      if (refusal != null) {
+        thrown = new SQLException(refusal, "57014");
+      } else if (context != null) {
+        context.statementEnded(statement);
+        // The server's "canceling statement due to user request" does not say who asked, or why.
+        if (thrown instanceof SQLException && "57014".equals(((SQLException) thrown).getSQLState())) {
+          String why = context.explainCancellation(thrown.getMessage());
+          if (why != null) {
+            thrown = new SQLException(why, "57014", thrown);
+          }
+        }
+      }
+    }
+  }
+
+  /** {@code PreparedStatement.execute()}, {@code executeBatch()}: the SQL was tagged at prepare time. */
   public static class ExecuteAdvice {
+    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Advice.OnNonDefaultValue.class)
+    public static String onEnter(@Advice.This Object statement,
+        @Advice.Local("sqloriginContext") RequestContext context) {
+      context = CurrentRequest.get();
+      String refusal = context == null ? null : context.statementStarted(statement);
+      if (refusal != null) {
+        context = null;
+      }
+      return refusal;
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    public static void onExit(@Advice.This Object statement, @Advice.Enter String refusal,
+        @Advice.Local("sqloriginContext") RequestContext context,
+        @Advice.Thrown(readOnly = false) Throwable thrown) {
+      if (refusal != null) {
+        thrown = new SQLException(refusal, "57014");
+      } else if (context != null) {
+        context.statementEnded(statement);
+        if (thrown instanceof SQLException && "57014".equals(((SQLException) thrown).getSQLState())) {
+          String why = context.explainCancellation(thrown.getMessage());
+          if (why != null) {
+            thrown = new SQLException(why, "57014", thrown);
+          }
+        }
+      }
+    }
+  }
+
+  /** {@code addBatch(String)} only queues the SQL: tag it, nothing runs yet. */
+  public static class AddBatchAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     public static void onEnter(@Advice.Argument(value = 0, readOnly = false) String sql) {
       sql = Sqlorigin.tag(sql);

@@ -62,7 +62,7 @@ public final class JakartaApp {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
       try {
-        String body = handler.handle(request.getPathInfo(), request.getParameter("raw"));
+        String body = handler.handle(request.getPathInfo(), request::getParameter);
         response.setContentType("text/plain;charset=utf-8");
         response.getWriter().write(body);
       } catch (IOException | ServletException | RuntimeException e) {

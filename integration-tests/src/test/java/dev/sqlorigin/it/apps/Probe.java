@@ -31,12 +31,15 @@ public final class Probe {
     this.jdbcUrl = jdbcUrl;
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(jdbcUrl);
-    config.setMaximumPoolSize(4);
+    config.setMaximumPoolSize(Integer.getInteger("probe.pool.size", 4));
+    config.setMinimumIdle(Integer.getInteger("probe.pool.size", 4));
     config.setPoolName("probe");
     pool = new HikariDataSource(config);
     try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
       statement.execute("CREATE TABLE IF NOT EXISTS probe_seen(token text, q text)");
       statement.execute("CREATE TABLE IF NOT EXISTS probe_guard(id int)");
+      statement.execute("CREATE TABLE IF NOT EXISTS probe_counter(id int PRIMARY KEY, n int NOT NULL)");
+      statement.execute("INSERT INTO probe_counter VALUES (1, 0) ON CONFLICT DO NOTHING");
       statement.execute("CREATE OR REPLACE FUNCTION probe_query() RETURNS text LANGUAGE sql AS 'SELECT current_query()'");
       statement.execute("CREATE OR REPLACE FUNCTION probe_echo(x int) RETURNS text LANGUAGE sql AS 'SELECT x || current_query()'");
     }
@@ -136,6 +139,101 @@ public final class Probe {
       sent.add(task.get());
     }
     return sent;
+  }
+
+  /**
+   * Statements that outlive a deadline or a client, each in its own try so that the answer shows
+   * what every JDBC call did after the request was abandoned: {@code error=SQLSTATE|message|cause}.
+   */
+  public String cancellable(String kind, String token, double seconds) throws SQLException {
+    StringBuilder out = new StringBuilder();
+    switch (kind) {
+      case "sleep":
+        attempt(out, () -> {
+          try (Connection connection = pool.getConnection(); PreparedStatement sleep = connection.prepareStatement("SELECT pg_sleep(?)")) {
+            sleep.setDouble(1, seconds);
+            sleep.executeQuery().close();
+          }
+        });
+        break;
+      case "update":
+        attempt(out, () -> {
+          try (Connection connection = pool.getConnection(); Statement update = connection.createStatement()) {
+            update.executeUpdate("UPDATE probe_counter SET n = n + 1 WHERE id = 1");
+          }
+        });
+        break;
+      case "sequence":
+        // The first statement outlives the deadline; each later call must fail without running.
+        try (Connection connection = pool.getConnection()) {
+          attempt(out, () -> {
+            try (PreparedStatement sleep = connection.prepareStatement("SELECT pg_sleep(?)")) {
+              sleep.setDouble(1, seconds);
+              sleep.executeQuery().close();
+            }
+          });
+          attempt(out, () -> {
+            try (Statement insert = connection.createStatement()) {
+              insert.executeUpdate("INSERT INTO probe_seen(token, q) VALUES ('" + token + "', 'after')");
+            }
+          });
+          attempt(out, () -> connection.prepareStatement("SELECT 1").close());
+        }
+        attempt(out, () -> pool.getConnection().close());
+        break;
+      case "tx":
+        try (Connection connection = pool.getConnection()) {
+          connection.setAutoCommit(false);
+          attempt(out, () -> {
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO probe_seen(token, q) VALUES (?, 'in tx')")) {
+              insert.setString(1, token);
+              insert.executeUpdate();
+            }
+            try (PreparedStatement sleep = connection.prepareStatement("SELECT pg_sleep(?)")) {
+              sleep.setDouble(1, seconds);
+              sleep.executeQuery().close();
+            }
+            connection.commit();
+          });
+          attempt(out, connection::commit);
+          connection.rollback();
+          connection.setAutoCommit(true);
+        }
+        break;
+      case "loop":
+        // Short statements, each on a freshly borrowed connection, until the request is abandoned.
+        for (int i = 0; i < 200 && out.length() == 0; i++) {
+          attempt(out, () -> {
+            try (Connection connection = pool.getConnection(); PreparedStatement sleep = connection.prepareStatement("SELECT pg_sleep(0.002)")) {
+              sleep.executeQuery().close();
+            }
+          });
+        }
+        break;
+      case "one":
+        attempt(out, () -> {
+          try (Connection connection = pool.getConnection(); PreparedStatement one = connection.prepareStatement("SELECT 1")) {
+            one.executeQuery().close();
+          }
+        });
+        break;
+      default:
+        throw new IllegalArgumentException("unknown kind " + kind);
+    }
+    return out.append("pool=").append(pool.getHikariPoolMXBean().getTotalConnections()).append('\n').toString();
+  }
+
+  private interface Work {
+    void run() throws SQLException;
+  }
+
+  private static void attempt(StringBuilder out, Work work) {
+    try {
+      work.run();
+    } catch (SQLException e) {
+      out.append("error=").append(e.getSQLState()).append('|').append(e.getMessage().replace('\n', ' '))
+          .append("|cause=").append(e.getCause() == null ? "none" : e.getCause().getClass().getSimpleName()).append('\n');
+    }
   }
 
   /** How many rows the guard table has: hostile input must never change it. */

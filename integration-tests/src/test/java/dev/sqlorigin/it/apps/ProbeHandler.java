@@ -2,6 +2,7 @@ package dev.sqlorigin.it.apps;
 
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 
 /**
  * The test applications' endpoints, independent of the servlet namespace. Answers are plain text,
@@ -17,8 +18,11 @@ public final class ProbeHandler {
     this.serverThreads = serverThreads;
   }
 
-  /** {@code /probe/<kind>[/anything]}, {@code ?raw=true} to bypass the pool. */
-  public String handle(String pathInfo, String rawParameter) throws Exception {
+  /**
+   * {@code /probe/<kind>[/anything]}, {@code ?raw=true} to bypass the pool;
+   * {@code /probe/cancellable/<kind>?seconds=&token=} for statements that get abandoned.
+   */
+  public String handle(String pathInfo, Function<String, String> parameters) throws Exception {
     String[] parts = pathInfo == null ? new String[0] : pathInfo.split("/");
     String kind = parts.length > 1 ? parts[1] : "prepared";
     StringBuilder out = new StringBuilder("thread=" + Thread.currentThread().getName() + "\n");
@@ -31,12 +35,16 @@ public final class ProbeHandler {
           out.append("background=").append(sent).append('\n');
         }
         return out.toString();
+      case "cancellable":
+        String seconds = parameters.apply("seconds");
+        return out.append(probe.cancellable(parts[2], parameters.apply("token"),
+            seconds == null ? 30 : Double.parseDouble(seconds))).toString();
       case "guard":
         return out.append("guard=").append(probe.guardRows()).append('\n').toString();
       case "deps":
         return out.append(OwnDependencies.exercise()).append(sent(probe.run("prepared", false))).toString();
       default:
-        return out.append(sent(probe.run(kind, "true".equals(rawParameter)))).toString();
+        return out.append(sent(probe.run(kind, "true".equals(parameters.apply("raw"))))).toString();
     }
   }
 

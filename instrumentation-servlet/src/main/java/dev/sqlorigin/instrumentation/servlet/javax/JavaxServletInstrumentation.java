@@ -65,7 +65,8 @@ public final class JavaxServletInstrumentation {
       RequestContext context = Sqlorigin.startRequest(http.getMethod(), http.getContextPath(),
           http.getServletPath(), http.getPathInfo(), mapping == null ? null : mapping.getPattern(),
           mapping == null || mapping.getMappingMatch() == null ? null : mapping.getMappingMatch().name(),
-          incomingId);
+          incomingId, http.getHeader(Sqlorigin.config().requestStartHeader()), http.getLocalPort(),
+          http.getRemotePort());
       if (context == null) {
         return null;
       }
@@ -84,7 +85,7 @@ public final class JavaxServletInstrumentation {
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     public static void onExit(@Advice.Enter RequestContext context) {
       if (context != null) {
-        CurrentRequest.unbind();
+        Sqlorigin.endRequest(context);
       }
     }
   }

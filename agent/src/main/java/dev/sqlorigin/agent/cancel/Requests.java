@@ -1,0 +1,80 @@
+package dev.sqlorigin.agent.cancel;
+
+import dev.sqlorigin.cancel.AbandonReason;
+import dev.sqlorigin.cancel.ActiveRequests;
+import dev.sqlorigin.context.RequestContext;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.management.ObjectName;
+
+/** The JMX MBean over {@link ActiveRequests}. */
+public final class Requests implements RequestsMXBean {
+
+  public static final String NAME = "dev.sqlorigin:type=Requests";
+
+  public static void register() throws Exception {
+    ManagementFactory.getPlatformMBeanServer().registerMBean(new Requests(), new ObjectName(NAME));
+  }
+
+  @Override
+  public List<String> getRequests() {
+    long now = System.nanoTime();
+    List<String> lines = new ArrayList<>();
+    for (RequestContext request : ActiveRequests.snapshot()) {
+      long oldest = now;
+      for (long start : request.statementsInFlight().values()) {
+        oldest = start - oldest < 0 ? start : oldest;
+      }
+      lines.add(String.format(Locale.ROOT, "%s | %s | age %.1f s | %d statement(s) in flight, oldest %.1f s%s",
+          request.route(), request.requestId(), (now - request.startNanos()) / 1e9,
+          request.statementsInFlight().size(), (now - oldest) / 1e9,
+          request.abandonment() == null ? "" : " | " + request.abandonment().reason().description()));
+    }
+    return lines;
+  }
+
+  @Override
+  public int cancelRequest(String requestId) {
+    int matched = 0;
+    for (RequestContext request : ActiveRequests.snapshot()) {
+      if (request.requestId().equals(requestId)) {
+        request.abandon(AbandonReason.OPERATOR);
+        matched++;
+      }
+    }
+    return matched;
+  }
+
+  @Override
+  public int cancelRoute(String route) {
+    int matched = 0;
+    for (RequestContext request : ActiveRequests.snapshot()) {
+      if (request.route().equals(route)) {
+        request.abandon(AbandonReason.OPERATOR);
+        matched++;
+      }
+    }
+    return matched;
+  }
+
+  @Override
+  public Map<String, Long> getAbandonedByReason() {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    ActiveRequests.abandonedByReason().forEach((reason, count) -> counts.put(reason.name().toLowerCase(Locale.ROOT), count));
+    return counts;
+  }
+
+  @Override
+  public long getStatementsCancelled() {
+    return ActiveRequests.statementsCancelled();
+  }
+
+  @Override
+  public int getStatementsInFlight() {
+    return ActiveRequests.statementsInFlight();
+  }
+}

@@ -1,0 +1,32 @@
+package dev.sqlorigin.instrumentation.jdbc;
+
+import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
+import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
+import static net.bytebuddy.matcher.ElementMatchers.isInterface;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+
+import dev.sqlorigin.instrumentation.jdbc.ConnectionInstrumentation.FailFastAdvice;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+/**
+ * {@code DataSource.getConnection} fails fast for an abandoned request: borrowing a pooled
+ * connection only to be refused at the first statement would keep it from requests still wanted.
+ */
+public final class DataSourceInstrumentation {
+
+  private DataSourceInstrumentation() {
+  }
+
+  public static ElementMatcher<TypeDescription> types() {
+    return not(isInterface()).and(hasSuperType(named("javax.sql.DataSource")));
+  }
+
+  public static AgentBuilder.Transformer transformer() {
+    return new AgentBuilder.Transformer.ForAdvice()
+        .include(DataSourceInstrumentation.class.getClassLoader())
+        .advice(named("getConnection").and(not(isAbstract())), FailFastAdvice.class.getName());
+  }
+}
