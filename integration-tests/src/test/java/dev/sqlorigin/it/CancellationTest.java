@@ -51,7 +51,7 @@ class CancellationTest {
   void clientDisconnectCancelsOnlyItsOwnStatement() throws Exception {
     CompletableFuture<Http.Response> stays = CompletableFuture.supplyAsync(() -> get(app,
         "/shop/probe/cancellable/sleep?seconds=4", "X-Request-Id: stays-1"));
-    try (HangingClient gone = new HangingClient(app.port(), "/shop/probe/cancellable/sleep?seconds=60",
+    try (HangingClient gone = HangingClient.get(app.port(), "/shop/probe/cancellable/sleep?seconds=60",
         "X-Request-Id: gone-1")) {
       PgActivity.awaitRunning("request_id='gone-1'", 1, 30_000);
       PgActivity.awaitRunning("request_id='stays-1'", 1, 30_000);
@@ -128,7 +128,7 @@ class CancellationTest {
       int mostAtOnce = 0;
       for (int attempt = 0; attempt < 6; attempt++) {
         String id = "request_id='pile-" + attempt + "'";
-        try (HangingClient client = new HangingClient(app.port(), "/shop/probe/cancellable/update",
+        try (HangingClient client = HangingClient.get(app.port(), "/shop/probe/cancellable/update",
             "X-Request-Id: pile-" + attempt)) {
           PgActivity.awaitWaitingQuery(id);
           mostAtOnce = Math.max(mostAtOnce, PgActivity.running("UPDATE probe_counter"));

@@ -121,17 +121,22 @@ public final class AppProcess implements AutoCloseable {
         .collect(Collectors.toList());
   }
 
-  /** Sends SIGTERM and waits for the JVM to exit; returns its exit code. */
-  public int stop() throws InterruptedException {
+  /** Sends SIGTERM and waits (30 s at most, then kills) for the JVM to exit; returns its exit code. */
+  public int stop() {
     process.destroy();
-    if (!process.waitFor(30, TimeUnit.SECONDS)) {
-      process.destroyForcibly().waitFor();
+    try {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
     }
     return process.exitValue();
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     if (process.isAlive()) {
       stop();
     }

@@ -1,0 +1,63 @@
+package dev.sqlorigin.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sqlorigin.it.support.AppProcess;
+import dev.sqlorigin.it.support.HangingClient;
+import dev.sqlorigin.it.support.PgActivity;
+import dev.sqlorigin.testing.TestDatabase;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The sample app stopped by SIGTERM with ten slow imports running. Without the agent PostgreSQL
+ * goes on with them after the JVM is gone; with it, none is left.
+ */
+class ShutdownCancellationTest {
+
+  private static final int IMPORTS = 10;
+
+  @Test
+  void stoppingTheAppLeavesNoStatementRunning() throws Exception {
+    assertEquals(0, runImportsThenStop(AppProcess.jar(AppProcess.sampleAppJar()), "stop-agent-"));
+  }
+
+  @Test
+  void withoutTheAgentTheStatementsOutliveTheApp() throws Exception {
+    try {
+      assertEquals(IMPORTS, runImportsThenStop(AppProcess.jar(AppProcess.sampleAppJar()).withoutAgent(), "stop-plain-"),
+          "this test no longer shows the problem the agent solves");
+    } finally {
+      PgActivity.terminate("stop-plain-");
+    }
+  }
+
+  /** Returns how many of the imports' statements still run once the app has exited. */
+  private static int runImportsThenStop(AppProcess.Builder builder, String idPrefix) throws Exception {
+    // The sample app's statements carry the request ID only with the agent: mark them by campaign.
+    try (AppProcess app = builder.args("--port=0", "--pool-size=" + (IMPORTS + 2),
+        "--database-url=" + TestDatabase.get().jdbcUrlWithCredentials()).start()) {
+      List<HangingClient> clients = new ArrayList<>();
+      for (int i = 0; i < IMPORTS; i++) {
+        clients.add(HangingClient.post(app.port(), "/api/imports?seconds=60.0" + (i + 1) + "&campaignId=" + (1000 + i),
+            "X-Request-Id: " + idPrefix + i));
+      }
+      PgActivity.awaitRunning("pg_sleep", IMPORTS, 30_000);
+      int exit = app.stop();
+      assertTrue(exit == 143 || exit == 0, "exit code " + exit + "\n" + app.output());
+      for (HangingClient client : clients) {
+        client.close();
+      }
+      // The cancellations were sent before the JVM exited; give the server a moment to act on them.
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      int running = PgActivity.running("pg_sleep");
+      while (running > 0 && System.nanoTime() < deadline && !idPrefix.contains("plain")) {
+        Thread.sleep(10); // poll interval of the awaited condition
+        running = PgActivity.running("pg_sleep");
+      }
+      return running;
+    }
+  }
+}
