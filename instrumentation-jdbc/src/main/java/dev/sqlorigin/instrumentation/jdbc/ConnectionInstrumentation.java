@@ -9,7 +9,6 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
-import dev.sqlorigin.Sqlorigin;
 import dev.sqlorigin.cancel.FailFast;
 import dev.sqlorigin.context.CurrentRequest;
 import dev.sqlorigin.context.RequestContext;
@@ -41,29 +40,11 @@ public final class ConnectionInstrumentation {
         .advice(namedOneOf("prepareStatement", "prepareCall")
                 .and(takesArgument(0, String.class))
                 .and(not(isAbstract())),
-            PrepareAdvice.class.getName())
-        .advice(named("commit").and(takesArguments(0)).and(not(isAbstract())),
+            TagSqlAdvice.class.getName())
+        .advice(namedOneOf("prepareStatement", "prepareCall", "commit").and(not(isAbstract())),
             FailFastAdvice.class.getName())
         .advice(namedOneOf("rollback", "close", "setAutoCommit", "abort").and(not(isAbstract())),
             CleanupAdvice.class.getName());
-  }
-
-  public static class PrepareAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Advice.OnNonDefaultValue.class)
-    public static String onEnter(@Advice.Argument(value = 0, readOnly = false) String sql) {
-      String refusal = FailFast.refusal();
-      if (refusal == null) {
-        sql = Sqlorigin.tag(sql);
-      }
-      return refusal;
-    }
-
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void onExit(@Advice.Enter String refusal, @Advice.Thrown(readOnly = false) Throwable thrown) {
-      if (refusal != null) {
-        thrown = new SQLException(refusal, "57014");
-      }
-    }
   }
 
   /** Lets the commits that drivers and pools issue while cleaning up through. */

@@ -6,12 +6,10 @@ import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
-import dev.sqlorigin.Sqlorigin;
 import dev.sqlorigin.context.CurrentRequest;
 import dev.sqlorigin.context.RequestContext;
 import java.sql.SQLException;
@@ -40,48 +38,12 @@ public final class StatementInstrumentation {
         isPublic().and(not(isAbstract())).and(nameStartsWith("execute"));
     return new AgentBuilder.Transformer.ForAdvice()
         .include(StatementInstrumentation.class.getClassLoader())
-        .advice(executes.and(takesArgument(0, String.class)), ExecuteSqlAdvice.class.getName())
-        .advice(executes.and(takesArguments(0)), ExecuteAdvice.class.getName())
-        .advice(named("addBatch").and(takesArguments(String.class)).and(not(isAbstract())),
-            AddBatchAdvice.class.getName());
+        .advice(executes.and(takesArgument(0, String.class))
+                .or(named("addBatch").and(takesArguments(String.class)).and(not(isAbstract()))),
+            TagSqlAdvice.class.getName())
+        .advice(executes, ExecuteAdvice.class.getName());
   }
 
-  /** {@code execute(String, ...)} and its siblings: tag, then track like {@link ExecuteAdvice}. */
-  public static class ExecuteSqlAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Advice.OnNonDefaultValue.class)
-    public static String onEnter(@Advice.This Object statement,
-        @Advice.Argument(value = 0, readOnly = false) String sql,
-        @Advice.Local("sqloriginContext") RequestContext context) {
-      context = CurrentRequest.get();
-      String refusal = context == null ? null : context.statementStarted(statement);
-      if (refusal != null) {
-        context = null;
-        return refusal;
-      }
-      sql = Sqlorigin.tag(sql);
-      return null;
-    }
-
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void onExit(@Advice.This Object statement, @Advice.Enter String refusal,
-        @Advice.Local("sqloriginContext") RequestContext context,
-        @Advice.Thrown(readOnly = false) Throwable thrown) {
-      if (refusal != null) {
-        thrown = new SQLException(refusal, "57014");
-      } else if (context != null) {
-        context.statementEnded(statement);
-        // The server's "canceling statement due to user request" does not say who asked, or why.
-        if (thrown instanceof SQLException && "57014".equals(((SQLException) thrown).getSQLState())) {
-          String why = context.explainCancellation(thrown.getMessage());
-          if (why != null) {
-            thrown = new SQLException(why, "57014", thrown);
-          }
-        }
-      }
-    }
-  }
-
-  /** {@code PreparedStatement.execute()}, {@code executeBatch()}: the SQL was tagged at prepare time. */
   public static class ExecuteAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Advice.OnNonDefaultValue.class)
     public static String onEnter(@Advice.This Object statement,
@@ -102,6 +64,7 @@ public final class StatementInstrumentation {
         thrown = new SQLException(refusal, "57014");
       } else if (context != null) {
         context.statementEnded(statement);
+        // The server's "canceling statement due to user request" does not say who asked, or why.
         if (thrown instanceof SQLException && "57014".equals(((SQLException) thrown).getSQLState())) {
           String why = context.explainCancellation(thrown.getMessage());
           if (why != null) {
@@ -109,14 +72,6 @@ public final class StatementInstrumentation {
           }
         }
       }
-    }
-  }
-
-  /** {@code addBatch(String)} only queues the SQL: tag it, nothing runs yet. */
-  public static class AddBatchAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static void onEnter(@Advice.Argument(value = 0, readOnly = false) String sql) {
-      sql = Sqlorigin.tag(sql);
     }
   }
 }
