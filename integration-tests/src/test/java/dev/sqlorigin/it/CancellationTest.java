@@ -66,6 +66,21 @@ class CancellationTest {
   }
 
   @Test
+  void clientDisconnectIsSeenWhenAForwardedHeaderRewroteTheRemoteAddress() throws Exception {
+    try (AppProcess proxied = AppProcess.main(JakartaApp.class).property("probe.forwarded", "true")
+        .args(TestDatabase.get().jdbcUrlWithCredentials()).start()) {
+      String forwarded = "X-Forwarded-For: 203.0.113.7";
+      assertTrue(Http.get(proxied.port(), "/shop/probe/cancellable/one", forwarded)
+          .header("X-Seen-Remote").startsWith("203.0.113.7:"), "the application must see the rewritten address");
+      try (HangingClient gone = HangingClient.get(proxied.port(), "/shop/probe/cancellable/sleep?seconds=60",
+          "X-Request-Id: proxied-1", forwarded)) {
+        PgActivity.awaitRunning("request_id='proxied-1'", 1, 30_000);
+      }
+      PgActivity.awaitRunning("request_id='proxied-1'", 0, 10_000);
+    }
+  }
+
+  @Test
   void deadlineCancelsTheStatementAndEveryLaterCallFailsWithoutReachingTheServer() throws Exception {
     String token = UUID.randomUUID().toString();
     Http.Response response = get(deadlineApp, "/shop/probe/cancellable/sequence?seconds=30&token=" + token,

@@ -36,6 +36,10 @@ public final class JakartaApp {
     // Let encoded slashes, backslashes and control characters through to the application, as a
     // lenient container would: the hostile-input tests need them to reach the agent.
     http.setUriCompliance(UriCompliance.UNSAFE);
+    if (Boolean.getBoolean("probe.forwarded")) {
+      // As behind a proxy: getRemoteAddr()/getRemotePort() come from X-Forwarded-For.
+      http.addCustomizer(new org.eclipse.jetty.server.ForwardedRequestCustomizer());
+    }
     ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
     connector.setHost("127.0.0.1");
     server.addConnector(connector);
@@ -62,6 +66,7 @@ public final class JakartaApp {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
       try {
+        response.setHeader("X-Seen-Remote", request.getRemoteAddr() + ":" + request.getRemotePort());
         String body = handler.handle(request.getPathInfo(), request::getParameter);
         response.setContentType("text/plain;charset=utf-8");
         response.getWriter().write(body);
