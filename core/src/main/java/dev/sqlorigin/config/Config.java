@@ -84,7 +84,7 @@ public final class Config {
     cancelOnDisconnect = reader.get(CANCEL_ON_DISCONNECT, true, "true or false", Config::parseBoolean);
     disconnectCheckAfterNanos = reader.get(CANCEL_DISCONNECT_AFTER, 500_000_000L, DURATION,
         value -> parseDuration(value, 0L));
-    pollIntervalNanos = reader.get(CANCEL_POLL_INTERVAL, 100_000_000L, DURATION + " (10ms at least)",
+    pollIntervalNanos = reader.get(CANCEL_POLL_INTERVAL, 200_000_000L, DURATION + " (10ms at least)",
         value -> parseDuration(value, 10_000_000L));
     cancelOnShutdown = reader.get(CANCEL_ON_SHUTDOWN, true, "true or false", Config::parseBoolean);
     shutdownTimeoutNanos = reader.get(CANCEL_SHUTDOWN_TIMEOUT, 5_000_000_000L, DURATION,

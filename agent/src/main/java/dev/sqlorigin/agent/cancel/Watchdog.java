@@ -7,6 +7,7 @@ import dev.sqlorigin.context.ClientSocket;
 import dev.sqlorigin.context.RequestContext;
 import dev.sqlorigin.log.AgentLog;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
@@ -80,15 +81,22 @@ public final class Watchdog implements Runnable {
       }
     }
     if (!suspects.isEmpty()) {
-      Set<Integer> closed = TcpTable.closeWaitPorts();
+      Set<Integer> wanted = new HashSet<>();
       for (RequestContext context : suspects) {
-        ClientSocket socket = context.clientSocket();
-        if (closed.contains(TcpTable.key(socket.localPort(), socket.remotePort()))) {
+        wanted.add(key(context.clientSocket()));
+      }
+      Set<Integer> closed = TcpTable.closeWait(wanted);
+      for (RequestContext context : suspects) {
+        if (closed.contains(key(context.clientSocket()))) {
           context.abandon(AbandonReason.CLIENT_DISCONNECTED);
         }
       }
     }
     return next;
+  }
+
+  private static int key(ClientSocket socket) {
+    return TcpTable.key(socket.localPort(), socket.remotePort());
   }
 
   private static long oldestStart(RequestContext context) {
