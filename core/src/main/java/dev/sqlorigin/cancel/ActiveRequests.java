@@ -25,6 +25,8 @@ public final class ActiveRequests {
   private static final LongAdder CANCELLED = new LongAdder();
   private static volatile StatementCanceller canceller;
   private static volatile Thread watchdog;
+  private static volatile boolean watchdogAsleep;
+  private static volatile long watchdogNextRound;
 
   static {
     for (AbandonReason reason : AbandonReason.values()) {
@@ -61,13 +63,24 @@ public final class ActiveRequests {
     return STATEMENTS_IN_FLIGHT.get();
   }
 
-  public static void statementStarted() {
-    if (STATEMENTS_IN_FLIGHT.getAndIncrement() == 0) {
-      Thread thread = watchdog;
-      if (thread != null) {
-        LockSupport.unpark(thread);
-      }
+  /**
+   * Counts a statement in; wakes the watchdog only when it sleeps for good (nothing was in flight
+   * for a whole poll interval), or when this statement's deadline comes before its next round:
+   * under load it keeps its own rhythm instead of waking for every request.
+   */
+  public static void statementStarted(long deadlineNanos) {
+    STATEMENTS_IN_FLIGHT.getAndIncrement();
+    Thread thread = watchdog;
+    if (thread != null && (watchdogAsleep
+        || deadlineNanos != 0 && deadlineNanos - watchdogNextRound < 0)) {
+      LockSupport.unpark(thread);
     }
+  }
+
+  /** Set by the watchdog: parked until woken, or the {@link System#nanoTime()} of its next round. */
+  public static void watchdogState(boolean asleep, long nextRoundNanos) {
+    watchdogNextRound = nextRoundNanos;
+    watchdogAsleep = asleep;
   }
 
   public static void statementEnded() {

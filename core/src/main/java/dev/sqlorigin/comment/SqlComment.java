@@ -18,6 +18,8 @@ import java.util.TreeMap;
 public final class SqlComment {
 
   static final String MARKER = "/*sqlorigin ";
+  private static final String COMMENTER_REQUEST_ID = "/*" + CommentField.REQUEST_ID.key() + "='";
+  private static final String COMMENTER_ROUTE = "/*" + CommentField.ROUTE.key() + "='";
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
   private SqlComment() {
@@ -112,12 +114,14 @@ public final class SqlComment {
     return 0;
   }
 
+  /**
+   * Ours when the marker is there, or, in the sqlcommenter format, when the comment opens with one
+   * of our keys (keys are sorted, so ours come first). A prefix test, not a parse: it runs on every
+   * nested JDBC call.
+   */
   private static boolean isOursAt(String sql, int i) {
-    if (sql.startsWith(MARKER, i)) {
-      return true;
-    }
-    // A sqlcommenter-format comment is ours when it parses and names a route or a request ID.
-    return sql.startsWith("/*", i) && parseAt(sql, i) != null;
+    return sql.startsWith(MARKER, i) || sql.startsWith(COMMENTER_REQUEST_ID, i)
+        || sql.startsWith(COMMENTER_ROUTE, i);
   }
 
   /** The index just after the block comment that starts at {@code start}, or -1 if unterminated. */

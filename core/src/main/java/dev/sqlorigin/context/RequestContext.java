@@ -134,7 +134,7 @@ public final class RequestContext {
       return null;
     }
     inFlight.put(statement, System.nanoTime());
-    ActiveRequests.statementStarted();
+    ActiveRequests.statementStarted(deadlineNanos);
     // An abandonment that raced the registration may have missed this statement: check again.
     current = abandonment;
     if (current != null) {

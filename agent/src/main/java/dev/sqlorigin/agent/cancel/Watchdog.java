@@ -40,18 +40,31 @@ public final class Watchdog implements Runnable {
 
   @Override
   public void run() {
+    long lastBusy = System.nanoTime();
     while (!Thread.currentThread().isInterrupted()) {
-      if (ActiveRequests.statementsInFlight() == 0) {
-        LockSupport.park(this);
+      long now = System.nanoTime();
+      if (ActiveRequests.statementsInFlight() == 0 && now - lastBusy > config.pollIntervalNanos()) {
+        // Idle for a whole interval: sleep until a statement starts. Announce it before checking
+        // again, so that a statement starting in between is sure to wake us.
+        ActiveRequests.watchdogState(true, Long.MAX_VALUE);
+        if (ActiveRequests.statementsInFlight() == 0) {
+          LockSupport.park(this);
+        }
+        ActiveRequests.watchdogState(false, System.nanoTime());
+        lastBusy = System.nanoTime();
         continue;
+      }
+      if (ActiveRequests.statementsInFlight() > 0) {
+        lastBusy = now;
       }
       long wake;
       try {
-        wake = tick(System.nanoTime());
+        wake = tick(now);
       } catch (Throwable t) {
         AgentLog.warnOnce("watchdog", "the cancellation watchdog failed a round; it goes on", t);
-        wake = System.nanoTime() + config.pollIntervalNanos();
+        wake = now + config.pollIntervalNanos();
       }
+      ActiveRequests.watchdogState(false, wake);
       LockSupport.parkNanos(this, Math.max(1_000_000L, wake - System.nanoTime()));
     }
   }

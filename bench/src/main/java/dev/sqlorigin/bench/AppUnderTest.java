@@ -1,0 +1,192 @@
+package dev.sqlorigin.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The sample app in a JVM of its own, started for one run of one configuration. */
+final class AppUnderTest implements AutoCloseable {
+
+  private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+  private static final int KEPT_LINES = 200;
+
+  private final Process process;
+  private final Deque<String> lastLines = new ArrayDeque<>();
+  private final CompletableFuture<Integer> port = new CompletableFuture<>();
+  private final long launchedNanos;
+  private long startupNanos;
+
+  private AppUnderTest(List<String> command, String databaseUrl) throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    Map<String, String> environment = builder.environment();
+    // Each configuration must be exactly what its name says: the agent also reads SQLORIGIN_*
+    // variables, which a developer's shell may set.
+    environment.keySet().removeIf(name -> name.startsWith("SQLORIGIN_"));
+    // By environment rather than flag: an external URL may carry a password, and flags show in ps.
+    environment.put("DATABASE_URL", databaseUrl);
+    launchedNanos = System.nanoTime();
+    process = builder.start();
+    Thread pump = new Thread(this::pump, "app-output-" + process.pid());
+    pump.setDaemon(true);
+    pump.start();
+  }
+
+  /**
+   * Starts the app and returns once it answers {@code GET /health}; the time from launching the
+   * process to that first answer is {@link #startupMillis()}.
+   */
+  static AppUnderTest start(Path java, List<String> jvmOptions, Path appJar, String databaseUrl)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(java.toString());
+    command.addAll(jvmOptions);
+    command.add("-jar");
+    command.add(appJar.toString());
+    command.add("--host=127.0.0.1"); // the app's default too, but the harness must never listen wider
+    command.add("--port=0");
+    AppUnderTest app = new AppUnderTest(command, databaseUrl);
+    try {
+      app.awaitHealthy();
+    } catch (IOException | RuntimeException | InterruptedException e) {
+      app.close();
+      throw e;
+    }
+    return app;
+  }
+
+  private void awaitHealthy() throws IOException, InterruptedException {
+    long deadline = launchedNanos + START_TIMEOUT.toNanos();
+    int found;
+    try {
+      found = port.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IOException("the app did not print its port within " + START_TIMEOUT.toSeconds() + " s"
+          + output());
+    }
+    if (found < 0) {
+      throw new IOException("the app exited before listening" + output());
+    }
+    // The banner comes once Jetty is started, so this is normally one request; the loop guards
+    // against an app that prints first and serves later.
+    byte[] health = HttpConnection.get("/health", found);
+    while (true) {
+      try (HttpConnection connection = new HttpConnection(found, 1_000)) {
+        if (connection.send(health).status() == 200) {
+          startupNanos = System.nanoTime() - launchedNanos;
+          return;
+        }
+      } catch (IOException e) {
+        // not serving yet
+      }
+      if (!process.isAlive() || System.nanoTime() > deadline) {
+        throw new IOException("GET /health never answered 200" + output());
+      }
+      Thread.sleep(5);
+    }
+  }
+
+  private void pump() {
+    try (BufferedReader in = new BufferedReader(
+        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        synchronized (lastLines) {
+          if (lastLines.size() == KEPT_LINES) {
+            lastLines.removeFirst();
+          }
+          lastLines.addLast(line);
+        }
+        Matcher matcher = LISTENING.matcher(line);
+        if (!port.isDone() && matcher.find()) {
+          port.complete(Integer.parseInt(matcher.group(1)));
+        }
+      }
+    } catch (IOException e) {
+      // the process is gone
+    } finally {
+      port.complete(-1);
+    }
+  }
+
+  int port() {
+    return port.join();
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  long startupMillis() {
+    return TimeUnit.NANOSECONDS.toMillis(startupNanos);
+  }
+
+  /**
+   * CPU time the app's JVM has used so far, all threads, in nanoseconds; -1 where the platform does
+   * not tell. Differences of it give the CPU cost per request, which on a saturated machine says
+   * more about overhead than throughput does (the load generator and PostgreSQL take their share).
+   */
+  long cpuNanos() {
+    return process.info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
+  }
+
+  /** The resident set size of the app's JVM in KiB (VmRSS), or -1 where there is no /proc. */
+  long residentKib() {
+    Path status = Paths.get("/proc", Long.toString(process.pid()), "status");
+    try {
+      for (String line : Files.readAllLines(status)) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.substring(6).replace("kB", "").trim());
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // not Linux, or the process is gone
+    }
+    return -1;
+  }
+
+  /** The app's last lines of output, for error messages. */
+  String output() {
+    synchronized (lastLines) {
+      return lastLines.isEmpty() ? " (no output)" : ":\n  " + String.join("\n  ", lastLines);
+    }
+  }
+
+  /** SIGTERM, as a platform would stop it; SIGKILL if it is not gone within 30 s. */
+  @Override
+  public void close() {
+    if (!process.isAlive()) {
+      return;
+    }
+    process.destroy();
+    try {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly(); // no app JVM outlives the harness
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** For the harness's shutdown hook: the harness itself is going away. */
+  void kill() {
+    process.destroyForcibly();
+  }
+}

@@ -1,0 +1,183 @@
+package dev.sqlorigin.bench;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * A closed-loop load generator: {@code connections} workers, each with one keep-alive connection,
+ * each sending its next request as soon as the previous response is in. Throughput is then what the
+ * application (and the machine) can serve with that many requests in flight, and latency includes
+ * any queueing inside the application, which is where an agent's cost would show.
+ */
+final class LoadGenerator {
+
+  static final int OWNERS = 100;
+  private static final int TIMEOUT_MILLIS = 10_000;
+
+  /** What one load phase measured. Latencies are of every response counted, sorted, in ns. */
+  record Result(long ok, long errors, long echoedRequestIds, Duration duration, long[] latencies) {
+
+    double throughput() {
+      return ok / (duration.toNanos() / 1e9);
+    }
+
+    /** The {@code q} quantile (0 < q < 1) by the nearest-rank method, in milliseconds. */
+    double latencyMillis(double q) {
+      if (latencies.length == 0) {
+        return Double.NaN;
+      }
+      int rank = (int) Math.ceil(q * latencies.length);
+      return latencies[Math.max(0, rank - 1)] / 1e6;
+    }
+  }
+
+  private final int port;
+  private final int connections;
+  private final byte[][] requests = new byte[OWNERS][];
+
+  LoadGenerator(int port, int connections) {
+    this.port = port;
+    this.connections = connections;
+    for (int id = 1; id <= OWNERS; id++) {
+      requests[id - 1] = HttpConnection.get("/api/owners/" + id, port);
+    }
+  }
+
+  /** Drives load for {@code duration}; returns once every worker has stopped. */
+  Result run(Duration duration, long seed) throws InterruptedException {
+    CountDownLatch ready = new CountDownLatch(connections);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Worker> workers = new ArrayList<>();
+    List<Thread> threads = new ArrayList<>();
+    for (int i = 0; i < connections; i++) {
+      Worker worker = new Worker(new SplittableRandom(seed + i), ready, go);
+      workers.add(worker);
+      Thread thread = new Thread(worker, "load-" + i);
+      thread.setDaemon(true);
+      threads.add(thread);
+      thread.start();
+    }
+    ready.await();
+    // Every worker has its connection: the clock starts now, for all of them at once.
+    long start = System.nanoTime();
+    long deadline = start + duration.toNanos();
+    for (Worker worker : workers) {
+      worker.deadline = deadline;
+    }
+    go.countDown();
+    for (Thread thread : threads) {
+      // A worker stops at the deadline, or at most one request timeout later.
+      thread.join(duration.toMillis() + 2L * TIMEOUT_MILLIS);
+    }
+    long ok = 0;
+    long errors = 0;
+    long echoed = 0;
+    int count = 0;
+    for (Worker worker : workers) {
+      ok += worker.ok;
+      errors += worker.errors;
+      echoed += worker.echoed;
+      count += worker.latencyCount;
+    }
+    long[] latencies = new long[count];
+    int at = 0;
+    for (Worker worker : workers) {
+      System.arraycopy(worker.latencies, 0, latencies, at, worker.latencyCount);
+      at += worker.latencyCount;
+    }
+    Arrays.sort(latencies);
+    return new Result(ok, errors, echoed, duration, latencies);
+  }
+
+  private final class Worker implements Runnable {
+    private final SplittableRandom random;
+    private final CountDownLatch ready;
+    private final CountDownLatch go;
+    volatile long deadline;
+    // Written by this worker only, read by run() after join().
+    long ok;
+    long errors;
+    long echoed;
+    long[] latencies = new long[64 * 1024];
+    int latencyCount;
+
+    Worker(SplittableRandom random, CountDownLatch ready, CountDownLatch go) {
+      this.random = random;
+      this.ready = ready;
+      this.go = go;
+    }
+
+    @Override
+    public void run() {
+      HttpConnection connection = null;
+      try {
+        connection = connectOrNull();
+        ready.countDown();
+        go.await();
+        long end = deadline;
+        while (true) {
+          long sent = System.nanoTime();
+          if (sent >= end) {
+            break;
+          }
+          try {
+            if (connection == null || !connection.isOpen()) {
+              close(connection);
+              connection = new HttpConnection(port, TIMEOUT_MILLIS);
+            }
+            HttpConnection.Response response = connection.send(requests[random.nextInt(OWNERS)]);
+            long received = System.nanoTime();
+            if (received > end) {
+              break; // finished after the deadline: not part of this measurement
+            }
+            record(received - sent);
+            if (response.status() == 200) {
+              ok++;
+            } else {
+              errors++;
+            }
+            if (response.echoedRequestId()) {
+              echoed++;
+            }
+          } catch (IOException | RuntimeException e) {
+            // Refused, reset, timed out or garbled: an error, and a fresh connection for the next one.
+            errors++;
+            close(connection);
+            connection = null;
+            Thread.sleep(10);
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        close(connection);
+      }
+    }
+
+    private HttpConnection connectOrNull() {
+      try {
+        return new HttpConnection(port, TIMEOUT_MILLIS);
+      } catch (IOException e) {
+        return null; // counted as an error on the first request
+      }
+    }
+
+    private void record(long nanos) {
+      if (latencyCount == latencies.length) {
+        latencies = Arrays.copyOf(latencies, latencies.length * 2);
+      }
+      latencies[latencyCount++] = nanos;
+    }
+
+    private void close(HttpConnection connection) {
+      if (connection != null) {
+        connection.close();
+      }
+    }
+  }
+}

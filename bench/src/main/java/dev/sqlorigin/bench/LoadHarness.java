@@ -1,0 +1,443 @@
+package dev.sqlorigin.bench;
+
+import dev.sqlorigin.comment.SqlComment;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+
+/**
+ * Runs the sample app under load in several configurations (without the agent, with it, with it
+ * set to route only) and prints a Markdown comparison. See docs/benchmarks.md.
+ *
+ * <p>{@code java -cp bench/target/benchmarks.jar dev.sqlorigin.bench.LoadHarness [options]}, from
+ * the repository root after {@code ./mvnw install -DskipTests}.
+ *
+ * <p>Method: one PostgreSQL for all runs (so the database is never what differs); in each round
+ * every configuration runs once, in an order shuffled per round (so that neither a warming machine
+ * nor a neighbour's burst lands on the same configuration every time); each run is a fresh JVM:
+ * start-up, warm-up, measured load, resident memory, SIGTERM. The summary is of medians.
+ */
+public final class LoadHarness {
+
+  /** A way to start the sample app: with or without the agent, and the agent's settings. */
+  record Configuration(String name, boolean agent, List<String> systemProperties) {
+  }
+
+  static final Map<String, Configuration> CONFIGURATIONS = new LinkedHashMap<>();
+
+  static {
+    add(new Configuration(Report.BASELINE, false, List.of()));
+    add(new Configuration("sqlorigin", true, List.of()));
+    add(new Configuration("sqlorigin-route-only", true, List.of("sqlorigin.comment.fields=route")));
+    add(new Configuration("sqlorigin-sqlcommenter", true, List.of("sqlorigin.comment.format=sqlcommenter")));
+    add(new Configuration("sqlorigin-disabled", true, List.of("sqlorigin.enabled=false")));
+  }
+
+  private static void add(Configuration configuration) {
+    CONFIGURATIONS.put(configuration.name(), configuration);
+  }
+
+  static final String USAGE = String.join("\n",
+      "usage: java -cp bench/target/benchmarks.jar dev.sqlorigin.bench.LoadHarness [options]",
+      "  --rounds=N            rounds; each runs every configuration once (default 5)",
+      "  --duration=T          measured load per run, e.g. 10s, 500ms, 1m (default 10s)",
+      "  --warmup=T            load before measuring, discarded (default 5s)",
+      "  --connections=N       concurrent keep-alive connections, closed loop (default 8)",
+      "  --configs=A,B,...     of " + String.join(", ", CONFIGURATIONS.keySet()),
+      "                        (default no-agent,sqlorigin,sqlorigin-route-only)",
+      "  --database-url=URL    an existing database for the app (default: one embedded PostgreSQL)",
+      "  --agent-jar=PATH      (default agent/target/sqlorigin-agent.jar)",
+      "  --app-jar=PATH        (default sample-app/target/sample-app.jar)",
+      "  --java=PATH           the java that runs the app (default: the one running this)",
+      "  --jvm-opts='A B'      JVM options of the app in every configuration (default -Xmx512m)",
+      "  --seed=N              for the run order and the owner IDs (default: random, printed)");
+
+  /** A command line that cannot be used; the message says why. */
+  static final class Invalid extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Invalid(String message) {
+      super(message);
+    }
+  }
+
+  record Options(int rounds, Duration duration, Duration warmup, int connections, List<String> configs,
+      String databaseUrl, Path agentJar, Path appJar, Path java, List<String> jvmOptions, long seed) {
+
+    static Options parse(String... args) throws Invalid {
+      Map<String, String> values = new LinkedHashMap<>();
+      for (String arg : args) {
+        int eq = arg.indexOf('=');
+        if (!arg.startsWith("--") || eq < 0) {
+          throw new Invalid("expected --name=value, got " + arg);
+        }
+        values.put(arg.substring(2, eq), arg.substring(eq + 1));
+      }
+      String java = values.remove("java");
+      String jvmOptions = values.containsKey("jvm-opts") ? values.remove("jvm-opts").trim() : "-Xmx512m";
+      String seed = values.remove("seed");
+      Options options = new Options(
+          integer(values.remove("rounds"), 5, 1, 100, "rounds"),
+          duration(values.remove("duration"), Duration.ofSeconds(10), Duration.ofSeconds(1), "duration"),
+          duration(values.remove("warmup"), Duration.ofSeconds(5), Duration.ZERO, "warmup"),
+          integer(values.remove("connections"), 8, 1, 256, "connections"),
+          configs(values.remove("configs")),
+          values.remove("database-url"),
+          file(values.remove("agent-jar"), "agent/target/sqlorigin-agent.jar"),
+          file(values.remove("app-jar"), "sample-app/target/sample-app.jar"),
+          java != null ? Paths.get(java) : Paths.get(System.getProperty("java.home"), "bin", "java"),
+          jvmOptions.isEmpty() ? List.of() : List.of(jvmOptions.split("\\s+")),
+          seed != null ? longValue(seed, "seed") : ThreadLocalRandom.current().nextLong(1_000_000));
+      if (!values.isEmpty()) {
+        throw new Invalid("unknown option --" + values.keySet().iterator().next());
+      }
+      boolean agentNeeded = options.configs.stream().anyMatch(name -> CONFIGURATIONS.get(name).agent());
+      if (agentNeeded && !Files.isRegularFile(options.agentJar)) {
+        throw new Invalid("the agent jar " + options.agentJar + " is missing: build it with "
+            + "`./mvnw -q install -DskipTests` from the repository root, or pass --agent-jar");
+      }
+      if (!Files.isRegularFile(options.appJar)) {
+        throw new Invalid("the sample app jar " + options.appJar + " is missing: build it with "
+            + "`./mvnw -q install -DskipTests` from the repository root, or pass --app-jar");
+      }
+      if (options.databaseUrl != null && options.databaseUrl.isBlank()) {
+        throw new Invalid("--database-url is empty");
+      }
+      return options;
+    }
+
+    private static int integer(String value, int defaultValue, int min, int max, String name)
+        throws Invalid {
+      if (value == null) {
+        return defaultValue;
+      }
+      long parsed = longValue(value, name);
+      if (parsed < min || parsed > max) {
+        throw new Invalid("--" + name + " must be from " + min + " to " + max + ", got " + value);
+      }
+      return (int) parsed;
+    }
+
+    private static long longValue(String value, String name) throws Invalid {
+      try {
+        return Long.parseLong(value.trim());
+      } catch (NumberFormatException e) {
+        throw new Invalid("--" + name + " must be a whole number, got '" + value + "'");
+      }
+    }
+
+    /** {@code 10}, {@code 10s}, {@code 500ms} or {@code 2m}; at most 10 minutes. */
+    private static Duration duration(String value, Duration defaultValue, Duration min, String name)
+        throws Invalid {
+      if (value == null) {
+        return defaultValue;
+      }
+      String text = value.trim().toLowerCase(Locale.ROOT);
+      Duration parsed;
+      try {
+        if (text.endsWith("ms")) {
+          parsed = Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
+        } else if (text.endsWith("m")) {
+          parsed = Duration.ofMinutes(Long.parseLong(text.substring(0, text.length() - 1)));
+        } else {
+          parsed = Duration.ofSeconds(Long.parseLong(text.endsWith("s") ? text.substring(0, text.length() - 1) : text));
+        }
+      } catch (NumberFormatException e) {
+        throw new Invalid("--" + name + " must be a duration such as 10s or 500ms, got '" + value + "'");
+      }
+      if (parsed.compareTo(min) < 0 || parsed.compareTo(Duration.ofMinutes(10)) > 0) {
+        throw new Invalid("--" + name + " must be from " + min.toMillis() + " ms to 10 minutes, got " + value);
+      }
+      return parsed;
+    }
+
+    private static List<String> configs(String value) throws Invalid {
+      if (value == null) {
+        return List.of(Report.BASELINE, "sqlorigin", "sqlorigin-route-only");
+      }
+      List<String> names = new ArrayList<>();
+      for (String part : value.split(",")) {
+        String name = part.trim();
+        if (!CONFIGURATIONS.containsKey(name)) {
+          throw new Invalid("unknown configuration '" + name + "'; known: "
+              + String.join(", ", CONFIGURATIONS.keySet()));
+        }
+        if (!names.contains(name)) {
+          names.add(name);
+        }
+      }
+      return names;
+    }
+
+    /** The given path, or the default relative to the working directory (the repository root or bench/). */
+    private static Path file(String value, String defaultPath) {
+      if (value != null) {
+        return Paths.get(value).toAbsolutePath().normalize();
+      }
+      Path here = Paths.get(defaultPath).toAbsolutePath().normalize();
+      Path fromBench = Paths.get("..", defaultPath).toAbsolutePath().normalize();
+      return !Files.exists(here) && Files.exists(fromBench) ? fromBench : here;
+    }
+
+    /** A rough upper bound of the wall time, printed before starting. */
+    Duration estimate() {
+      long perRun = warmup.toMillis() + duration.toMillis() + 6_000; // start-up and stop
+      return Duration.ofMillis(perRun * rounds * configs.size());
+    }
+  }
+
+  private LoadHarness() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+      System.out.println(USAGE);
+      return;
+    }
+    // The embedded PostgreSQL logs every server line at INFO; only problems are of interest here.
+    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    }
+    Options options;
+    try {
+      options = Options.parse(args);
+    } catch (Invalid e) {
+      System.err.println("LoadHarness: " + e.getMessage() + "\n" + USAGE);
+      System.exit(2);
+      return;
+    }
+    Report report = run(options);
+    System.out.println(report.markdown());
+    if (report.hasErrors()) {
+      System.err.println("LoadHarness: some requests failed; see the errors column");
+      System.exit(1);
+    }
+  }
+
+  /** Runs every round; progress goes to standard error, the result is returned. */
+  static Report run(Options options) throws Exception {
+    AtomicReference<AppUnderTest> current = new AtomicReference<>();
+    // Interrupted (Ctrl-C): no app JVM may outlive the harness.
+    Thread hook = new Thread(() -> {
+      AppUnderTest app = current.get();
+      if (app != null) {
+        app.kill();
+      }
+    }, "load-harness-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try (Database database = Database.open(options.databaseUrl())) {
+      String settings = String.format(Locale.ROOT,
+          "%d round(s) x [%s], order shuffled per round (seed %d); per run: %d ms warm-up, %d ms measured, "
+              + "%d connections on GET /api/owners/{1..%d}; app JVM options %s; %s; harness on %d CPUs, Java %s",
+          options.rounds(), String.join(", ", options.configs()), options.seed(), options.warmup().toMillis(),
+          options.duration().toMillis(), options.connections(), LoadGenerator.OWNERS,
+          String.join(" ", options.jvmOptions()), database.description(),
+          Runtime.getRuntime().availableProcessors(), Runtime.version());
+      progress(settings);
+      progress("this takes about " + options.estimate().toSeconds() + " s");
+      Random order = new Random(options.seed());
+      List<Report.Run> runs = new ArrayList<>();
+      for (int round = 1; round <= options.rounds(); round++) {
+        List<String> configs = new ArrayList<>(options.configs());
+        Collections.shuffle(configs, order);
+        for (String name : configs) {
+          Report.Run run = runOnce(options, CONFIGURATIONS.get(name), round, database, current);
+          runs.add(run);
+          progress(String.format(Locale.ROOT,
+              "round %d/%d %-22s %6.0f req/s  p50 %5.2f ms  p99 %5.2f ms  CPU app %3.0f db %3.0f us/req  "
+                  + "errors %d  start-up %4d ms  RSS %3.0f MiB  comment %s",
+              round, options.rounds(), name, run.throughput(), run.p50Millis(), run.p99Millis(),
+              run.cpuMicrosPerRequest(), run.dbCpuMicrosPerRequest(), run.errors(), run.startupMillis(),
+              run.rssMib(), run.sqlComment()));
+        }
+      }
+      return new Report(settings, options.configs(), runs);
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException alreadyShuttingDown) {
+        // the hook is running or has run
+      }
+    }
+  }
+
+  private static Report.Run runOnce(Options options, Configuration configuration, int round,
+      Database database, AtomicReference<AppUnderTest> current) throws Exception {
+    List<String> jvm = new ArrayList<>(options.jvmOptions());
+    if (configuration.agent()) {
+      jvm.add("-javaagent:" + options.agentJar());
+    }
+    for (String property : configuration.systemProperties()) {
+      jvm.add("-D" + property);
+    }
+    AppUnderTest app = AppUnderTest.start(options.java(), jvm, options.appJar(), database.appUrl());
+    current.set(app);
+    try {
+      LoadGenerator generator = new LoadGenerator(app.port(), options.connections());
+      long seed = options.seed() * 31 + round;
+      if (!options.warmup().isZero()) {
+        generator.run(options.warmup(), seed);
+      }
+      long cpuBefore = app.cpuNanos();
+      long dbCpuBefore = database.serverCpuNanos();
+      LoadGenerator.Result result = generator.run(options.duration(), seed + 1);
+      long cpuAfter = app.cpuNanos();
+      long dbCpuAfter = database.serverCpuNanos();
+      // Measured while the app is still up, right after the load: what it holds when busy.
+      long rss = app.residentKib();
+      String comment = database.lastOwnersComment();
+      return new Report.Run(round, configuration.name(), result.ok(), result.errors(),
+          result.echoedRequestIds(), result.throughput(), result.latencyMillis(0.50),
+          result.latencyMillis(0.99), perRequestMicros(cpuBefore, cpuAfter, result.ok()),
+          perRequestMicros(dbCpuBefore, dbCpuAfter, result.ok()), app.startupMillis(), rss, comment);
+    } finally {
+      app.close();
+      current.set(null);
+    }
+  }
+
+  private static double perRequestMicros(long before, long after, long requests) {
+    return before < 0 || after < 0 || requests == 0 ? Double.NaN : (after - before) / 1e3 / requests;
+  }
+
+  private static void progress(String line) {
+    System.err.println("[load] " + line);
+  }
+
+  /** The one database of all runs: embedded unless a URL is given. */
+  static final class Database implements AutoCloseable {
+    private final EmbeddedPostgres embedded;
+    private final String appUrl;
+    // For the harness's own look at pg_stat_activity; null when the URL is not a JDBC one.
+    private final String jdbcUrl;
+    private final String description;
+    private final ProcessHandle postmaster;
+
+    private Database(EmbeddedPostgres embedded, String appUrl) {
+      this.embedded = embedded;
+      this.appUrl = appUrl;
+      this.jdbcUrl = appUrl.startsWith("jdbc:postgresql:") ? appUrl : null;
+      String version = query("SHOW server_version");
+      this.description = (embedded != null ? "embedded PostgreSQL " : "external PostgreSQL ")
+          + (version != null ? version : "(version unknown)");
+      this.postmaster = findPostmaster();
+    }
+
+    static Database open(String url) throws IOException {
+      if (url != null) {
+        return new Database(null, url);
+      }
+      EmbeddedPostgres embedded = EmbeddedPostgres.builder().start();
+      return new Database(embedded, embedded.getJdbcUrl("postgres", "postgres"));
+    }
+
+    String appUrl() {
+      return appUrl;
+    }
+
+    String description() {
+      return description;
+    }
+
+    /**
+     * Which comment fields the app's last owner lookups carried, as PostgreSQL saw them: every idle
+     * pool connection still shows its last statement in pg_stat_activity. This checks that each
+     * configuration did what its name says ({@code none} without the agent, {@code route} with
+     * route only), not just that the app was started with some flag. "?" when it cannot be seen.
+     */
+    String lastOwnersComment() {
+      if (jdbcUrl == null) {
+        return "?";
+      }
+      Set<String> seen = new TreeSet<>();
+      try (Connection connection = DriverManager.getConnection(jdbcUrl);
+          Statement statement = connection.createStatement();
+          ResultSet rows = statement.executeQuery("SELECT query FROM pg_stat_activity"
+              + " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+              + " AND query LIKE '%FROM owners WHERE id%'")) {
+        while (rows.next()) {
+          Map<String, String> fields = SqlComment.parse(rows.getString(1));
+          seen.add(fields.isEmpty() ? "none" : String.join("+", fields.keySet()));
+        }
+      } catch (SQLException e) {
+        return "?";
+      }
+      return seen.isEmpty() ? "?" : String.join("/", seen);
+    }
+
+    /**
+     * CPU time used so far by the PostgreSQL server's processes (postmaster and all its children),
+     * when they run on this machine, in nanoseconds; -1 otherwise. Differences of it give the
+     * database's CPU per request: what the server spends parsing and planning statements that it
+     * cannot keep prepared shows there, not in the app's CPU.
+     */
+    long serverCpuNanos() {
+      if (postmaster == null) {
+        return -1;
+      }
+      return Stream.concat(Stream.of(postmaster), postmaster.descendants())
+          .mapToLong(process -> process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L))
+          .sum();
+    }
+
+    /** The server's postmaster, if it is a local process we can see (the parent of our backend). */
+    private ProcessHandle findPostmaster() {
+      if (jdbcUrl == null) {
+        return null;
+      }
+      try (Connection connection = DriverManager.getConnection(jdbcUrl);
+          Statement statement = connection.createStatement();
+          ResultSet rows = statement.executeQuery("SELECT pg_backend_pid()")) {
+        rows.next();
+        // Looked up while the connection is open: the backend exits when it closes.
+        return ProcessHandle.of(rows.getLong(1)).flatMap(ProcessHandle::parent)
+            // A remote server's PID may name an unrelated local process.
+            .filter(process -> process.info().command().map(command -> command.contains("postgres")).orElse(false))
+            .orElse(null);
+      } catch (SQLException e) {
+        return null;
+      }
+    }
+
+    private String query(String sql) {
+      if (jdbcUrl == null) {
+        return null;
+      }
+      try (Connection connection = DriverManager.getConnection(jdbcUrl);
+          Statement statement = connection.createStatement();
+          ResultSet rows = statement.executeQuery(sql)) {
+        return rows.next() ? rows.getString(1) : null;
+      } catch (SQLException e) {
+        return null;
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (embedded != null) {
+        embedded.close();
+      }
+    }
+  }
+}

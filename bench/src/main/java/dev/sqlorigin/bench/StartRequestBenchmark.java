@@ -1,0 +1,94 @@
+package dev.sqlorigin.bench;
+
+import dev.sqlorigin.Sqlorigin;
+import dev.sqlorigin.config.Config;
+import dev.sqlorigin.context.CurrentRequest;
+import dev.sqlorigin.context.RequestContext;
+import java.util.Collections;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * What the servlet advice adds once per HTTP request, default settings: {@link
+ * Sqlorigin#startRequest} with the values Jetty reports for {@code GET /api/owners/42} (a path
+ * mapping {@code /api/owners/*}), binding, the first {@link RequestContext#comment()} (which renders
+ * the comment that every statement of the request then reuses) and {@link Sqlorigin#endRequest}
+ * (without which the registry of active requests would grow for ever). Echoing the ID in a response
+ * header is the container's cost and is left out.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class StartRequestBenchmark {
+
+  /**
+   * {@code generated}: no {@code X-Request-Id} came in, so one is generated (the common case
+   * without a proxy that sets one); {@code incoming}: a UUID came in and is validated and kept.
+   */
+  @Param({"generated", "incoming"})
+  public String requestId;
+
+  private String incomingId;
+
+  /** {@code GET /api/owners/42} as the sample app's Jetty reports it; fields so the JIT cannot fold them. */
+  private static final class Servlet {
+    static String method = "GET";
+    static String contextPath = "";
+    static String servletPath = "/api/owners";
+    static String pathInfo = "/42";
+    static String mappingPattern = "/api/owners/*";
+    static String mappingMatch = "PATH";
+    static int localPort = 8080;
+    static int remotePort = 51234;
+  }
+
+  static RequestContext startOwnersRequest(String incomingId) {
+    RequestContext context = Sqlorigin.startRequest(Servlet.method, Servlet.contextPath,
+        Servlet.servletPath, Servlet.pathInfo, Servlet.mappingPattern, Servlet.mappingMatch, incomingId,
+        null, Servlet.localPort, Servlet.remotePort);
+    if (context == null) {
+      throw new IllegalStateException("sqlorigin refused to start a request: see its log");
+    }
+    return context;
+  }
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    Sqlorigin.configure(Config.load(Collections.emptyMap(), Collections.emptyMap()));
+    incomingId = requestId.equals("incoming") ? "3f2c8a9e-6b1d-4f7a-9c3e-0d5b8e2a1f47" : null;
+    String comment = request();
+    if (!comment.contains("route='GET /api/owners/{id}'") || !comment.contains("request_id=")
+        || (incomingId != null && !comment.contains(incomingId))) {
+      throw new IllegalStateException("unexpected comment " + comment);
+    }
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    Sqlorigin.configure(Config.defaults());
+  }
+
+  @Benchmark
+  public String request() {
+    RequestContext context = startOwnersRequest(incomingId);
+    CurrentRequest.bind(context);
+    String comment = context.comment();
+    Sqlorigin.endRequest(context);
+    return comment;
+  }
+}
