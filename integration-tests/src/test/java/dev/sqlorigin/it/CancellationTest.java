@@ -49,7 +49,7 @@ class CancellationTest {
 
   @Test
   void clientDisconnectCancelsOnlyItsOwnStatement() throws Exception {
-    CompletableFuture<Http.Response> stays = CompletableFuture.supplyAsync(() -> get(app,
+    CompletableFuture<Http.Response> stays = CompletableFuture.supplyAsync(() -> Http.getOk(app.port(),
         "/shop/probe/cancellable/sleep?seconds=4", "X-Request-Id: stays-1"));
     try (HangingClient gone = HangingClient.get(app.port(), "/shop/probe/cancellable/sleep?seconds=60",
         "X-Request-Id: gone-1")) {
@@ -83,7 +83,7 @@ class CancellationTest {
   @Test
   void deadlineCancelsTheStatementAndEveryLaterCallFailsWithoutReachingTheServer() throws Exception {
     String token = UUID.randomUUID().toString();
-    Http.Response response = get(deadlineApp, "/shop/probe/cancellable/sequence?seconds=30&token=" + token,
+    Http.Response response = Http.getOk(deadlineApp.port(), "/shop/probe/cancellable/sequence?seconds=30&token=" + token,
         "X-Request-Id: dl-1");
     List<String> errors = response.values("error");
     assertEquals(4, errors.size(), response.body());
@@ -100,36 +100,36 @@ class CancellationTest {
   void deadlineCountsFromTheRoutersQueueStartWhenGiven() throws Exception {
     long nowMicros = System.currentTimeMillis() * 1000;
     // Queued 5 s already: the budget is spent before the first statement, which never runs.
-    Http.Response late = get(deadlineApp, "/shop/probe/cancellable/sleep?seconds=30",
+    Http.Response late = Http.getOk(deadlineApp.port(), "/shop/probe/cancellable/sleep?seconds=30",
         "X-Request-Id: queued-1", "X-Request-Start: t=" + (nowMicros - 5_000_000));
     assertTrue(late.values("error").get(0).endsWith("|cause=none"), late.body());
     assertTrue(late.values("error").get(0).contains("abandoned: deadline passed"), late.body());
     // Queued 0.4 s: the statement runs and is cancelled about 0.6 s after the application got
     // the request (the age the agent reports), not 1 s after.
-    Http.Response partly = get(deadlineApp, "/shop/probe/cancellable/sleep?seconds=30",
+    Http.Response partly = Http.getOk(deadlineApp.port(), "/shop/probe/cancellable/sleep?seconds=30",
         "X-Request-Id: queued-2", "X-Request-Start: t=" + (System.currentTimeMillis() * 1000 - 400_000));
     String error = partly.values("error").get(0);
     assertTrue(error.endsWith("|cause=PSQLException"), partly.body());
     java.util.regex.Matcher age = java.util.regex.Pattern.compile("after (\\d+\\.\\d) s").matcher(error);
     assertTrue(age.find() && Double.parseDouble(age.group(1)) < 0.95, "the queue time was not counted: " + error);
     // An absurd value is ignored: the plain 1 s deadline applies.
-    Http.Response absurd = get(deadlineApp, "/shop/probe/cancellable/sleep?seconds=30",
+    Http.Response absurd = Http.getOk(deadlineApp.port(), "/shop/probe/cancellable/sleep?seconds=30",
         "X-Request-Id: queued-3", "X-Request-Start: t=99999999999999999");
     assertTrue(absurd.values("error").get(0).endsWith("|cause=PSQLException"), absurd.body());
   }
 
   @Test
   void abandonedTransactionRollsBackAndThePooledConnectionServesTheNextRequest() throws Exception {
-    int poolBefore = Integer.parseInt(get(deadlineApp, "/shop/probe/cancellable/one").values("pool").get(0));
+    int poolBefore = Integer.parseInt(Http.getOk(deadlineApp.port(), "/shop/probe/cancellable/one").values("pool").get(0));
     String token = UUID.randomUUID().toString();
-    Http.Response response = get(deadlineApp, "/shop/probe/cancellable/tx?seconds=30&token=" + token, "X-Request-Id: tx-1");
+    Http.Response response = Http.getOk(deadlineApp.port(), "/shop/probe/cancellable/tx?seconds=30&token=" + token, "X-Request-Id: tx-1");
     List<String> errors = response.values("error");
     assertEquals(2, errors.size(), response.body());
     assertTrue(errors.get(0).endsWith("|cause=PSQLException"), errors.get(0));
     assertTrue(errors.get(1).contains("abandoned: deadline passed") && errors.get(1).endsWith("|cause=none"), "commit must be refused: " + errors.get(1));
     assertEquals(0, rowsWithToken(token), "the abandoned transaction's INSERT is visible");
     for (int i = 0; i < 5; i++) {
-      Http.Response next = get(deadlineApp, "/shop/probe/cancellable/one");
+      Http.Response next = Http.getOk(deadlineApp.port(), "/shop/probe/cancellable/one");
       assertEquals(List.of(), next.values("error"), next.body());
       assertEquals(poolBefore, Integer.parseInt(next.values("pool").get(0)), "the pool lost or replaced a connection");
     }
@@ -174,13 +174,4 @@ class CancellationTest {
     }
   }
 
-  private static Http.Response get(AppProcess target, String path, String... headers) {
-    try {
-      Http.Response response = Http.get(target.port(), path, headers);
-      assertEquals(200, response.status(), response.body());
-      return response;
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
 }

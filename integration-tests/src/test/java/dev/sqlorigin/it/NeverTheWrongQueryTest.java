@@ -32,7 +32,7 @@ class NeverTheWrongQueryTest {
         List<String> failures = new ArrayList<>();
         int requests = 0;
         while (!done.get()) {
-          Http.Response response = get(app, "/shop/probe/cancellable/one", "X-Request-Id: innocent-" + requests++);
+          Http.Response response = Http.getOk(app.port(), "/shop/probe/cancellable/one", "X-Request-Id: innocent-" + requests++);
           failures.addAll(response.values("error"));
         }
         failures.add("requests=" + requests);
@@ -46,7 +46,7 @@ class NeverTheWrongQueryTest {
           // points of a loop of 2 ms statements.
           long queuedMicros = 2_000_000 - ThreadLocalRandom.current().nextLong(2_000, 40_000);
           long startMicros = System.currentTimeMillis() * 1000 - queuedMicros;
-          Http.Response response = get(app, "/shop/probe/cancellable/loop",
+          Http.Response response = Http.getOk(app.port(), "/shop/probe/cancellable/loop",
               "X-Request-Id: doomed-" + i, "X-Request-Start: t=" + startMicros);
           for (String error : response.values("error")) {
             assertTrue(error.contains("request doomed-" + i + " "), error);
@@ -64,16 +64,6 @@ class NeverTheWrongQueryTest {
           "the race was not exercised: cancelled " + cancelledWhileRunning + ", refused " + refusedBeforeRunning);
       System.out.printf("never-the-wrong-query: %d abandoned (%d cancelled while running, %d refused), innocent %s%n",
           ABANDONED_REQUESTS, cancelledWhileRunning, refusedBeforeRunning, requests);
-    }
-  }
-
-  private static Http.Response get(AppProcess app, String path, String... headers) {
-    try {
-      Http.Response response = Http.get(app.port(), path, headers);
-      assertEquals(200, response.status(), response.body());
-      return response;
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
     }
   }
 }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
 import javax.management.ObjectName;
 
 /** The JMX MBean over {@link ActiveRequests}. */
@@ -39,21 +40,18 @@ public final class Requests implements RequestsMXBean {
 
   @Override
   public int cancelRequest(String requestId) {
-    int matched = 0;
-    for (RequestContext request : ActiveRequests.snapshot()) {
-      if (request.requestId().equals(requestId)) {
-        request.abandon(AbandonReason.OPERATOR);
-        matched++;
-      }
-    }
-    return matched;
+    return abandonWhere(request -> request.requestId().equals(requestId));
   }
 
   @Override
   public int cancelRoute(String route) {
+    return abandonWhere(request -> request.route().equals(route));
+  }
+
+  private static int abandonWhere(Predicate<RequestContext> selected) {
     int matched = 0;
     for (RequestContext request : ActiveRequests.snapshot()) {
-      if (request.route().equals(route)) {
+      if (selected.test(request)) {
         request.abandon(AbandonReason.OPERATOR);
         matched++;
       }

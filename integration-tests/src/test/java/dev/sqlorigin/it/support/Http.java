@@ -43,6 +43,19 @@ public final class Http {
     return send(port, "GET", target, headerLines);
   }
 
+  /** A GET that must answer 200, for use in lambdas (no checked exception). */
+  public static Response getOk(int port, String target, String... headerLines) {
+    try {
+      Response response = get(port, target, headerLines);
+      if (response.status() != 200) {
+        throw new AssertionError("GET " + target + " answered " + response.status() + ": " + response.body());
+      }
+      return response;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   public static Response post(int port, String target, String... headerLines) throws IOException {
     return send(port, "POST", target, headerLines);
   }
