@@ -42,6 +42,7 @@ public final class AgentInstaller {
       return;
     }
     Sqlorigin.configure(config);
+    ActiveRequests.installCanceller(new JdbcStatementCanceller());
     agentBuilder()
         .type(ConnectionInstrumentation.types()).transform(ConnectionInstrumentation.transformer())
         .type(StatementInstrumentation.types()).transform(StatementInstrumentation.transformer())
@@ -49,7 +50,6 @@ public final class AgentInstaller {
         .type(JakartaServletInstrumentation.types()).transform(JakartaServletInstrumentation.transformer())
         .type(JavaxServletInstrumentation.types()).transform(JavaxServletInstrumentation.transformer())
         .installOn(instrumentation);
-    ActiveRequests.installCanceller(new JdbcStatementCanceller());
     boolean disconnects = Watchdog.start(config);
     if (config.cancelOnShutdown()) {
       ShutdownCanceller.install(config.shutdownTimeoutNanos());
