@@ -72,6 +72,8 @@ class SampleAppTaggingTest {
   /** Locks the table, sends the full-table UPDATE, and returns its text as pg_stat_activity shows it. */
   private String holdRecomputeAndReadActivity(CompletableFuture<Http.Response> response, String... headers)
       throws Exception {
+    // Earlier requests' texts stay visible on idle pooled backends: only a new one will do.
+    java.util.Set<String> before = PgActivity.queries("UPDATE campaign_participations");
     try (Connection locker = TestDatabase.get().connect(); Statement lock = locker.createStatement()) {
       locker.setAutoCommit(false);
       lock.execute("LOCK TABLE campaign_participations IN ACCESS EXCLUSIVE MODE");
@@ -82,7 +84,7 @@ class SampleAppTaggingTest {
           response.completeExceptionally(e);
         }
       });
-      String query = PgActivity.awaitWaitingQuery("UPDATE campaign_participations");
+      String query = PgActivity.awaitWaitingQuery("UPDATE campaign_participations", text -> !before.contains(text));
       locker.commit();
       assertEquals(200, response.get().status(), response.get().body());
       return query;

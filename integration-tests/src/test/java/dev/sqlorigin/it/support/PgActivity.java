@@ -21,10 +21,21 @@ public final class PgActivity {
    * {@code fragment}, and returns that query's text.
    */
   public static String awaitWaitingQuery(String fragment) throws Exception {
+    return awaitWaitingQuery(fragment, query -> true);
+  }
+
+  /**
+   * The same, for a query that {@code accepted} also approves. pg_stat_activity reads the query
+   * text from a snapshot and the wait event live, so a pooled backend that starts waiting can
+   * still show its previous query's text for a moment: a caller that knows which statement it
+   * waits for says so.
+   */
+  public static String awaitWaitingQuery(String fragment, java.util.function.Predicate<String> accepted)
+      throws Exception {
     long deadline = System.nanoTime() + 30_000_000_000L;
     while (System.nanoTime() < deadline) {
       String query = first("wait_event_type = 'Lock'", fragment);
-      if (query != null) {
+      if (query != null && accepted.test(query)) {
         return query;
       }
       Thread.sleep(POLL_MILLIS); // poll interval of the awaited condition
@@ -70,6 +81,22 @@ public final class PgActivity {
       select.setString(1, "%" + fragment + "%");
       select.executeQuery().close();
     }
+  }
+
+  /** The texts of every backend's current or last query containing {@code fragment}. */
+  public static java.util.Set<String> queries(String fragment) throws SQLException {
+    java.util.Set<String> texts = new java.util.HashSet<>();
+    try (Connection connection = TestDatabase.get().connect();
+        PreparedStatement select = connection.prepareStatement(
+            "SELECT query FROM pg_stat_activity WHERE query LIKE ? AND pid <> pg_backend_pid()")) {
+      select.setString(1, "%" + fragment + "%");
+      try (ResultSet rs = select.executeQuery()) {
+        while (rs.next()) {
+          texts.add(rs.getString(1));
+        }
+      }
+    }
+    return texts;
   }
 
   private static String first(String condition, String fragment) throws SQLException {
