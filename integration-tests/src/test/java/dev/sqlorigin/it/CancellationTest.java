@@ -50,7 +50,7 @@ class CancellationTest {
   @Test
   void clientDisconnectCancelsOnlyItsOwnStatement() throws Exception {
     CompletableFuture<Http.Response> stays = CompletableFuture.supplyAsync(() -> Http.getOk(app.port(),
-        "/shop/probe/cancellable/sleep?seconds=4", "X-Request-Id: stays-1"));
+        "/shop/probe/cancellable/sleep?seconds=8", "X-Request-Id: stays-1"));
     try (HangingClient gone = HangingClient.get(app.port(), "/shop/probe/cancellable/sleep?seconds=60",
         "X-Request-Id: gone-1")) {
       PgActivity.awaitRunning("request_id='gone-1'", 1, 30_000);

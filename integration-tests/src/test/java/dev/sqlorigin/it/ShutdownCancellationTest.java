@@ -30,13 +30,16 @@ class ShutdownCancellationTest {
       assertEquals(IMPORTS, runImportsThenStop(AppProcess.jar(AppProcess.sampleAppJar()).withoutAgent(), "stop-plain-"),
           "this test no longer shows the problem the agent solves");
     } finally {
-      PgActivity.terminate("stop-plain-");
+      // Without the agent the texts carry no request ID: end every sleep (nothing else runs now).
+      PgActivity.terminate("pg_sleep");
+      PgActivity.awaitRunning("pg_sleep", 0, 10_000);
     }
   }
 
   /** Returns how many of the imports' statements still run once the app has exited. */
   private static int runImportsThenStop(AppProcess.Builder builder, String idPrefix) throws Exception {
-    // The sample app's statements carry the request ID only with the agent: mark them by campaign.
+    // Counted by text, so no earlier test's sleep may still run.
+    PgActivity.awaitRunning("pg_sleep", 0, 30_000);
     try (AppProcess app = builder.args("--port=0", "--pool-size=" + (IMPORTS + 2),
         "--database-url=" + TestDatabase.get().jdbcUrlWithCredentials()).start()) {
       List<HangingClient> clients = new ArrayList<>();
