@@ -12,6 +12,7 @@ import dev.sqlorigin.context.RequestStart;
 import dev.sqlorigin.log.AgentLog;
 import dev.sqlorigin.route.Routes;
 import java.util.Collections;
+import java.util.List;
 
 /**
  * The entry points that advice code calls. Every method here fails open: a fault is logged once
@@ -34,13 +35,13 @@ public final class Sqlorigin {
   }
 
   /** Header names the incoming request ID is read from, in order. */
-  public static String[] requestIdHeaders() {
+  public static List<String> requestIdHeaders() {
     return config.requestIdHeaders();
   }
 
   /** The header the request ID is echoed in. */
   public static String requestIdResponseHeader() {
-    return config.requestIdHeaders()[0];
+    return config.requestIdHeaders().get(0);
   }
 
   /**
@@ -66,7 +67,7 @@ public final class Sqlorigin {
       if (current.requestTimeoutNanos() > 0) {
         deadline = now + current.requestTimeoutNanos() - RequestStart.queuedNanos(requestStartHeader,
             System.currentTimeMillis());
-        deadline = deadline == 0 ? 1 : deadline;
+        deadline = deadline == 0 ? 1 : deadline; // 0 means "no deadline"
       }
       ClientSocket socket = localPort > 0 && remotePort > 0 ? new ClientSocket(localPort, remotePort) : null;
       RequestContext context = new RequestContext(current, route, requestId, now, deadline, socket);

@@ -51,7 +51,7 @@ public final class Config {
   private final Set<CommentField> commentFields;
   private final CommentFormat commentFormat;
   private final OutsideRequest outsideRequest;
-  private final String[] requestIdHeaders;
+  private final List<String> requestIdHeaders;
   private final int requestIdMaxLength;
   private final String logLevel;
   private final long requestTimeoutNanos;
@@ -72,8 +72,8 @@ public final class Config {
         value -> CommentFormat.valueOf(value.toUpperCase(Locale.ROOT)));
     outsideRequest = reader.get(COMMENT_OUTSIDE_REQUEST, OutsideRequest.OFF, "off or thread",
         value -> OutsideRequest.valueOf(value.toUpperCase(Locale.ROOT)));
-    requestIdHeaders = reader.get(REQUEST_ID_HEADERS, new String[] {"X-Request-Id"},
-        "a comma-separated list of HTTP header names", Config::parseHeaderNames);
+    requestIdHeaders = List.of(reader.get(REQUEST_ID_HEADERS, new String[] {"X-Request-Id"},
+        "a comma-separated list of HTTP header names", Config::parseHeaderNames));
     requestIdMaxLength = reader.get(REQUEST_ID_MAX_LENGTH, 200, "a whole number from 8 to 1024",
         value -> parseIntIn(value, 8, 1024));
     logLevel = reader.get(LOG_LEVEL, "info", "error, warn, info or debug", Config::parseLogLevel);
@@ -129,8 +129,8 @@ public final class Config {
   }
 
   /** Header names to read the incoming request ID from, first present wins; the first is echoed. */
-  public String[] requestIdHeaders() {
-    return requestIdHeaders.clone();
+  public List<String> requestIdHeaders() {
+    return requestIdHeaders;
   }
 
   public int requestIdMaxLength() {

@@ -185,6 +185,15 @@ public final class RequestContext {
     return Thread.currentThread() == owner && cleanupDepth > 0;
   }
 
+  /** The {@link System#nanoTime()} start of the oldest statement in flight, or {@code now} if none. */
+  public long oldestStatementStart(long now) {
+    long oldest = now;
+    for (long start : inFlight.values()) {
+      oldest = start - oldest < 0 ? start : oldest;
+    }
+    return oldest;
+  }
+
   /** Statements in flight, each with its {@link System#nanoTime()} start. */
   public Map<Object, Long> statementsInFlight() {
     return inFlight;

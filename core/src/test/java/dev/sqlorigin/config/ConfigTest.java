@@ -1,6 +1,5 @@
 package dev.sqlorigin.config;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sqlorigin.comment.CommentField;
 import dev.sqlorigin.comment.CommentFormat;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +20,7 @@ class ConfigTest {
     assertEquals(EnumSet.allOf(CommentField.class), config.commentFields());
     assertEquals(CommentFormat.SQLORIGIN, config.commentFormat());
     assertEquals(Config.OutsideRequest.OFF, config.outsideRequest());
-    assertArrayEquals(new String[] {"X-Request-Id"}, config.requestIdHeaders());
+    assertEquals(List.of("X-Request-Id"), config.requestIdHeaders());
     assertTrue(config.problems().isEmpty());
   }
 
@@ -31,7 +31,7 @@ class ConfigTest {
             "SQLORIGIN_REQUEST_ID_HEADERS", "X-Correlation-Id, X-Request-Id"));
     assertEquals(CommentFormat.SQLCOMMENTER, config.commentFormat());
     assertEquals(EnumSet.of(CommentField.ROUTE), config.commentFields());
-    assertArrayEquals(new String[] {"X-Correlation-Id", "X-Request-Id"}, config.requestIdHeaders());
+    assertEquals(List.of("X-Correlation-Id", "X-Request-Id"), config.requestIdHeaders());
   }
 
   @Test
@@ -42,7 +42,7 @@ class ConfigTest {
     assertEquals(CommentFormat.SQLORIGIN, config.commentFormat());
     assertEquals(200, config.requestIdMaxLength());
     assertTrue(config.enabled());
-    assertArrayEquals(new String[] {"X-Request-Id"}, config.requestIdHeaders());
+    assertEquals(List.of("X-Request-Id"), config.requestIdHeaders());
     assertEquals(4, config.problems().size(), config.problems().toString());
     assertTrue(config.problems().contains(
         "ignoring sqlorigin.comment.format=\"xml\": expected sqlorigin or sqlcommenter; using the default"),

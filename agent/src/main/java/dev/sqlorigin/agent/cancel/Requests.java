@@ -26,10 +26,7 @@ public final class Requests implements RequestsMXBean {
     long now = System.nanoTime();
     List<String> lines = new ArrayList<>();
     for (RequestContext request : ActiveRequests.snapshot()) {
-      long oldest = now;
-      for (long start : request.statementsInFlight().values()) {
-        oldest = start - oldest < 0 ? start : oldest;
-      }
+      long oldest = request.oldestStatementStart(now);
       lines.add(String.format(Locale.ROOT, "%s | %s | age %.1f s | %d statement(s) in flight, oldest %.1f s%s",
           request.route(), request.requestId(), (now - request.startNanos()) / 1e9,
           request.statementsInFlight().size(), (now - oldest) / 1e9,

@@ -89,7 +89,7 @@ public final class Watchdog implements Runnable {
         }
         next = Math.min(next, deadline);
       }
-      if (disconnects && context.clientSocket() != null && oldestStart(context) + config.disconnectCheckAfterNanos() - now <= 0) {
+      if (disconnects && context.clientSocket() != null && context.oldestStatementStart(now) + config.disconnectCheckAfterNanos() - now <= 0) {
         suspects.add(context);
       }
     }
@@ -110,13 +110,5 @@ public final class Watchdog implements Runnable {
 
   private static int key(ClientSocket socket) {
     return TcpTable.key(socket.localPort(), socket.remotePort());
-  }
-
-  private static long oldestStart(RequestContext context) {
-    long oldest = Long.MAX_VALUE;
-    for (long start : context.statementsInFlight().values()) {
-      oldest = oldest == Long.MAX_VALUE || start - oldest < 0 ? start : oldest;
-    }
-    return oldest;
   }
 }

@@ -3,9 +3,8 @@ package dev.sqlorigin.instrumentation.jdbc;
 import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isInterface;
-import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
@@ -35,7 +34,8 @@ public final class StatementInstrumentation {
 
   public static AgentBuilder.Transformer transformer() {
     ElementMatcher.Junction<MethodDescription> executes =
-        isPublic().and(not(isAbstract())).and(nameStartsWith("execute"));
+        not(isAbstract()).and(namedOneOf("execute", "executeQuery", "executeUpdate",
+            "executeLargeUpdate", "executeBatch", "executeLargeBatch"));
     return new AgentBuilder.Transformer.ForAdvice()
         .include(StatementInstrumentation.class.getClassLoader())
         .advice(executes.and(takesArgument(0, String.class))
