@@ -4,6 +4,7 @@ import dev.sqlorigin.cancel.ActiveRequests;
 import dev.sqlorigin.comment.CommentField;
 import dev.sqlorigin.comment.SqlComment;
 import dev.sqlorigin.config.Config;
+import dev.sqlorigin.label.ApplicationName;
 import dev.sqlorigin.context.ClientSocket;
 import dev.sqlorigin.context.CurrentRequest;
 import dev.sqlorigin.context.RequestContext;
@@ -94,6 +95,20 @@ public final class Sqlorigin {
     } catch (Throwable t) {
       AgentLog.warnOnce("tag", "could not tag a statement; it runs untagged", t);
       return sql;
+    }
+  }
+
+  /**
+   * For a statement about to run outside any request: its connection may still carry the ID of
+   * the last request that used it, which must not name a background job's work.
+   */
+  public static void statementOutsideRequest(Object statement) {
+    try {
+      if (config.requestIdInApplicationName()) {
+        ApplicationName.label(statement, null);
+      }
+    } catch (Throwable t) {
+      AgentLog.warnOnce("application-name", "could not reset application_name", t);
     }
   }
 

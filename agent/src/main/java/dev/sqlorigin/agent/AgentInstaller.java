@@ -12,7 +12,9 @@ import dev.sqlorigin.agent.cancel.ShutdownCanceller;
 import dev.sqlorigin.agent.cancel.Watchdog;
 import dev.sqlorigin.cancel.ActiveRequests;
 import dev.sqlorigin.config.Config;
+import dev.sqlorigin.label.ApplicationName;
 import dev.sqlorigin.instrumentation.jdbc.DataSourceInstrumentation;
+import dev.sqlorigin.instrumentation.jdbc.JdbcApplicationName;
 import dev.sqlorigin.instrumentation.jdbc.JdbcStatementCanceller;
 import dev.sqlorigin.instrumentation.jdbc.ConnectionInstrumentation;
 import dev.sqlorigin.instrumentation.jdbc.StatementInstrumentation;
@@ -43,6 +45,7 @@ public final class AgentInstaller {
     }
     Sqlorigin.configure(config);
     ActiveRequests.installCanceller(new JdbcStatementCanceller());
+    ApplicationName.installLabeler(new JdbcApplicationName());
     agentBuilder()
         .type(ConnectionInstrumentation.types()).transform(ConnectionInstrumentation.transformer())
         .type(StatementInstrumentation.types()).transform(StatementInstrumentation.transformer())

@@ -16,7 +16,40 @@ import java.util.concurrent.CountDownLatch;
  */
 final class LoadGenerator {
 
-  static final int OWNERS = 100;
+  /** What the load asks for: one path per request, picked at random from the workload's set. */
+  enum Workload {
+    /** {@code GET /api/owners/{1..100}}: one primary-key lookup per request. */
+    OWNERS("GET /api/owners/{1..100} (one primary-key lookup)", "FROM owners WHERE id"),
+    /** {@code GET /api/campaigns/{1..20}?learner=N}: three small joins per request. */
+    REPORT("GET /api/campaigns/{1..20}?learner=N (three small joins)", "FROM imports i JOIN campaigns");
+
+    final String description;
+    /** A fragment of one of its statements, to find them in pg_stat_activity. */
+    final String queryFragment;
+
+    Workload(String description, String queryFragment) {
+      this.description = description;
+      this.queryFragment = queryFragment;
+    }
+
+    List<String> paths() {
+      List<String> paths = new ArrayList<>();
+      if (this == OWNERS) {
+        for (int id = 1; id <= 100; id++) {
+          paths.add("/api/owners/" + id);
+        }
+      } else {
+        // Learner N takes part in campaign 1 + (N - 1) % 20 (see the sample app's seed data).
+        for (int campaign = 1; campaign <= 20; campaign++) {
+          for (int k = 0; k < 10; k++) {
+            paths.add("/api/campaigns/" + campaign + "?learner=" + (campaign + 20 * k * 7));
+          }
+        }
+      }
+      return paths;
+    }
+  }
+
   private static final int TIMEOUT_MILLIS = 10_000;
 
   /** What one load phase measured. Latencies are of every response counted, sorted, in ns. */
@@ -38,14 +71,12 @@ final class LoadGenerator {
 
   private final int port;
   private final int connections;
-  private final byte[][] requests = new byte[OWNERS][];
+  private final byte[][] requests;
 
-  LoadGenerator(int port, int connections) {
+  LoadGenerator(int port, int connections, Workload workload) {
     this.port = port;
     this.connections = connections;
-    for (int id = 1; id <= OWNERS; id++) {
-      requests[id - 1] = HttpConnection.get("/api/owners/" + id, port);
-    }
+    this.requests = workload.paths().stream().map(path -> HttpConnection.get(path, port)).toArray(byte[][]::new);
   }
 
   /** Drives load for {@code duration}; returns once every worker has stopped. */
@@ -130,7 +161,7 @@ final class LoadGenerator {
               close(connection);
               connection = new HttpConnection(port, TIMEOUT_MILLIS);
             }
-            HttpConnection.Response response = connection.send(requests[random.nextInt(OWNERS)]);
+            HttpConnection.Response response = connection.send(requests[random.nextInt(requests.length)]);
             long received = System.nanoTime();
             if (received > end) {
               break; // finished after the deadline: not part of this measurement

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -40,18 +41,29 @@ import java.util.stream.Stream;
  */
 public final class LoadHarness {
 
-  /** A way to start the sample app: with or without the agent, and the agent's settings. */
-  record Configuration(String name, boolean agent, List<String> systemProperties) {
+  /** Which agent a configuration attaches. */
+  enum Agent { NONE, SQLORIGIN, OPENTELEMETRY }
+
+  /** A way to start the sample app: which agent, and its settings. */
+  record Configuration(String name, Agent agent, List<String> systemProperties) {
   }
 
   static final Map<String, Configuration> CONFIGURATIONS = new LinkedHashMap<>();
 
   static {
-    add(new Configuration(Report.BASELINE, false, List.of()));
-    add(new Configuration("sqlorigin", true, List.of()));
-    add(new Configuration("sqlorigin-route-only", true, List.of("sqlorigin.comment.fields=route")));
-    add(new Configuration("sqlorigin-sqlcommenter", true, List.of("sqlorigin.comment.format=sqlcommenter")));
-    add(new Configuration("sqlorigin-disabled", true, List.of("sqlorigin.enabled=false")));
+    add(new Configuration(Report.BASELINE, Agent.NONE, List.of()));
+    // Defaults: the route in the comment, the request ID in application_name.
+    add(new Configuration("sqlorigin", Agent.SQLORIGIN, List.of()));
+    add(new Configuration("sqlorigin-id-in-comment", Agent.SQLORIGIN,
+        List.of("sqlorigin.comment.fields=route,request_id", "sqlorigin.request-id.application-name=false")));
+    add(new Configuration("sqlorigin-route-only", Agent.SQLORIGIN,
+        List.of("sqlorigin.request-id.application-name=false")));
+    add(new Configuration("sqlorigin-sqlcommenter", Agent.SQLORIGIN, List.of("sqlorigin.comment.format=sqlcommenter")));
+    add(new Configuration("sqlorigin-disabled", Agent.SQLORIGIN, List.of("sqlorigin.enabled=false")));
+    // The OpenTelemetry Java agent as users compare with it: its traceparent comment on, nothing exported.
+    add(new Configuration("otel-agent", Agent.OPENTELEMETRY, List.of(
+        "otel.instrumentation.common.db.experimental.sqlcommenter.enabled=true",
+        "otel.traces.exporter=none", "otel.metrics.exporter=none", "otel.logs.exporter=none")));
   }
 
   private static void add(Configuration configuration) {
@@ -65,9 +77,14 @@ public final class LoadHarness {
       "  --warmup=T            load before measuring, discarded (default 5s)",
       "  --connections=N       concurrent keep-alive connections, closed loop (default 8)",
       "  --configs=A,B,...     of " + String.join(", ", CONFIGURATIONS.keySet()),
-      "                        (default no-agent,sqlorigin,sqlorigin-route-only)",
+      "                        (default no-agent,sqlorigin,sqlorigin-id-in-comment,",
+      "                        sqlorigin-route-only,otel-agent)",
       "  --database-url=URL    an existing database for the app (default: one embedded PostgreSQL)",
+      "  --workload=W          owners (one primary-key lookup per request) or report (three",
+      "                        small joins per request, where planning shows) (default owners)",
       "  --agent-jar=PATH      (default agent/target/sqlorigin-agent.jar)",
+      "  --otel-agent-jar=PATH the OpenTelemetry Java agent, for otel-agent",
+      "                        (default bench/target/otel/opentelemetry-javaagent.jar)",
       "  --app-jar=PATH        (default sample-app/target/sample-app.jar)",
       "  --java=PATH           the java that runs the app (default: the one running this)",
       "  --jvm-opts='A B'      JVM options of the app in every configuration (default -Xmx512m)",
@@ -83,7 +100,8 @@ public final class LoadHarness {
   }
 
   record Options(int rounds, Duration duration, Duration warmup, int connections, List<String> configs,
-      String databaseUrl, Path agentJar, Path appJar, Path java, List<String> jvmOptions, long seed) {
+      LoadGenerator.Workload workload, String databaseUrl, Path agentJar, Path otelAgentJar, Path appJar,
+      Path java, List<String> jvmOptions, long seed) {
 
     static Options parse(String... args) throws Invalid {
       Map<String, String> values = new LinkedHashMap<>();
@@ -103,8 +121,10 @@ public final class LoadHarness {
           duration(values.remove("warmup"), Duration.ofSeconds(5), Duration.ZERO, "warmup"),
           integer(values.remove("connections"), 8, 1, 256, "connections"),
           configs(values.remove("configs")),
+          workload(values.remove("workload")),
           values.remove("database-url"),
           file(values.remove("agent-jar"), "agent/target/sqlorigin-agent.jar"),
+          file(values.remove("otel-agent-jar"), "bench/target/otel/opentelemetry-javaagent.jar"),
           file(values.remove("app-jar"), "sample-app/target/sample-app.jar"),
           java != null ? Paths.get(java) : Paths.get(System.getProperty("java.home"), "bin", "java"),
           jvmOptions.isEmpty() ? List.of() : List.of(jvmOptions.split("\\s+")),
@@ -112,10 +132,13 @@ public final class LoadHarness {
       if (!values.isEmpty()) {
         throw new Invalid("unknown option --" + values.keySet().iterator().next());
       }
-      boolean agentNeeded = options.configs.stream().anyMatch(name -> CONFIGURATIONS.get(name).agent());
-      if (agentNeeded && !Files.isRegularFile(options.agentJar)) {
+      if (options.uses(Agent.SQLORIGIN) && !Files.isRegularFile(options.agentJar)) {
         throw new Invalid("the agent jar " + options.agentJar + " is missing: build it with "
             + "`./mvnw -q install -DskipTests` from the repository root, or pass --agent-jar");
+      }
+      if (options.uses(Agent.OPENTELEMETRY) && !Files.isRegularFile(options.otelAgentJar)) {
+        throw new Invalid("the OpenTelemetry agent jar " + options.otelAgentJar + " is missing: "
+            + "`./mvnw -q install -DskipTests` downloads it into bench/target/otel, or pass --otel-agent-jar");
       }
       if (!Files.isRegularFile(options.appJar)) {
         throw new Invalid("the sample app jar " + options.appJar + " is missing: build it with "
@@ -172,9 +195,25 @@ public final class LoadHarness {
       return parsed;
     }
 
+    boolean uses(Agent agent) {
+      return configs.stream().anyMatch(name -> CONFIGURATIONS.get(name).agent() == agent);
+    }
+
+    private static LoadGenerator.Workload workload(String value) throws Invalid {
+      if (value == null) {
+        return LoadGenerator.Workload.OWNERS;
+      }
+      for (LoadGenerator.Workload workload : LoadGenerator.Workload.values()) {
+        if (workload.name().equalsIgnoreCase(value.trim())) {
+          return workload;
+        }
+      }
+      throw new Invalid("--workload must be owners or report, got '" + value + "'");
+    }
+
     private static List<String> configs(String value) throws Invalid {
       if (value == null) {
-        return List.of(Report.BASELINE, "sqlorigin", "sqlorigin-route-only");
+        return List.of(Report.BASELINE, "sqlorigin", "sqlorigin-id-in-comment", "sqlorigin-route-only", "otel-agent");
       }
       List<String> names = new ArrayList<>();
       for (String part : value.split(",")) {
@@ -249,9 +288,9 @@ public final class LoadHarness {
     try (Database database = Database.open(options.databaseUrl())) {
       String settings = String.format(Locale.ROOT,
           "%d round(s) x [%s], order shuffled per round (seed %d); per run: %d ms warm-up, %d ms measured, "
-              + "%d connections on GET /api/owners/{1..%d}; app JVM options %s; %s; harness on %d CPUs, Java %s",
+              + "%d connections on %s; app JVM options %s; %s; harness on %d CPUs, Java %s",
           options.rounds(), String.join(", ", options.configs()), options.seed(), options.warmup().toMillis(),
-          options.duration().toMillis(), options.connections(), LoadGenerator.OWNERS,
+          options.duration().toMillis(), options.connections(), options.workload().description,
           String.join(" ", options.jvmOptions()), database.description(),
           Runtime.getRuntime().availableProcessors(), Runtime.version());
       progress(settings);
@@ -285,8 +324,10 @@ public final class LoadHarness {
   private static Report.Run runOnce(Options options, Configuration configuration, int round,
       Database database, AtomicReference<AppUnderTest> current) throws Exception {
     List<String> jvm = new ArrayList<>(options.jvmOptions());
-    if (configuration.agent()) {
+    if (configuration.agent() == Agent.SQLORIGIN) {
       jvm.add("-javaagent:" + options.agentJar());
+    } else if (configuration.agent() == Agent.OPENTELEMETRY) {
+      jvm.add("-javaagent:" + options.otelAgentJar());
     }
     for (String property : configuration.systemProperties()) {
       jvm.add("-D" + property);
@@ -294,7 +335,7 @@ public final class LoadHarness {
     AppUnderTest app = AppUnderTest.start(options.java(), jvm, options.appJar(), database.appUrl());
     current.set(app);
     try {
-      LoadGenerator generator = new LoadGenerator(app.port(), options.connections());
+      LoadGenerator generator = new LoadGenerator(app.port(), options.connections(), options.workload());
       long seed = options.seed() * 31 + round;
       if (!options.warmup().isZero()) {
         generator.run(options.warmup(), seed);
@@ -306,7 +347,7 @@ public final class LoadHarness {
       long dbCpuAfter = database.serverCpuNanos();
       // Measured while the app is still up, right after the load: what it holds when busy.
       long rss = app.residentKib();
-      String comment = database.lastOwnersComment();
+      String comment = database.lastComment(options.workload().queryFragment);
       return new Report.Run(round, configuration.name(), result.ok(), result.errors(),
           result.echoedRequestIds(), result.throughput(), result.latencyMillis(0.50),
           result.latencyMillis(0.99), perRequestMicros(cpuBefore, cpuAfter, result.ok()),
@@ -361,24 +402,33 @@ public final class LoadHarness {
     }
 
     /**
-     * Which comment fields the app's last owner lookups carried, as PostgreSQL saw them: every idle
-     * pool connection still shows its last statement in pg_stat_activity. This checks that each
-     * configuration did what its name says ({@code none} without the agent, {@code route} with
-     * route only), not just that the app was started with some flag. "?" when it cannot be seen.
+     * Which fields the app's last statements of the workload carried, as PostgreSQL saw them: every
+     * idle pool connection still shows its last statement (and name) in pg_stat_activity. This
+     * checks that each configuration did what its name says ({@code none} without an agent,
+     * {@code route+application_name} with the defaults), not just that the app was started with some
+     * flag. "?" when it cannot be seen.
      */
-    String lastOwnersComment() {
+    String lastComment(String queryFragment) {
       if (jdbcUrl == null) {
         return "?";
       }
       Set<String> seen = new TreeSet<>();
       try (Connection connection = DriverManager.getConnection(jdbcUrl);
-          Statement statement = connection.createStatement();
-          ResultSet rows = statement.executeQuery("SELECT query FROM pg_stat_activity"
-              + " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-              + " AND query LIKE '%FROM owners WHERE id%'")) {
-        while (rows.next()) {
-          Map<String, String> fields = SqlComment.parse(rows.getString(1));
-          seen.add(fields.isEmpty() ? "none" : String.join("+", fields.keySet()));
+          PreparedStatement statement = connection.prepareStatement("SELECT query, application_name"
+              + " FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+              + " AND query LIKE ?")) {
+        statement.setString(1, "%" + queryFragment + "%");
+        try (ResultSet rows = statement.executeQuery()) {
+          while (rows.next()) {
+            List<String> fields = new ArrayList<>(SqlComment.parse(rows.getString(1)).keySet());
+            if (rows.getString(1).contains("/*traceparent='")) {
+              fields.add("traceparent");
+            }
+            if (rows.getString(2) != null && rows.getString(2).contains(" req=")) {
+              fields.add("application_name");
+            }
+            seen.add(fields.isEmpty() ? "none" : String.join("+", fields));
+          }
         }
       } catch (SQLException e) {
         return "?";

@@ -24,6 +24,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class LoadHarnessSmokeTest {
 
+  private static final List<String> CONFIGS = List.of("no-agent", "sqlorigin", "otel-agent");
+
   private static Report report;
   private static String markdown;
 
@@ -32,16 +34,18 @@ class LoadHarnessSmokeTest {
   static void runOneShortRound() throws Exception {
     Path agentJar = existing("sqlorigin.agent.jar", "the shaded agent jar");
     Path appJar = existing("sqlorigin.sample.jar", "the sample application jar");
+    Path otelAgentJar = existing("sqlorigin.otel.agent.jar", "the OpenTelemetry Java agent jar");
     LoadHarness.Options options = LoadHarness.Options.parse(
-        "--rounds=1", "--configs=no-agent,sqlorigin", "--warmup=1s", "--duration=2s", "--connections=4",
-        "--agent-jar=" + agentJar, "--app-jar=" + appJar, "--seed=42");
+        "--rounds=1", "--configs=" + String.join(",", CONFIGS), "--workload=report", "--warmup=1s",
+        "--duration=2s", "--connections=4", "--agent-jar=" + agentJar, "--otel-agent-jar=" + otelAgentJar,
+        "--app-jar=" + appJar, "--seed=42");
     report = LoadHarness.run(options);
     markdown = report.markdown();
   }
 
   @Test
   void everyConfigurationServesRequestsWithoutErrors() {
-    for (String config : List.of("no-agent", "sqlorigin")) {
+    for (String config : CONFIGS) {
       List<Report.Run> runs = report.runs(config);
       assertEquals(1, runs.size(), config + ": one run per round");
       Report.Run run = runs.get(0);
@@ -58,11 +62,13 @@ class LoadHarnessSmokeTest {
   }
 
   @Test
-  void onlyTheAgentRunTagsStatementsAndEchoesRequestIds() {
+  void eachRunCarriesWhatItsConfigurationSays() {
     Report.Run plain = report.runs("no-agent").get(0);
     Report.Run agent = report.runs("sqlorigin").get(0);
-    assertEquals("none", plain.sqlComment(), "what PostgreSQL saw without the agent");
-    assertEquals("route+request_id", agent.sqlComment(), "what PostgreSQL saw with the agent");
+    assertEquals("none", plain.sqlComment(), "what PostgreSQL saw without an agent");
+    assertEquals("route+application_name", agent.sqlComment(), "what PostgreSQL saw with sqlorigin");
+    assertEquals("traceparent", report.runs("otel-agent").get(0).sqlComment(),
+        "what PostgreSQL saw with the OpenTelemetry agent");
     assertEquals(0, plain.echoedRequestIds());
     assertEquals(agent.ok(), agent.echoedRequestIds(), "every response echoes an ID");
   }
@@ -94,11 +100,13 @@ class LoadHarnessSmokeTest {
   void optionsHaveBoundedDefaults() throws Exception {
     LoadHarness.Options options = LoadHarness.Options.parse(
         "--agent-jar=" + existing("sqlorigin.agent.jar", "the shaded agent jar"),
-        "--app-jar=" + existing("sqlorigin.sample.jar", "the sample application jar"));
+        "--app-jar=" + existing("sqlorigin.sample.jar", "the sample application jar"),
+        "--otel-agent-jar=" + existing("sqlorigin.otel.agent.jar", "the OpenTelemetry Java agent jar"));
     assertEquals(5, options.rounds());
     assertEquals(Duration.ofSeconds(10), options.duration());
     assertEquals(8, options.connections());
-    assertEquals(List.of("no-agent", "sqlorigin", "sqlorigin-route-only"), options.configs());
+    assertEquals(List.of("no-agent", "sqlorigin", "sqlorigin-id-in-comment", "sqlorigin-route-only", "otel-agent"),
+        options.configs());
     assertTrue(options.estimate().compareTo(Duration.ofMinutes(10)) < 0, "a default run takes minutes, not hours");
   }
 

@@ -33,6 +33,7 @@ public final class Config {
   public static final String COMMENT_OUTSIDE_REQUEST = "sqlorigin.comment.outside-request";
   public static final String REQUEST_ID_HEADERS = "sqlorigin.request-id.headers";
   public static final String REQUEST_ID_MAX_LENGTH = "sqlorigin.request-id.max-length";
+  public static final String REQUEST_ID_APPLICATION_NAME = "sqlorigin.request-id.application-name";
   public static final String LOG_LEVEL = "sqlorigin.log.level";
   public static final String REQUEST_TIMEOUT = "sqlorigin.request.timeout";
   public static final String REQUEST_START_HEADER = "sqlorigin.request.start-header";
@@ -53,6 +54,7 @@ public final class Config {
   private final OutsideRequest outsideRequest;
   private final List<String> requestIdHeaders;
   private final int requestIdMaxLength;
+  private final boolean requestIdInApplicationName;
   private final String logLevel;
   private final long requestTimeoutNanos;
   private final String requestStartHeader;
@@ -66,7 +68,7 @@ public final class Config {
 
   private Config(Reader reader) {
     enabled = reader.get(ENABLED, true, "true or false", Config::parseBoolean);
-    commentFields = reader.get(COMMENT_FIELDS, EnumSet.allOf(CommentField.class),
+    commentFields = reader.get(COMMENT_FIELDS, EnumSet.of(CommentField.ROUTE),
         "a comma-separated list of route, request_id (or none)", Config::parseFields);
     commentFormat = reader.get(COMMENT_FORMAT, CommentFormat.SQLORIGIN, "sqlorigin or sqlcommenter",
         value -> CommentFormat.valueOf(value.toUpperCase(Locale.ROOT)));
@@ -76,6 +78,8 @@ public final class Config {
         "a comma-separated list of HTTP header names", Config::parseHeaderNames));
     requestIdMaxLength = reader.get(REQUEST_ID_MAX_LENGTH, 200, "a whole number from 8 to 1024",
         value -> parseIntIn(value, 8, 1024));
+    requestIdInApplicationName = reader.get(REQUEST_ID_APPLICATION_NAME, true, "true or false",
+        Config::parseBoolean);
     logLevel = reader.get(LOG_LEVEL, "info", "error, warn, info or debug", Config::parseLogLevel);
     requestTimeoutNanos = reader.get(REQUEST_TIMEOUT, 0L, DURATION + ", or off",
         value -> value.equalsIgnoreCase("off") ? 0L : parseDuration(value, 1_000_000L));
@@ -137,6 +141,11 @@ public final class Config {
     return requestIdMaxLength;
   }
 
+  /** Whether a request's connections carry its ID in {@code application_name}. */
+  public boolean requestIdInApplicationName() {
+    return requestIdInApplicationName;
+  }
+
   public String logLevel() {
     return logLevel;
   }
@@ -191,6 +200,7 @@ public final class Config {
         + " format=" + commentFormat.name().toLowerCase(Locale.ROOT)
         + " outside-request=" + outsideRequest.name().toLowerCase(Locale.ROOT)
         + " request-id-headers=" + String.join(",", requestIdHeaders)
+        + " request-id-in-application-name=" + requestIdInApplicationName
         + " request-timeout=" + (requestTimeoutNanos == 0 ? "off" : requestTimeoutNanos / 1_000_000 + "ms")
         + " cancel-on-disconnect=" + cancelOnDisconnect + " cancel-on-shutdown=" + cancelOnShutdown;
   }

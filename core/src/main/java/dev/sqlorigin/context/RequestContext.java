@@ -6,6 +6,7 @@ import dev.sqlorigin.cancel.ActiveRequests;
 import dev.sqlorigin.comment.CommentField;
 import dev.sqlorigin.comment.SqlComment;
 import dev.sqlorigin.config.Config;
+import dev.sqlorigin.label.ApplicationName;
 import dev.sqlorigin.log.AgentLog;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -135,6 +136,9 @@ public final class RequestContext {
     }
     inFlight.put(statement, System.nanoTime());
     ActiveRequests.statementStarted(deadlineNanos);
+    if (config.requestIdInApplicationName()) {
+      ApplicationName.label(statement, requestId);
+    }
     // An abandonment that raced the registration may have missed this statement: check again.
     current = abandonment;
     if (current != null) {

@@ -17,7 +17,8 @@ class ConfigTest {
   void defaults() {
     Config config = Config.load(Map.of(), Map.of());
     assertTrue(config.enabled());
-    assertEquals(EnumSet.allOf(CommentField.class), config.commentFields());
+    assertEquals(EnumSet.of(CommentField.ROUTE), config.commentFields());
+    assertTrue(config.requestIdInApplicationName());
     assertEquals(CommentFormat.SQLORIGIN, config.commentFormat());
     assertEquals(Config.OutsideRequest.OFF, config.outsideRequest());
     assertEquals(List.of("X-Request-Id"), config.requestIdHeaders());

@@ -37,8 +37,9 @@ class CancellationTest {
   @BeforeAll
   void start() throws Exception {
     String url = TestDatabase.get().jdbcUrlWithCredentials();
-    app = AppProcess.main(JakartaApp.class).args(url).start();
-    deadlineApp = AppProcess.main(JakartaApp.class).property("sqlorigin.request.timeout", "1s").args(url).start();
+    app = withIdInComment(AppProcess.main(JakartaApp.class)).args(url).start();
+    deadlineApp = withIdInComment(AppProcess.main(JakartaApp.class)).property("sqlorigin.request.timeout", "1s")
+        .args(url).start();
   }
 
   @AfterAll
@@ -67,7 +68,7 @@ class CancellationTest {
 
   @Test
   void clientDisconnectIsSeenWhenAForwardedHeaderRewroteTheRemoteAddress() throws Exception {
-    try (AppProcess proxied = AppProcess.main(JakartaApp.class).property("probe.forwarded", "true")
+    try (AppProcess proxied = withIdInComment(AppProcess.main(JakartaApp.class)).property("probe.forwarded", "true")
         .args(TestDatabase.get().jdbcUrlWithCredentials()).start()) {
       String forwarded = "X-Forwarded-For: 203.0.113.7";
       assertTrue(Http.get(proxied.port(), "/shop/probe/cancellable/one", forwarded)
@@ -174,4 +175,9 @@ class CancellationTest {
     }
   }
 
+
+  /** These tests find each request's statements in pg_stat_activity by the ID in their text. */
+  static AppProcess.Builder withIdInComment(AppProcess.Builder app) {
+    return app.property("sqlorigin.comment.fields", "route,request_id");
+  }
 }

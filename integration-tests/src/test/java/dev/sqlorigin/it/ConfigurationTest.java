@@ -23,6 +23,7 @@ class ConfigurationTest {
   @Test
   void badValuesAreReportedOnceByKeyAndTheDefaultsApply() throws Exception {
     try (AppProcess app = app().property("sqlorigin.comment.format", "xml")
+        .property("sqlorigin.comment.fields", "route,request_id")
         .env("SQLORIGIN_REQUEST_ID_HEADERS", "X Bad Header").start()) {
       Http.Response response = Http.get(app.port(), "/shop/probe/prepared", "X-Request-Id: cfg-1");
       TaggingContract.assertTagged(response.values("sent").get(0), "GET /shop/probe/prepared", "cfg-1");
@@ -37,15 +38,22 @@ class ConfigurationTest {
   @Test
   void sqlcommenterFormatRouteOnlyAndAnotherHeaderFromTheEnvironment() throws Exception {
     try (AppProcess app = app().env("SQLORIGIN_COMMENT_FORMAT", "sqlcommenter")
+        .env("SQLORIGIN_COMMENT_FIELDS", "route,request_id")
         .env("SQLORIGIN_REQUEST_ID_HEADERS", "X-Correlation-Id,X-Request-Id").start()) {
       Http.Response response = Http.get(app.port(), "/shop/probe/prepared/7", "X-Correlation-Id: corr-1");
       String sent = response.values("sent").get(0);
       assertTrue(sent.startsWith("/*request_id='corr-1',route='GET%20%2Fshop%2Fprobe%2Fprepared%2F%7Bid%7D'*/ SELECT"), sent);
       assertEquals("corr-1", response.header("X-Correlation-Id"));
     }
-    try (AppProcess app = app().property("sqlorigin.comment.fields", "route").start()) {
+  }
+
+  @Test
+  void byDefaultTheCommentHasTheRouteOnlyAndTheRequestIdCanStayOutOfApplicationName() throws Exception {
+    try (AppProcess app = app().property("sqlorigin.request-id.application-name", "false").start()) {
       Map<String, String> fields = SqlComment.parse(Http.get(app.port(), "/shop/probe/prepared").values("sent").get(0));
       assertEquals(Map.of("route", "GET /shop/probe/prepared"), fields);
+      String name = Http.get(app.port(), "/shop/probe/application-name", "X-Request-Id: off-2").values("sent").get(0);
+      assertFalse(name.contains("req="), name);
     }
   }
 

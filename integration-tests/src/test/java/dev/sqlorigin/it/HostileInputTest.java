@@ -34,7 +34,9 @@ class HostileInputTest {
       statement.execute("TRUNCATE probe_guard");
       statement.execute("INSERT INTO probe_guard SELECT generate_series(1, 3)");
     }
-    app = AppProcess.main(JakartaApp.class).args(TestDatabase.get().jdbcUrlWithCredentials()).start();
+    // Hostile IDs are checked where they would do harm: inside the comment.
+    app = AppProcess.main(JakartaApp.class).property("sqlorigin.comment.fields", "route,request_id")
+        .args(TestDatabase.get().jdbcUrlWithCredentials()).start();
   }
 
   @AfterAll

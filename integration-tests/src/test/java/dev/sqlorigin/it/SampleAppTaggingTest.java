@@ -39,20 +39,21 @@ class SampleAppTaggingTest {
   }
 
   @Test
-  void heldStatementShowsRouteAndTheRequestIdItWasSent() throws Exception {
-    String query = holdRecomputeAndReadActivity("X-Request-Id: incident-7");
-    assertTrue(query.startsWith("/*sqlorigin route='POST /api/campaign-participations/recompute'"
-        + " request_id='incident-7'*/ UPDATE campaign_participations"), query);
+  void heldStatementShowsItsRouteAndItsConnectionTheRequestId() throws Exception {
+    PgActivity.Backend held = holdRecomputeAndReadActivity(new CompletableFuture<>(),
+        name -> name.endsWith(" req=incident-7"), "X-Request-Id: incident-7");
+    // The text stays the same for every request of the route, so the driver keeps it prepared.
+    assertEquals("/*sqlorigin route='POST /api/campaign-participations/recompute'*/"
+        + " UPDATE campaign_participations SET updated_at = now()", held.query());
+    assertEquals("PostgreSQL JDBC Driver req=incident-7", held.applicationName());
   }
 
   @Test
   void heldStatementShowsTheGeneratedRequestIdEchoedToTheClient() throws Exception {
     CompletableFuture<Http.Response> response = new CompletableFuture<>();
-    String query = holdRecomputeAndReadActivity(response);
+    PgActivity.Backend held = holdRecomputeAndReadActivity(response, name -> name.matches(".* req=[0-9a-f]{32}"));
     String generated = response.join().header("X-Request-Id");
-    assertTrue(generated.matches("[0-9a-f]{32}"), generated);
-    assertTrue(query.startsWith("/*sqlorigin route='POST /api/campaign-participations/recompute'"
-        + " request_id='" + generated + "'*/ UPDATE"), query);
+    assertEquals("PostgreSQL JDBC Driver req=" + generated, held.applicationName());
   }
 
   @Test
@@ -65,15 +66,12 @@ class SampleAppTaggingTest {
     assertTrue(lines.get(0).contains("started"), lines.get(0));
   }
 
-  private String holdRecomputeAndReadActivity(String... headers) throws Exception {
-    return holdRecomputeAndReadActivity(new CompletableFuture<>(), headers);
-  }
-
-  /** Locks the table, sends the full-table UPDATE, and returns its text as pg_stat_activity shows it. */
-  private String holdRecomputeAndReadActivity(CompletableFuture<Http.Response> response, String... headers)
-      throws Exception {
-    // Earlier requests' texts stay visible on idle pooled backends: only a new one will do.
-    java.util.Set<String> before = PgActivity.queries("UPDATE campaign_participations");
+  /**
+   * Locks the table, sends the full-table UPDATE, and returns its backend as pg_stat_activity shows
+   * it while it waits.
+   */
+  private PgActivity.Backend holdRecomputeAndReadActivity(CompletableFuture<Http.Response> response,
+      java.util.function.Predicate<String> named, String... headers) throws Exception {
     try (Connection locker = TestDatabase.get().connect(); Statement lock = locker.createStatement()) {
       locker.setAutoCommit(false);
       lock.execute("LOCK TABLE campaign_participations IN ACCESS EXCLUSIVE MODE");
@@ -84,10 +82,10 @@ class SampleAppTaggingTest {
           response.completeExceptionally(e);
         }
       });
-      String query = PgActivity.awaitWaitingQuery("UPDATE campaign_participations", text -> !before.contains(text));
+      PgActivity.Backend held = PgActivity.awaitWaitingBackend("UPDATE campaign_participations", named);
       locker.commit();
       assertEquals(200, response.get().status(), response.get().body());
-      return query;
+      return held;
     }
   }
 }

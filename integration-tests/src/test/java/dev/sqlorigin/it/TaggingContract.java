@@ -31,7 +31,10 @@ abstract class TaggingContract {
 
   @BeforeAll
   void startApplication() throws Exception {
-    app = application().args(TestDatabase.get().jdbcUrlWithCredentials()).start();
+    // Both fields in the comment: this contract proves the comment in every kind of statement. By
+    // default the request ID goes to application_name instead, which it proves too.
+    app = application().property("sqlorigin.comment.fields", "route,request_id")
+        .args(TestDatabase.get().jdbcUrlWithCredentials()).start();
   }
 
   @AfterAll
@@ -106,7 +109,27 @@ abstract class TaggingContract {
     for (String line : background) {
       assertTrue(line.startsWith("app-"), line);
       assertFalse(line.contains("sqlorigin"), "work outside a request was tagged: " + line);
+      assertFalse(line.contains(" req="), "work outside a request ran under a request's name: " + line);
     }
+  }
+
+  @ParameterizedTest(name = "raw={0}")
+  @CsvSource({"false", "true"})
+  void requestIdNamesTheConnectionWhileTheRequestUsesIt(boolean raw) throws Exception {
+    String inRequest = Http.get(app.port(), "/shop/probe/application-name?raw=" + raw, "X-Request-Id: name-" + raw)
+        .values("sent").get(0);
+    assertTrue(inRequest.endsWith(" req=name-" + raw), inRequest);
+    // The driver's own name stays in front: a DBA who filters on it still finds the application.
+    String background = Http.get(app.port(), "/shop/probe/background").values("background").get(0);
+    String own = background.substring(background.lastIndexOf(" application_name=") + " application_name=".length());
+    assertEquals(own + " req=name-" + raw, inRequest);
+  }
+
+  @Test
+  void namingTheConnectionNeitherStartsATransactionEarlyNorHidesTheApplicationsOwnError() throws Exception {
+    String serializable = Http.get(app.port(), "/shop/probe/serializable", "X-Request-Id: iso-1").values("sent").get(0);
+    assertTrue(serializable.startsWith("serializable ") && serializable.endsWith(" req=iso-1"), serializable);
+    assertEquals(List.of("22012 25P02"), Http.get(app.port(), "/shop/probe/aborted").values("sent"));
   }
 
   @Test
@@ -117,7 +140,8 @@ abstract class TaggingContract {
     }
     List<String> lines = app.agentLines();
     assertEquals(1, lines.size(), "agent log:\n" + String.join("\n", lines));
-    assertTrue(lines.get(0).contains("sqlorigin 0.1.0-SNAPSHOT started: comment=route,request_id"), lines.get(0));
+    assertTrue(lines.get(0).contains("sqlorigin 0.1.0-SNAPSHOT started: comment=route,request_id")
+        && lines.get(0).contains("request-id-in-application-name=true"), lines.get(0));
   }
 
   static void assertTagged(String sent, String route, String requestId) {

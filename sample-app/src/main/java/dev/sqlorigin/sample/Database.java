@@ -55,6 +55,13 @@ final class Database {
                     + "campaign_id int NOT NULL, "
                     + "rows int NOT NULL, "
                     + "created_at timestamptz NOT NULL DEFAULT now())");
+            statement.execute("CREATE TABLE IF NOT EXISTS campaigns ("
+                    + "id int PRIMARY KEY, "
+                    + "name text NOT NULL, "
+                    + "owner_id int NOT NULL REFERENCES owners (id))");
+            statement.execute("CREATE INDEX IF NOT EXISTS campaign_participations_learner "
+                    + "ON campaign_participations (campaign_id, learner)");
+            statement.execute("CREATE INDEX IF NOT EXISTS imports_campaign ON imports (campaign_id, created_at)");
             if (isEmpty(statement, "owners")) {
                 statement.executeUpdate("INSERT INTO owners (name) "
                         + "SELECT 'Owner ' || i FROM generate_series(1, 100) AS i");
@@ -63,6 +70,10 @@ final class Database {
                 // 500 learners in each of the campaigns 1..20.
                 statement.executeUpdate("INSERT INTO campaign_participations (campaign_id, learner) "
                         + "SELECT 1 + (i - 1) % 20, 'learner-' || i FROM generate_series(1, 10000) AS i");
+            }
+            if (isEmpty(statement, "campaigns")) {
+                statement.executeUpdate("INSERT INTO campaigns (id, name, owner_id) "
+                        + "SELECT i, 'Campaign ' || i, 1 + (i * 7) % 100 FROM generate_series(1, 20) AS i");
             }
             connection.commit();
         }

@@ -91,6 +91,7 @@ public final class SampleApp {
         context.addServlet(new CampaignParticipationsServlet(dataSource), "/api/campaign-participations");
         context.addServlet(new RecomputeServlet(dataSource), "/api/campaign-participations/recompute");
         context.addServlet(new ImportsServlet(dataSource), "/api/imports");
+        context.addServlet(new CampaignReportServlet(dataSource), "/api/campaigns/*");
         context.addServlet(new HealthServlet(), "/health");
 
         // Without a GracefulHandler, Jetty's stop would not wait for the requests in flight.

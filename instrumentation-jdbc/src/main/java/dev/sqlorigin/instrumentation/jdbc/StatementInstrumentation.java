@@ -9,6 +9,7 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import dev.sqlorigin.Sqlorigin;
 import dev.sqlorigin.context.CurrentRequest;
 import dev.sqlorigin.context.RequestContext;
 import java.sql.SQLException;
@@ -49,7 +50,11 @@ public final class StatementInstrumentation {
     public static String onEnter(@Advice.This Object statement,
         @Advice.Local("sqloriginContext") RequestContext context) {
       context = CurrentRequest.get();
-      String refusal = context == null ? null : context.statementStarted(statement);
+      if (context == null) {
+        Sqlorigin.statementOutsideRequest(statement);
+        return null;
+      }
+      String refusal = context.statementStarted(statement);
       if (refusal != null) {
         context = null;
       }

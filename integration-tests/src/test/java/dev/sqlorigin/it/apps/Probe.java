@@ -80,6 +80,12 @@ public final class Probe {
             call.execute();
             return List.of(call.getString(1).substring(1));
           }
+        case "application-name":
+          return List.of(preparedQuery(connection, "SELECT current_setting('application_name')"));
+        case "serializable":
+          return List.of(serializable(connection));
+        case "aborted":
+          return List.of(aborted(connection));
         case "batch":
           return batch(connection, false);
         case "prepared-batch":
@@ -88,6 +94,44 @@ public final class Probe {
           throw new IllegalArgumentException("unknown kind " + kind);
       }
     }
+  }
+
+  /**
+   * {@code SET TRANSACTION} must come before any query of its transaction: whatever sqlorigin sends
+   * first must not count as one.
+   */
+  private static String serializable(Connection connection) throws SQLException {
+    connection.setAutoCommit(false);
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE");
+      String seen = preparedQuery(connection,
+          "SELECT current_setting('transaction_isolation') || ' ' || current_setting('application_name')");
+      connection.commit();
+      return seen;
+    } finally {
+      connection.rollback();
+      connection.setAutoCommit(true);
+    }
+  }
+
+  /** In a transaction that failed, the application must get PostgreSQL's own answer, not ours. */
+  private static String aborted(Connection connection) throws SQLException {
+    connection.setAutoCommit(false);
+    StringBuilder states = new StringBuilder();
+    try (Statement statement = connection.createStatement()) {
+      for (String sql : new String[] {"SELECT 1/0", "SELECT 1"}) {
+        try {
+          statement.executeQuery(sql).close();
+          states.append("ok ");
+        } catch (SQLException e) {
+          states.append(e.getSQLState()).append(' ');
+        }
+      }
+    } finally {
+      connection.rollback();
+      connection.setAutoCommit(true);
+    }
+    return states.toString().trim();
   }
 
   private List<String> batch(Connection connection, boolean prepared) throws SQLException {
@@ -127,7 +171,8 @@ public final class Probe {
     for (int i = 0; i < count; i++) {
       Callable<String> work = () -> {
         try (Connection connection = pool.getConnection()) {
-          return Thread.currentThread().getName() + " " + preparedQuery(connection, "SELECT current_query()");
+          return Thread.currentThread().getName() + " " + preparedQuery(connection,
+              "SELECT current_query() || ' application_name=' || current_setting('application_name')");
         }
       };
       FutureTask<String> task = new FutureTask<>(work);

@@ -44,6 +44,37 @@ public final class PgActivity {
     return null;
   }
 
+  /** A backend as pg_stat_activity shows it (both columns from the same snapshot). */
+  public record Backend(String applicationName, String query) {
+  }
+
+  /**
+   * Waits (up to 30 s) until a backend whose {@code application_name} {@code named} approves waits
+   * on a lock with a query that contains {@code fragment}, and returns it. The name tells a new
+   * statement from the same text that the backend showed before (see above).
+   */
+  public static Backend awaitWaitingBackend(String fragment, java.util.function.Predicate<String> named)
+      throws Exception {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      try (Connection connection = TestDatabase.get().connect();
+          PreparedStatement select = connection.prepareStatement("SELECT application_name, query"
+              + " FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE ? AND pid <> pg_backend_pid()")) {
+        select.setString(1, "%" + fragment + "%");
+        try (ResultSet rs = select.executeQuery()) {
+          while (rs.next()) {
+            if (named.test(rs.getString(1))) {
+              return new Backend(rs.getString(1), rs.getString(2));
+            }
+          }
+        }
+      }
+      Thread.sleep(POLL_MILLIS); // poll interval of the awaited condition
+    }
+    fail("no backend so named waited with a query containing " + fragment + " within 30 s");
+    return null;
+  }
+
   /** How many backends run a query containing {@code fragment} (active, waiting included). */
   public static int running(String fragment) throws SQLException {
     try (Connection connection = TestDatabase.get().connect();
