@@ -52,12 +52,11 @@ public final class LoadHarness {
 
   static {
     add(new Configuration(Report.BASELINE, Agent.NONE, List.of()));
-    // Defaults: the route in the comment, the request ID in application_name.
+    // Defaults: the route in the comment, the request ID kept out of the database.
     add(new Configuration("sqlorigin", Agent.SQLORIGIN, List.of()));
-    add(new Configuration("sqlorigin-id-in-comment", Agent.SQLORIGIN,
-        List.of("sqlorigin.comment.fields=route,request_id", "sqlorigin.request-id.application-name=false")));
-    add(new Configuration("sqlorigin-route-only", Agent.SQLORIGIN,
-        List.of("sqlorigin.request-id.application-name=false")));
+    add(new Configuration("sqlorigin-application-name", Agent.SQLORIGIN,
+        List.of("sqlorigin.request-id.application-name=true")));
+    add(new Configuration("sqlorigin-id-in-comment", Agent.SQLORIGIN, List.of("sqlorigin.comment.fields=route,request_id")));
     add(new Configuration("sqlorigin-sqlcommenter", Agent.SQLORIGIN, List.of("sqlorigin.comment.format=sqlcommenter")));
     add(new Configuration("sqlorigin-disabled", Agent.SQLORIGIN, List.of("sqlorigin.enabled=false")));
     // The OpenTelemetry Java agent as users compare with it: its traceparent comment on, nothing exported.
@@ -77,8 +76,8 @@ public final class LoadHarness {
       "  --warmup=T            load before measuring, discarded (default 5s)",
       "  --connections=N       concurrent keep-alive connections, closed loop (default 8)",
       "  --configs=A,B,...     of " + String.join(", ", CONFIGURATIONS.keySet()),
-      "                        (default no-agent,sqlorigin,sqlorigin-id-in-comment,",
-      "                        sqlorigin-route-only,otel-agent)",
+      "                        (default no-agent,sqlorigin,sqlorigin-application-name,",
+      "                        sqlorigin-id-in-comment,otel-agent)",
       "  --database-url=URL    an existing database for the app (default: one embedded PostgreSQL)",
       "  --workload=W          owners (one primary-key lookup per request) or report (three",
       "                        small joins per request, where planning shows) (default owners)",
@@ -213,7 +212,8 @@ public final class LoadHarness {
 
     private static List<String> configs(String value) throws Invalid {
       if (value == null) {
-        return List.of(Report.BASELINE, "sqlorigin", "sqlorigin-id-in-comment", "sqlorigin-route-only", "otel-agent");
+        return List.of(Report.BASELINE, "sqlorigin", "sqlorigin-application-name", "sqlorigin-id-in-comment",
+            "otel-agent");
       }
       List<String> names = new ArrayList<>();
       for (String part : value.split(",")) {

@@ -50,8 +50,9 @@ public class TagBenchmark {
    * <ul>
    *   <li>{@code outside-request}: no request bound, default settings: the cost every statement of
    *       a batch job or a start-up migration pays.
-   *   <li>{@code default}: a bound request, route and request_id in the sqlorigin format.
-   *   <li>{@code route-only}: {@code sqlorigin.comment.fields=route}.
+   *   <li>{@code default}: a bound request, the route in the sqlorigin format (the request ID goes
+   *       to application_name: see {@link ApplicationNameBenchmark}).
+   *   <li>{@code id-in-comment}: {@code sqlorigin.comment.fields=route,request_id}.
    *   <li>{@code sqlcommenter}: {@code sqlorigin.comment.format=sqlcommenter}.
    *   <li>{@code hint}: default settings, SQL starting with a {@code pg_hint_plan} hint that the
    *       comment must go after.
@@ -63,7 +64,7 @@ public class TagBenchmark {
    *       sqlorigin.comment.outside-request=thread}, where the comment is rendered per statement.
    * </ul>
    */
-  @Param({"outside-request", "default", "route-only", "sqlcommenter", "hint", "already-tagged",
+  @Param({"outside-request", "default", "id-in-comment", "sqlcommenter", "hint", "already-tagged",
       "already-tagged-sqlcommenter", "outside-request-thread"})
   public String mode;
 
@@ -83,8 +84,8 @@ public class TagBenchmark {
       case "default":
       case "already-tagged":
         break;
-      case "route-only":
-        properties.put(Config.COMMENT_FIELDS, "route");
+      case "id-in-comment":
+        properties.put(Config.COMMENT_FIELDS, "route,request_id");
         break;
       case "sqlcommenter":
       case "already-tagged-sqlcommenter":
@@ -129,8 +130,8 @@ public class TagBenchmark {
     if (mode.equals("hint") && !tagged.startsWith("/*+ ")) {
       throw new IllegalStateException("hint: the hint is no longer first: " + tagged);
     }
-    if (mode.equals("route-only") && tagged.contains("request_id")) {
-      throw new IllegalStateException("route-only: " + tagged);
+    if (mode.equals("id-in-comment") != tagged.contains("request_id")) {
+      throw new IllegalStateException(mode + ": " + tagged);
     }
   }
 

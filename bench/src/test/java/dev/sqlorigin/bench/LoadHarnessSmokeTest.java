@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class LoadHarnessSmokeTest {
 
-  private static final List<String> CONFIGS = List.of("no-agent", "sqlorigin", "otel-agent");
+  private static final List<String> CONFIGS = List.of("no-agent", "sqlorigin", "sqlorigin-application-name", "otel-agent");
 
   private static Report report;
   private static String markdown;
@@ -66,7 +66,9 @@ class LoadHarnessSmokeTest {
     Report.Run plain = report.runs("no-agent").get(0);
     Report.Run agent = report.runs("sqlorigin").get(0);
     assertEquals("none", plain.sqlComment(), "what PostgreSQL saw without an agent");
-    assertEquals("route+application_name", agent.sqlComment(), "what PostgreSQL saw with sqlorigin");
+    assertEquals("route", agent.sqlComment(), "what PostgreSQL saw with sqlorigin");
+    assertEquals("route+application_name", report.runs("sqlorigin-application-name").get(0).sqlComment(),
+        "what PostgreSQL saw with the request ID in application_name");
     assertEquals("traceparent", report.runs("otel-agent").get(0).sqlComment(),
         "what PostgreSQL saw with the OpenTelemetry agent");
     assertEquals(0, plain.echoedRequestIds());
@@ -105,7 +107,7 @@ class LoadHarnessSmokeTest {
     assertEquals(5, options.rounds());
     assertEquals(Duration.ofSeconds(10), options.duration());
     assertEquals(8, options.connections());
-    assertEquals(List.of("no-agent", "sqlorigin", "sqlorigin-id-in-comment", "sqlorigin-route-only", "otel-agent"),
+    assertEquals(List.of("no-agent", "sqlorigin", "sqlorigin-application-name", "sqlorigin-id-in-comment", "otel-agent"),
         options.configs());
     assertTrue(options.estimate().compareTo(Duration.ofMinutes(10)) < 0, "a default run takes minutes, not hours");
   }

@@ -78,7 +78,7 @@ public final class Config {
         "a comma-separated list of HTTP header names", Config::parseHeaderNames));
     requestIdMaxLength = reader.get(REQUEST_ID_MAX_LENGTH, 200, "a whole number from 8 to 1024",
         value -> parseIntIn(value, 8, 1024));
-    requestIdInApplicationName = reader.get(REQUEST_ID_APPLICATION_NAME, true, "true or false",
+    requestIdInApplicationName = reader.get(REQUEST_ID_APPLICATION_NAME, false, "true or false",
         Config::parseBoolean);
     logLevel = reader.get(LOG_LEVEL, "info", "error, warn, info or debug", Config::parseLogLevel);
     requestTimeoutNanos = reader.get(REQUEST_TIMEOUT, 0L, DURATION + ", or off",

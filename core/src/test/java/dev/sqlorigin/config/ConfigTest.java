@@ -18,7 +18,7 @@ class ConfigTest {
     Config config = Config.load(Map.of(), Map.of());
     assertTrue(config.enabled());
     assertEquals(EnumSet.of(CommentField.ROUTE), config.commentFields());
-    assertTrue(config.requestIdInApplicationName());
+    assertFalse(config.requestIdInApplicationName());
     assertEquals(CommentFormat.SQLORIGIN, config.commentFormat());
     assertEquals(Config.OutsideRequest.OFF, config.outsideRequest());
     assertEquals(List.of("X-Request-Id"), config.requestIdHeaders());

@@ -48,8 +48,8 @@ class ConfigurationTest {
   }
 
   @Test
-  void byDefaultTheCommentHasTheRouteOnlyAndTheRequestIdCanStayOutOfApplicationName() throws Exception {
-    try (AppProcess app = app().property("sqlorigin.request-id.application-name", "false").start()) {
+  void byDefaultOnlyTheRouteReachesTheDatabase() throws Exception {
+    try (AppProcess app = app().start()) {
       Map<String, String> fields = SqlComment.parse(Http.get(app.port(), "/shop/probe/prepared").values("sent").get(0));
       assertEquals(Map.of("route", "GET /shop/probe/prepared"), fields);
       String name = Http.get(app.port(), "/shop/probe/application-name", "X-Request-Id: off-2").values("sent").get(0);

@@ -28,7 +28,8 @@ class SampleAppTaggingTest {
 
   @BeforeAll
   void start() throws Exception {
-    app = AppProcess.jar(AppProcess.sampleAppJar())
+    // As the README's demo runs it: the request ID in application_name.
+    app = AppProcess.jar(AppProcess.sampleAppJar()).property("sqlorigin.request-id.application-name", "true")
         .args("--port=0", "--database-url=" + TestDatabase.get().jdbcUrlWithCredentials())
         .start();
   }

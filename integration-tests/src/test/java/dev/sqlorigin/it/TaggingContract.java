@@ -31,9 +31,10 @@ abstract class TaggingContract {
 
   @BeforeAll
   void startApplication() throws Exception {
-    // Both fields in the comment: this contract proves the comment in every kind of statement. By
-    // default the request ID goes to application_name instead, which it proves too.
+    // The request ID in both places it can go (by default it goes to neither): this contract
+    // proves the comment in every kind of statement, and the connection's name.
     app = application().property("sqlorigin.comment.fields", "route,request_id")
+        .property("sqlorigin.request-id.application-name", "true")
         .args(TestDatabase.get().jdbcUrlWithCredentials()).start();
   }
 

@@ -22,7 +22,7 @@ public final class SampleApp {
 
     private static final Logger LOG = LoggerFactory.getLogger(SampleApp.class);
 
-    private static final String WATCH_QUERY = "SELECT pid, now() - query_start AS age, left(query, 160) AS query"
+    private static final String WATCH_QUERY = "SELECT pid, now() - query_start AS age, application_name, left(query, 160) AS query"
             + " FROM pg_stat_activity WHERE state <> 'idle' AND pid <> pg_backend_pid()";
 
     private final Config config;

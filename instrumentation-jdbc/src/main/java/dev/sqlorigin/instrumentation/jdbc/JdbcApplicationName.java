@@ -15,8 +15,6 @@ import java.sql.Statement;
 public final class JdbcApplicationName implements ApplicationName.Labeler {
 
   private static final String PROPERTY = "ApplicationName";
-  // in_failed_sql_transaction: the SET fails as the application's own statement is about to.
-  private static final String FAILED_TRANSACTION = "25P02";
 
   // setClientInfo runs a statement of its own, which comes back through the execute advice.
   private static final ThreadLocal<Boolean> LABELLING = new ThreadLocal<>();
@@ -34,7 +32,10 @@ public final class JdbcApplicationName implements ApplicationName.Labeler {
         connection.setClientInfo(PROPERTY, wanted);
       }
     } catch (SQLException e) {
-      if (!FAILED_TRANSACTION.equals(e.getSQLState())) {
+      // In a failed transaction (25P02), on a closed statement (55000) or a broken connection
+      // (08…) the application's own statement is about to fail the same way and say so.
+      String state = e.getSQLState();
+      if (state == null || !(state.equals("25P02") || state.equals("55000") || state.startsWith("08"))) {
         cannotLabel(e);
       }
     } catch (RuntimeException e) {
