@@ -11,6 +11,7 @@ import dev.sqlorigin.context.RequestIds;
 import dev.sqlorigin.context.RequestStart;
 import dev.sqlorigin.log.AgentLog;
 import dev.sqlorigin.route.Routes;
+import dev.sqlorigin.telemetry.TelemetryHooks;
 import java.util.Collections;
 import java.util.List;
 
@@ -81,6 +82,12 @@ public final class Sqlorigin {
 
   /** Ends the request on this thread. */
   public static void endRequest(RequestContext context) {
+    endRequest(context, 0, null);
+  }
+
+  /** Ends the request on this thread, which answered {@code status} (0: unknown) or threw {@code thrown}. */
+  public static void endRequest(RequestContext context, int status, Throwable thrown) {
+    TelemetryHooks.requestEnded(context, status, thrown);
     CurrentRequest.unbind();
     ActiveRequests.ended(context);
   }
@@ -90,11 +97,22 @@ public final class Sqlorigin {
     try {
       RequestContext context = CurrentRequest.get();
       String comment = context != null ? context.comment() : outsideRequestComment();
+      if (context != null && TelemetryHooks.enabled()
+          && config.commentFields().contains(CommentField.TRACEPARENT) && !SqlComment.isTagged(sql)) {
+        comment = withTraceparent(context, comment);
+      }
       return SqlComment.insert(sql, comment);
     } catch (Throwable t) {
       AgentLog.warnOnce("tag", "could not tag a statement; it runs untagged", t);
       return sql;
     }
+  }
+
+  /** The request's comment plus the traceparent of the span this statement's execution will have. */
+  private static String withTraceparent(RequestContext context, String comment) {
+    String traceparent = TelemetryHooks.nextStatementTraceparent(context);
+    return traceparent == null ? comment : SqlComment.withField(config.commentFormat(), comment,
+        CommentField.TRACEPARENT.key(), traceparent);
   }
 
   private static String outsideRequestComment() {

@@ -10,6 +10,8 @@ import dev.sqlorigin.Sqlorigin;
 import dev.sqlorigin.agent.cancel.Requests;
 import dev.sqlorigin.agent.cancel.ShutdownCanceller;
 import dev.sqlorigin.agent.cancel.Watchdog;
+import dev.sqlorigin.agent.otel.OtelActivation;
+import dev.sqlorigin.agent.otel.OtelTelemetry;
 import dev.sqlorigin.cancel.ActiveRequests;
 import dev.sqlorigin.config.Config;
 import dev.sqlorigin.instrumentation.jdbc.DataSourceInstrumentation;
@@ -43,6 +45,9 @@ public final class AgentInstaller {
     }
     Sqlorigin.configure(config);
     ActiveRequests.installCanceller(new JdbcStatementCanceller());
+    // Only when asked for: the SDK's classes are not even loaded otherwise.
+    boolean otel = OtelActivation.requested(System.getProperties(), System.getenv())
+        && OtelTelemetry.install(config);
     agentBuilder()
         .type(ConnectionInstrumentation.types()).transform(ConnectionInstrumentation.transformer())
         .type(StatementInstrumentation.types()).transform(StatementInstrumentation.transformer())
@@ -66,7 +71,7 @@ public final class AgentInstaller {
       jmx.setDaemon(true);
       jmx.start();
     }
-    AgentLog.info("sqlorigin " + version + " started: " + config
+    AgentLog.info("sqlorigin " + version + " started: " + config + (otel ? " opentelemetry=on" : "")
         + (config.cancelOnDisconnect() && !disconnects ? " (client-disconnect detection unavailable: no /proc/net/tcp)" : ""));
   }
 

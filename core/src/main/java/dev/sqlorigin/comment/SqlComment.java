@@ -20,6 +20,7 @@ public final class SqlComment {
   static final String MARKER = "/*sqlorigin ";
   private static final String COMMENTER_REQUEST_ID = "/*" + CommentField.REQUEST_ID.key() + "='";
   private static final String COMMENTER_ROUTE = "/*" + CommentField.ROUTE.key() + "='";
+  private static final String COMMENTER_TRACEPARENT = "/*" + CommentField.TRACEPARENT.key() + "='";
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
   private SqlComment() {
@@ -83,6 +84,49 @@ public final class SqlComment {
   }
 
   /**
+   * Adds {@code key='value'} at the end of a comment {@link #render} made (or makes one of it alone
+   * when {@code comment} is null). The key must sort after the comment's keys, so that the
+   * sqlcommenter format stays sorted, and the value must need no encoding.
+   */
+  public static String withField(CommentFormat format, String comment, String key, String value) {
+    if (comment == null) {
+      return render(format, Collections.singletonMap(key, value));
+    }
+    String separator = format == CommentFormat.SQLCOMMENTER ? "," : " ";
+    return comment.substring(0, comment.length() - 2) + separator + key + "='" + value + "'*/";
+  }
+
+  /** The fields of the sqlorigin comment where {@link #insert} puts it, or an empty map. */
+  public static Map<String, String> leadingFields(String sql) {
+    int at = sql == null ? -1 : insertionPoint(sql);
+    if (at < 0) {
+      return Collections.emptyMap();
+    }
+    at = skipWhitespace(sql, at);
+    Map<String, String> fields = isOursAt(sql, at) ? parseAt(sql, at) : null;
+    return fields == null ? Collections.emptyMap() : fields;
+  }
+
+  /** {@code sql} as the application wrote it: without the sqlorigin comment {@link #insert} put there. */
+  public static String strip(String sql) {
+    int at = sql == null ? -1 : insertionPoint(sql);
+    if (at < 0) {
+      return sql;
+    }
+    int start = skipWhitespace(sql, at);
+    if (!isOursAt(sql, start)) {
+      return sql;
+    }
+    int end = endOfBlockComment(sql, start);
+    if (end < 0) {
+      return sql;
+    }
+    // insert() added one space after the comment, and the whitespace before it (after a hint).
+    int after = end < sql.length() && sql.charAt(end) == ' ' ? end + 1 : end;
+    return sql.substring(0, at) + sql.substring(after);
+  }
+
+  /**
    * Reads the first sqlorigin comment found in {@code sql} (either format, anywhere in the text, so
    * that it also works on what PostgreSQL shows after pgjdbc rewrote a call escape). Returns the
    * decoded fields in their written order, or an empty map when there is none.
@@ -121,7 +165,7 @@ public final class SqlComment {
    */
   private static boolean isOursAt(String sql, int i) {
     return sql.startsWith(MARKER, i) || sql.startsWith(COMMENTER_REQUEST_ID, i)
-        || sql.startsWith(COMMENTER_ROUTE, i);
+        || sql.startsWith(COMMENTER_ROUTE, i) || sql.startsWith(COMMENTER_TRACEPARENT, i);
   }
 
   /** The index just after the block comment that starts at {@code start}, or -1 if unterminated. */
@@ -239,7 +283,8 @@ public final class SqlComment {
       i = valueEnd + 1;
       if (sql.startsWith("*/", i)) {
         boolean ours = readable || fields.containsKey(CommentField.ROUTE.key())
-            || fields.containsKey(CommentField.REQUEST_ID.key());
+            || fields.containsKey(CommentField.REQUEST_ID.key())
+            || fields.containsKey(CommentField.TRACEPARENT.key());
         return ours ? fields : null;
       }
       if (i >= sql.length() || sql.charAt(i) != separator) {

@@ -11,6 +11,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 import dev.sqlorigin.Sqlorigin;
 import dev.sqlorigin.context.CurrentRequest;
 import dev.sqlorigin.context.RequestContext;
+import dev.sqlorigin.telemetry.TelemetryHooks;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletMapping;
@@ -78,14 +79,20 @@ public final class JakartaServletInstrumentation {
       } catch (RuntimeException ignored) {
         // the response was already committed: the statements are still tagged
       }
+      if (TelemetryHooks.enabled()) {
+        TelemetryHooks.requestStarted(context, http.getMethod(), http.getRequestURI(), http.getScheme(),
+            http.getHeader("traceparent"), http.getHeader("tracestate"));
+      }
       CurrentRequest.bind(context);
       return context;
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void onExit(@Advice.Enter RequestContext context) {
+    public static void onExit(@Advice.Enter RequestContext context,
+        @Advice.Argument(1) ServletResponse response, @Advice.Thrown Throwable thrown) {
       if (context != null) {
-        Sqlorigin.endRequest(context);
+        Sqlorigin.endRequest(context,
+            response instanceof HttpServletResponse ? ((HttpServletResponse) response).getStatus() : 0, thrown);
       }
     }
   }
