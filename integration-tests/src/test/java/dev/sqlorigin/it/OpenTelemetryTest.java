@@ -172,6 +172,19 @@ class OpenTelemetryTest {
     receiver.awaitMetric("sqlorigin.statements.cancelled", metric -> hasReason(metric.getSum().getDataPointsList()));
   }
 
+  @Test
+  void withoutOpenTelemetrySettingsNothingOfTheSdkIsLoadedOrLogged() throws Exception {
+    try (AppProcess plain = AppProcess.jar(AppProcess.sampleAppJar())
+        .args("--port=0", "--database-url=" + TestDatabase.get().jdbcUrlWithCredentials())
+        .env("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:stdout")
+        .start()) {
+      Http.getOk(plain.port(), "/api/owners/1", "X-Request-Id: otel-off-1");
+      assertTrue(plain.output().contains("dev.sqlorigin.agent.AgentInstaller"), "class loading is not logged");
+      assertEquals(List.of(), plain.output().lines().filter(line -> line.contains("opentelemetry")).toList());
+      assertEquals(1, plain.agentLines().size(), String.join("\n", plain.agentLines()));
+    }
+  }
+
   /** The client span named by {@code traceparent} (as the database saw it), a child of its request's span. */
   private ReceivedSpan assertClientSpanIs(String traceparent, String query) throws Exception {
     assertNotNull(traceparent, "no traceparent in " + query);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sqlorigin.it.apps.JakartaApp;
 import dev.sqlorigin.it.support.AppProcess;
 import dev.sqlorigin.it.support.Http;
+import dev.sqlorigin.it.support.OtlpReceiver;
 import dev.sqlorigin.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +29,22 @@ class OwnDependenciesTest {
       assertEquals("1", response.values("otel.spans").get(0));
       assertTrue(app.output().contains("INFO app - own-slf4j-works"), app.output());
       TaggingContract.assertTagged(response.values("sent").get(0), "GET /shop/probe/deps", "deps-1");
+    }
+  }
+
+  @Test
+  void applicationExportsItsOwnSpansBesideTheAgents() throws Exception {
+    try (OtlpReceiver receiver = OtlpReceiver.start();
+        AppProcess app = AppProcess.main(JakartaApp.class).args(TestDatabase.get().jdbcUrlWithCredentials())
+            .env("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint())
+            .env("OTEL_BSP_SCHEDULE_DELAY", "20")
+            .start()) {
+      Http.Response response = Http.get(app.port(), "/shop/probe/deps", "X-Request-Id: deps-otel-1");
+      assertEquals(200, response.status(), response.body() + app.output());
+      assertEquals("1", response.values("otel.spans").get(0));
+      receiver.awaitSpan("of the application's own SDK", span -> span.scope().equals("app") && span.name().equals("own-span"));
+      receiver.awaitSpan("of sqlorigin for the request", span -> span.scope().equals("dev.sqlorigin")
+          && "deps-otel-1".equals(span.attribute("sqlorigin.request_id")));
     }
   }
 }
