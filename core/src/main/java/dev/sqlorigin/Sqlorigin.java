@@ -2,6 +2,7 @@ package dev.sqlorigin;
 
 import dev.sqlorigin.cancel.ActiveRequests;
 import dev.sqlorigin.comment.CommentField;
+import dev.sqlorigin.comment.CommentFormat;
 import dev.sqlorigin.comment.SqlComment;
 import dev.sqlorigin.config.Config;
 import dev.sqlorigin.context.ClientSocket;
@@ -108,8 +109,16 @@ public final class Sqlorigin {
     }
   }
 
-  /** The request's comment plus the traceparent of the span this statement's execution will have. */
+  /**
+   * The request's comment plus the traceparent of the span this statement's execution will have.
+   * Not alone in the sqlcommenter format: {@code /*traceparent='…'*}{@code /} is what the
+   * OpenTelemetry Java agent writes, so it could not be recognized as ours (and a driver behind a
+   * pool proxy would tag the statement again).
+   */
   private static String withTraceparent(RequestContext context, String comment) {
+    if (comment == null && config.commentFormat() == CommentFormat.SQLCOMMENTER) {
+      return null;
+    }
     String traceparent = TelemetryHooks.nextStatementTraceparent(context);
     return traceparent == null ? comment : SqlComment.withField(config.commentFormat(), comment,
         CommentField.TRACEPARENT.key(), traceparent);

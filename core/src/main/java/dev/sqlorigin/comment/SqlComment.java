@@ -20,7 +20,6 @@ public final class SqlComment {
   static final String MARKER = "/*sqlorigin ";
   private static final String COMMENTER_REQUEST_ID = "/*" + CommentField.REQUEST_ID.key() + "='";
   private static final String COMMENTER_ROUTE = "/*" + CommentField.ROUTE.key() + "='";
-  private static final String COMMENTER_TRACEPARENT = "/*" + CommentField.TRACEPARENT.key() + "='";
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
   private SqlComment() {
@@ -165,7 +164,7 @@ public final class SqlComment {
    */
   private static boolean isOursAt(String sql, int i) {
     return sql.startsWith(MARKER, i) || sql.startsWith(COMMENTER_REQUEST_ID, i)
-        || sql.startsWith(COMMENTER_ROUTE, i) || sql.startsWith(COMMENTER_TRACEPARENT, i);
+        || sql.startsWith(COMMENTER_ROUTE, i);
   }
 
   /** The index just after the block comment that starts at {@code start}, or -1 if unterminated. */
@@ -283,8 +282,7 @@ public final class SqlComment {
       i = valueEnd + 1;
       if (sql.startsWith("*/", i)) {
         boolean ours = readable || fields.containsKey(CommentField.ROUTE.key())
-            || fields.containsKey(CommentField.REQUEST_ID.key())
-            || fields.containsKey(CommentField.TRACEPARENT.key());
+            || fields.containsKey(CommentField.REQUEST_ID.key());
         return ours ? fields : null;
       }
       if (i >= sql.length() || sql.charAt(i) != separator) {

@@ -17,7 +17,9 @@ class ConfigTest {
   void defaults() {
     Config config = Config.load(Map.of(), Map.of());
     assertTrue(config.enabled());
-    assertEquals(EnumSet.allOf(CommentField.class), config.commentFields());
+    // traceparent is opt-in: a value unique per statement defeats server-side prepared statements.
+    assertEquals(EnumSet.of(CommentField.ROUTE, CommentField.REQUEST_ID), config.commentFields());
+    assertEquals(Config.QueryText.SANITIZED, config.otelQueryText());
     assertEquals(CommentFormat.SQLORIGIN, config.commentFormat());
     assertEquals(Config.OutsideRequest.OFF, config.outsideRequest());
     assertEquals(List.of("X-Request-Id"), config.requestIdHeaders());
