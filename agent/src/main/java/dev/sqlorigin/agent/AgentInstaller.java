@@ -94,6 +94,9 @@ public final class AgentInstaller {
         .ignore(any(), isBootstrapClassLoader().or(isExtensionClassLoader()))
         .or(nameStartsWith("dev.sqlorigin.agent.").or(nameStartsWith("dev.sqlorigin.instrumentation."))
             .or(nameStartsWith("dev.sqlorigin.shaded."))
+            // The OpenTelemetry Java agent's own classes, when it is attached too: not application
+            // code, and their types live in its own class loader, out of our type pool's sight.
+            .or(nameStartsWith("io.opentelemetry.javaagent."))
             .or(nameStartsWith("java.")).or(nameStartsWith("jdk.")).or(nameStartsWith("sun."))
             .or(nameStartsWith("com.sun.")).or(isSynthetic()));
   }

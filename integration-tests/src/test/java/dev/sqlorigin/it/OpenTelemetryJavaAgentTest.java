@@ -12,6 +12,7 @@ import dev.sqlorigin.testing.TestDatabase;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -64,6 +65,7 @@ class OpenTelemetryJavaAgentTest {
       ReceivedSpan theirs = receiver.awaitSpan("of the OpenTelemetry agent for the statement",
           span -> span.scope().startsWith("io.opentelemetry.jdbc") && span.name().contains("UPDATE"));
       assertTrue(theirs.span().getKind() == Span.SpanKind.SPAN_KIND_CLIENT, theirs.toString());
+      assertEquals(List.of(), app.agentLines().stream().filter(line -> line.contains(" WARN ")).toList());
     }
   }
 }
