@@ -79,9 +79,14 @@ public final class JavaxServletInstrumentation {
       } catch (RuntimeException ignored) {
         // the response was already committed: the statements are still tagged
       }
+      // Telemetry must not cost the context either: past this point it is registered.
       if (TelemetryHooks.enabled()) {
-        TelemetryHooks.requestStarted(context, http.getMethod(), http.getRequestURI(), http.getScheme(),
-            http.getHeader("traceparent"), http.getHeader("tracestate"));
+        try {
+          TelemetryHooks.requestStarted(context, http.getMethod(), http.getRequestURI(), http.getScheme(),
+              http.getHeader("traceparent"), http.getHeader("tracestate"));
+        } catch (RuntimeException ignored) {
+          // a request wrapper that throws: the request runs untraced
+        }
       }
       CurrentRequest.bind(context);
       return context;
@@ -91,8 +96,16 @@ public final class JavaxServletInstrumentation {
     public static void onExit(@Advice.Enter RequestContext context,
         @Advice.Argument(1) ServletResponse response, @Advice.Thrown Throwable thrown) {
       if (context != null) {
-        Sqlorigin.endRequest(context,
-            response instanceof HttpServletResponse ? ((HttpServletResponse) response).getStatus() : 0, thrown);
+        int status = 0;
+        if (TelemetryHooks.enabled() && response instanceof HttpServletResponse) {
+          // Guarded: a response wrapper that throws here must not keep the request from ending.
+          try {
+            status = ((HttpServletResponse) response).getStatus();
+          } catch (RuntimeException ignored) {
+            // the span goes without a status code
+          }
+        }
+        Sqlorigin.endRequest(context, status, thrown);
       }
     }
   }
