@@ -185,6 +185,23 @@ class OpenTelemetryTest {
     }
   }
 
+  @Test
+  void consoleExporterPrintsTheSpans() throws Exception {
+    try (AppProcess console = AppProcess.jar(AppProcess.sampleAppJar())
+        .args("--port=0", "--database-url=" + TestDatabase.get().jdbcUrlWithCredentials())
+        .env("OTEL_TRACES_EXPORTER", "console")
+        .env("OTEL_METRICS_EXPORTER", "none")
+        .start()) {
+      Http.getOk(console.port(), "/api/owners/1", "X-Request-Id: otel-console-1");
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (!console.output().contains("'GET /api/owners/{id}'") && System.nanoTime() < deadline) {
+        Thread.sleep(20); // poll interval of the awaited condition
+      }
+      assertTrue(console.output().contains("'GET /api/owners/{id}'"), console.output());
+      assertTrue(console.output().contains("'SELECT'"), console.output());
+    }
+  }
+
   /** The client span named by {@code traceparent} (as the database saw it), a child of its request's span. */
   private ReceivedSpan assertClientSpanIs(String traceparent, String query) throws Exception {
     assertNotNull(traceparent, "no traceparent in " + query);
