@@ -2,6 +2,7 @@ package dev.sqlorigin;
 
 import dev.sqlorigin.cancel.ActiveRequests;
 import dev.sqlorigin.comment.CommentField;
+import dev.sqlorigin.comment.CommentFormat;
 import dev.sqlorigin.comment.SqlComment;
 import dev.sqlorigin.config.Config;
 import dev.sqlorigin.label.ApplicationName;
@@ -12,6 +13,7 @@ import dev.sqlorigin.context.RequestIds;
 import dev.sqlorigin.context.RequestStart;
 import dev.sqlorigin.log.AgentLog;
 import dev.sqlorigin.route.Routes;
+import dev.sqlorigin.telemetry.TelemetryHooks;
 import java.util.Collections;
 import java.util.List;
 
@@ -82,6 +84,12 @@ public final class Sqlorigin {
 
   /** Ends the request on this thread. */
   public static void endRequest(RequestContext context) {
+    endRequest(context, 0, null);
+  }
+
+  /** Ends the request on this thread, which answered {@code status} (0: unknown) or threw {@code thrown}. */
+  public static void endRequest(RequestContext context, int status, Throwable thrown) {
+    TelemetryHooks.requestEnded(context, status, thrown);
     CurrentRequest.unbind();
     ActiveRequests.ended(context);
   }
@@ -91,6 +99,10 @@ public final class Sqlorigin {
     try {
       RequestContext context = CurrentRequest.get();
       String comment = context != null ? context.comment() : outsideRequestComment();
+      if (context != null && TelemetryHooks.enabled()
+          && config.commentFields().contains(CommentField.TRACEPARENT) && !SqlComment.isTagged(sql)) {
+        comment = withTraceparent(context, comment);
+      }
       return SqlComment.insert(sql, comment);
     } catch (Throwable t) {
       AgentLog.warnOnce("tag", "could not tag a statement; it runs untagged", t);
@@ -110,6 +122,21 @@ public final class Sqlorigin {
     } catch (Throwable t) {
       AgentLog.warnOnce("application-name", "could not reset application_name", t);
     }
+  }
+
+  /**
+   * The request's comment plus the traceparent of the span this statement's execution will have.
+   * Not alone in the sqlcommenter format: {@code /*traceparent='…'*}{@code /} is what the
+   * OpenTelemetry Java agent writes, so it could not be recognized as ours (and a driver behind a
+   * pool proxy would tag the statement again).
+   */
+  private static String withTraceparent(RequestContext context, String comment) {
+    if (comment == null && config.commentFormat() == CommentFormat.SQLCOMMENTER) {
+      return null;
+    }
+    String traceparent = TelemetryHooks.nextStatementTraceparent(context);
+    return traceparent == null ? comment : SqlComment.withField(config.commentFormat(), comment,
+        CommentField.TRACEPARENT.key(), traceparent);
   }
 
   private static String outsideRequestComment() {

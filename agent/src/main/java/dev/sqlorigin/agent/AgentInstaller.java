@@ -10,6 +10,8 @@ import dev.sqlorigin.Sqlorigin;
 import dev.sqlorigin.agent.cancel.Requests;
 import dev.sqlorigin.agent.cancel.ShutdownCanceller;
 import dev.sqlorigin.agent.cancel.Watchdog;
+import dev.sqlorigin.agent.otel.OtelActivation;
+import dev.sqlorigin.agent.otel.OtelTelemetry;
 import dev.sqlorigin.cancel.ActiveRequests;
 import dev.sqlorigin.config.Config;
 import dev.sqlorigin.label.ApplicationName;
@@ -46,6 +48,9 @@ public final class AgentInstaller {
     Sqlorigin.configure(config);
     ActiveRequests.installCanceller(new JdbcStatementCanceller());
     ApplicationName.installLabeler(new JdbcApplicationName());
+    // Only when asked for: the SDK's classes are not even loaded otherwise.
+    boolean otel = OtelActivation.requested(System.getProperties(), System.getenv())
+        && OtelTelemetry.install(config);
     agentBuilder()
         .type(ConnectionInstrumentation.types()).transform(ConnectionInstrumentation.transformer())
         .type(StatementInstrumentation.types()).transform(StatementInstrumentation.transformer())
@@ -69,7 +74,7 @@ public final class AgentInstaller {
       jmx.setDaemon(true);
       jmx.start();
     }
-    AgentLog.info("sqlorigin " + version + " started: " + config
+    AgentLog.info("sqlorigin " + version + " started: " + config + (otel ? " opentelemetry=on" : "")
         + (config.cancelOnDisconnect() && !disconnects ? " (client-disconnect detection unavailable: no /proc/net/tcp)" : ""));
   }
 
@@ -92,6 +97,9 @@ public final class AgentInstaller {
         .ignore(any(), isBootstrapClassLoader().or(isExtensionClassLoader()))
         .or(nameStartsWith("dev.sqlorigin.agent.").or(nameStartsWith("dev.sqlorigin.instrumentation."))
             .or(nameStartsWith("dev.sqlorigin.shaded."))
+            // The OpenTelemetry Java agent's own classes, when it is attached too: not application
+            // code, and their types live in its own class loader, out of our type pool's sight.
+            .or(nameStartsWith("io.opentelemetry.javaagent."))
             .or(nameStartsWith("java.")).or(nameStartsWith("jdk.")).or(nameStartsWith("sun."))
             .or(nameStartsWith("com.sun.")).or(isSynthetic()));
   }

@@ -36,9 +36,9 @@ final class AppUnderTest implements AutoCloseable {
   private AppUnderTest(List<String> command, String databaseUrl) throws IOException {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     Map<String, String> environment = builder.environment();
-    // Each configuration must be exactly what its name says: the agent also reads SQLORIGIN_*
-    // variables, which a developer's shell may set.
-    environment.keySet().removeIf(name -> name.startsWith("SQLORIGIN_"));
+    // Each configuration must be exactly what its name says: the agent also reads SQLORIGIN_* and
+    // OTEL_* variables, which a developer's shell may set.
+    environment.keySet().removeIf(name -> name.startsWith("SQLORIGIN_") || name.startsWith("OTEL_"));
     // By environment rather than flag: an external URL may carry a password, and flags show in ps.
     environment.put("DATABASE_URL", databaseUrl);
     launchedNanos = System.nanoTime();

@@ -59,6 +59,11 @@ public final class LoadHarness {
     add(new Configuration("sqlorigin-id-in-comment", Agent.SQLORIGIN, List.of("sqlorigin.comment.fields=route,request_id")));
     add(new Configuration("sqlorigin-sqlcommenter", Agent.SQLORIGIN, List.of("sqlorigin.comment.format=sqlcommenter")));
     add(new Configuration("sqlorigin-disabled", Agent.SQLORIGIN, List.of("sqlorigin.enabled=false")));
+    // Spans and metrics made but not exported, then exported over OTLP/HTTP to a local sink that
+    // accepts everything ({otlp} is its address); both with the traceparent off, as by default.
+    add(new Configuration("sqlorigin-otel-no-export", Agent.SQLORIGIN,
+        List.of("otel.traces.exporter=none", "otel.metrics.exporter=none")));
+    add(new Configuration("sqlorigin-otel-otlp", Agent.SQLORIGIN, List.of("otel.exporter.otlp.endpoint=" + OtlpSink.ADDRESS)));
     // The OpenTelemetry Java agent as users compare with it: its traceparent comment on, nothing exported.
     add(new Configuration("otel-agent", Agent.OPENTELEMETRY, List.of(
         "otel.instrumentation.common.db.experimental.sqlcommenter.enabled=true",
@@ -75,7 +80,7 @@ public final class LoadHarness {
       "  --duration=T          measured load per run, e.g. 10s, 500ms, 1m (default 10s)",
       "  --warmup=T            load before measuring, discarded (default 5s)",
       "  --connections=N       concurrent keep-alive connections, closed loop (default 8)",
-      "  --configs=A,B,...     of " + String.join(", ", CONFIGURATIONS.keySet()),
+      "  --configs=A,B,...     of " + String.join(", ", CONFIGURATIONS.keySet()).replace("sqlorigin-otel", "\n                        sqlorigin-otel"),
       "                        (default no-agent,sqlorigin,sqlorigin-application-name,",
       "                        sqlorigin-id-in-comment,otel-agent)",
       "  --database-url=URL    an existing database for the app (default: one embedded PostgreSQL)",
@@ -285,7 +290,7 @@ public final class LoadHarness {
       }
     }, "load-harness-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    try (Database database = Database.open(options.databaseUrl())) {
+    try (Database database = Database.open(options.databaseUrl()); OtlpSink sink = OtlpSink.start()) {
       String settings = String.format(Locale.ROOT,
           "%d round(s) x [%s], order shuffled per round (seed %d); per run: %d ms warm-up, %d ms measured, "
               + "%d connections on %s; app JVM options %s; %s; harness on %d CPUs, Java %s",
@@ -301,7 +306,7 @@ public final class LoadHarness {
         List<String> configs = new ArrayList<>(options.configs());
         Collections.shuffle(configs, order);
         for (String name : configs) {
-          Report.Run run = runOnce(options, CONFIGURATIONS.get(name), round, database, current);
+          Report.Run run = runOnce(options, CONFIGURATIONS.get(name), round, database, sink, current);
           runs.add(run);
           progress(String.format(Locale.ROOT,
               "round %d/%d %-22s %6.0f req/s  p50 %5.2f ms  p99 %5.2f ms  CPU app %3.0f db %3.0f us/req  "
@@ -322,7 +327,7 @@ public final class LoadHarness {
   }
 
   private static Report.Run runOnce(Options options, Configuration configuration, int round,
-      Database database, AtomicReference<AppUnderTest> current) throws Exception {
+      Database database, OtlpSink sink, AtomicReference<AppUnderTest> current) throws Exception {
     List<String> jvm = new ArrayList<>(options.jvmOptions());
     if (configuration.agent() == Agent.SQLORIGIN) {
       jvm.add("-javaagent:" + options.agentJar());
@@ -330,7 +335,7 @@ public final class LoadHarness {
       jvm.add("-javaagent:" + options.otelAgentJar());
     }
     for (String property : configuration.systemProperties()) {
-      jvm.add("-D" + property);
+      jvm.add("-D" + property.replace(OtlpSink.ADDRESS, sink.endpoint()));
     }
     AppUnderTest app = AppUnderTest.start(options.java(), jvm, options.appJar(), database.appUrl());
     current.set(app);

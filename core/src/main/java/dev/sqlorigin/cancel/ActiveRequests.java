@@ -22,7 +22,7 @@ public final class ActiveRequests {
   private static final Set<RequestContext> REQUESTS = ConcurrentHashMap.newKeySet();
   private static final AtomicInteger STATEMENTS_IN_FLIGHT = new AtomicInteger();
   private static final Map<AbandonReason, LongAdder> ABANDONED = new EnumMap<>(AbandonReason.class);
-  private static final LongAdder CANCELLED = new LongAdder();
+  private static final Map<AbandonReason, LongAdder> CANCELLED = new EnumMap<>(AbandonReason.class);
   private static volatile StatementCanceller canceller;
   private static volatile Thread watchdog;
   private static volatile boolean watchdogAsleep;
@@ -31,6 +31,7 @@ public final class ActiveRequests {
   static {
     for (AbandonReason reason : AbandonReason.values()) {
       ABANDONED.put(reason, new LongAdder());
+      CANCELLED.put(reason, new LongAdder());
     }
   }
 
@@ -89,7 +90,7 @@ public final class ActiveRequests {
 
   public static void countAbandoned(AbandonReason reason, int statementsCancelled) {
     ABANDONED.get(reason).increment();
-    CANCELLED.add(statementsCancelled);
+    CANCELLED.get(reason).add(statementsCancelled);
   }
 
   public static Map<AbandonReason, Long> abandonedByReason() {
@@ -98,8 +99,19 @@ public final class ActiveRequests {
     return counts;
   }
 
+  /** Statements cancelled because their request was abandoned, by the reason it was. */
+  public static Map<AbandonReason, Long> cancelledByReason() {
+    Map<AbandonReason, Long> counts = new EnumMap<>(AbandonReason.class);
+    CANCELLED.forEach((reason, adder) -> counts.put(reason, adder.sum()));
+    return counts;
+  }
+
   public static long statementsCancelled() {
-    return CANCELLED.sum();
+    long total = 0;
+    for (LongAdder adder : CANCELLED.values()) {
+      total += adder.sum();
+    }
+    return total;
   }
 
   /** Cancels through the exact statement; returns whether a cancel was sent without error. */

@@ -83,6 +83,49 @@ public final class SqlComment {
   }
 
   /**
+   * Adds {@code key='value'} at the end of a comment {@link #render} made (or makes one of it alone
+   * when {@code comment} is null). The key must sort after the comment's keys, so that the
+   * sqlcommenter format stays sorted, and the value must need no encoding.
+   */
+  public static String withField(CommentFormat format, String comment, String key, String value) {
+    if (comment == null) {
+      return render(format, Collections.singletonMap(key, value));
+    }
+    String separator = format == CommentFormat.SQLCOMMENTER ? "," : " ";
+    return comment.substring(0, comment.length() - 2) + separator + key + "='" + value + "'*/";
+  }
+
+  /** The fields of the sqlorigin comment where {@link #insert} puts it, or an empty map. */
+  public static Map<String, String> leadingFields(String sql) {
+    int at = sql == null ? -1 : insertionPoint(sql);
+    if (at < 0) {
+      return Collections.emptyMap();
+    }
+    at = skipWhitespace(sql, at);
+    Map<String, String> fields = isOursAt(sql, at) ? parseAt(sql, at) : null;
+    return fields == null ? Collections.emptyMap() : fields;
+  }
+
+  /** {@code sql} as the application wrote it: without the sqlorigin comment {@link #insert} put there. */
+  public static String strip(String sql) {
+    int at = sql == null ? -1 : insertionPoint(sql);
+    if (at < 0) {
+      return sql;
+    }
+    int start = skipWhitespace(sql, at);
+    if (!isOursAt(sql, start)) {
+      return sql;
+    }
+    int end = endOfBlockComment(sql, start);
+    if (end < 0) {
+      return sql;
+    }
+    // insert() added one space after the comment, and the whitespace before it (after a hint).
+    int after = end < sql.length() && sql.charAt(end) == ' ' ? end + 1 : end;
+    return sql.substring(0, at) + sql.substring(after);
+  }
+
+  /**
    * Reads the first sqlorigin comment found in {@code sql} (either format, anywhere in the text, so
    * that it also works on what PostgreSQL shows after pgjdbc rewrote a call escape). Returns the
    * decoded fields in their written order, or an empty map when there is none.

@@ -20,6 +20,16 @@ import java.util.function.Function;
 public final class Config {
 
   /** What to do with statements sent outside any HTTP request. */
+  /** How a statement's text goes into its span. */
+  public enum QueryText {
+    /** String and numeric literals replaced by {@code ?}, as the conventions recommend. */
+    SANITIZED,
+    /** As the application wrote it (literals may carry personal data). */
+    RAW,
+    /** Not at all. */
+    OFF
+  }
+
   public enum OutsideRequest {
     /** Leave them unchanged. */
     OFF,
@@ -43,6 +53,7 @@ public final class Config {
   public static final String CANCEL_ON_SHUTDOWN = "sqlorigin.cancel.on-shutdown";
   public static final String CANCEL_SHUTDOWN_TIMEOUT = "sqlorigin.cancel.shutdown-timeout";
   public static final String JMX = "sqlorigin.jmx";
+  public static final String OTEL_QUERY_TEXT = "sqlorigin.otel.query-text";
 
   private static final String DURATION = "a duration such as 500ms, 55s or 2m";
 
@@ -64,12 +75,13 @@ public final class Config {
   private final boolean cancelOnShutdown;
   private final long shutdownTimeoutNanos;
   private final boolean jmx;
+  private final QueryText otelQueryText;
   private final List<String> problems;
 
   private Config(Reader reader) {
     enabled = reader.get(ENABLED, true, "true or false", Config::parseBoolean);
     commentFields = reader.get(COMMENT_FIELDS, EnumSet.of(CommentField.ROUTE),
-        "a comma-separated list of route, request_id (or none)", Config::parseFields);
+        "a comma-separated list of route, request_id, traceparent (or none)", Config::parseFields);
     commentFormat = reader.get(COMMENT_FORMAT, CommentFormat.SQLORIGIN, "sqlorigin or sqlcommenter",
         value -> CommentFormat.valueOf(value.toUpperCase(Locale.ROOT)));
     outsideRequest = reader.get(COMMENT_OUTSIDE_REQUEST, OutsideRequest.OFF, "off or thread",
@@ -94,6 +106,8 @@ public final class Config {
     shutdownTimeoutNanos = reader.get(CANCEL_SHUTDOWN_TIMEOUT, 5_000_000_000L, DURATION,
         value -> parseDuration(value, 1_000_000L));
     jmx = reader.get(JMX, true, "true or false", Config::parseBoolean);
+    otelQueryText = reader.get(OTEL_QUERY_TEXT, QueryText.SANITIZED, "sanitized, raw or off",
+        value -> QueryText.valueOf(value.toUpperCase(Locale.ROOT)));
     problems = Collections.unmodifiableList(reader.problems);
   }
 
@@ -183,6 +197,11 @@ public final class Config {
 
   public boolean jmx() {
     return jmx;
+  }
+
+  /** What a statement's span carries as {@code db.query.text}. */
+  public QueryText otelQueryText() {
+    return otelQueryText;
   }
 
   /** One line per setting that did not parse, naming the key, the value and what is accepted. */

@@ -8,6 +8,7 @@ import dev.sqlorigin.comment.SqlComment;
 import dev.sqlorigin.config.Config;
 import dev.sqlorigin.label.ApplicationName;
 import dev.sqlorigin.log.AgentLog;
+import dev.sqlorigin.telemetry.TelemetryHooks;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,6 +37,8 @@ public final class RequestContext {
   private int depth;
   private int cleanupDepth;
   private volatile Abandonment abandonment;
+  // What the installed telemetry keeps for this request (its server span), or null.
+  private volatile Object telemetry;
 
   /**
    * @param deadlineNanos the {@link System#nanoTime()} after which the request is abandoned, or 0
@@ -94,6 +97,15 @@ public final class RequestContext {
     return rendered;
   }
 
+  /** The telemetry's handle for this request (see {@link TelemetryHooks}), or null. */
+  public Object telemetry() {
+    return telemetry;
+  }
+
+  public void telemetry(Object handle) {
+    telemetry = handle;
+  }
+
   public long deadlineNanos() {
     return deadlineNanos;
   }
@@ -126,6 +138,11 @@ public final class RequestContext {
    * database.
    */
   public String statementStarted(Object statement) {
+    return statementStarted(statement, null);
+  }
+
+  /** The same, with the SQL text passed to {@code execute*(String)} (null if prepared), for telemetry. */
+  public String statementStarted(Object statement, String sql) {
     Abandonment current = checkAbandonment();
     if (current != null) {
       return current.message();
@@ -139,6 +156,7 @@ public final class RequestContext {
     if (config.requestIdInApplicationName()) {
       ApplicationName.label(statement, requestId);
     }
+    TelemetryHooks.statementStarted(this, statement, sql);
     // An abandonment that raced the registration may have missed this statement: check again.
     current = abandonment;
     if (current != null) {
@@ -150,11 +168,17 @@ public final class RequestContext {
 
   /** Ends what {@link #statementStarted} registered (not called when it refused). */
   public void statementEnded(Object statement) {
+    statementEnded(statement, null);
+  }
+
+  /** The same, with what the statement threw (null if it completed), for telemetry. */
+  public void statementEnded(Object statement, Throwable thrown) {
     if (Thread.currentThread() == owner && --depth > 0) {
       return;
     }
     if (inFlight.remove(statement) != null) {
       ActiveRequests.statementEnded();
+      TelemetryHooks.statementEnded(this, statement, thrown);
     }
   }
 
@@ -217,6 +241,7 @@ public final class RequestContext {
     }
     int cancelled = cancelInFlight();
     ActiveRequests.countAbandoned(reason, cancelled);
+    TelemetryHooks.requestAbandoned(this, reason, cancelled);
     AgentLog.info(record.message().substring("sqlorigin: ".length()) + "; cancelled " + cancelled
         + (cancelled == 1 ? " statement" : " statements"));
     return true;

@@ -117,4 +117,33 @@ class SqlCommentTest {
     String comment = SqlComment.render(CommentFormat.SQLORIGIN, fields("a\uD800b", "x"));
     assertEquals("a\uFFFDb", SqlComment.parse(comment).get("route"));
   }
+
+  @Test
+  void stripGivesBackTheSqlAsWritten() {
+    for (String sql : new String[] {"SELECT 1", "  /*+ SeqScan(t) */SELECT * FROM t", "/*+ H */ SELECT 2",
+        "{call f(?)}", "{? = call f(?)}"}) {
+      assertEquals(sql, SqlComment.strip(SqlComment.insert(sql, COMMENT)));
+    }
+    assertSame("SELECT 1 /*sqlorigin route='x'*/", SqlComment.strip("SELECT 1 /*sqlorigin route='x'*/"));
+  }
+
+  @Test
+  void traceparentIsAddedLastAndReadFromTheLeadingComment() {
+    String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    String readable = SqlComment.withField(CommentFormat.SQLORIGIN, COMMENT, "traceparent", traceparent);
+    assertEquals("/*sqlorigin route='GET /owners/{id}' request_id='abc-1' traceparent='" + traceparent + "'*/", readable);
+    assertEquals(traceparent, SqlComment.leadingFields(SqlComment.insert("SELECT 1", readable)).get("traceparent"));
+
+    String commenter = SqlComment.withField(CommentFormat.SQLCOMMENTER,
+        SqlComment.render(CommentFormat.SQLCOMMENTER, fields("GET /", "abc-1")), "traceparent", traceparent);
+    assertEquals("/*request_id='abc-1',route='GET%20%2F',traceparent='" + traceparent + "'*/", commenter);
+    String tagged = SqlComment.insert("SELECT 1", commenter);
+    assertEquals(traceparent, SqlComment.leadingFields(tagged).get("traceparent"));
+    assertEquals("SELECT 1", SqlComment.strip(tagged));
+  }
+
+  @Test
+  void aTraceparentFurtherInIsNotTheLeadingComment() {
+    assertEquals(Map.of(), SqlComment.leadingFields("SELECT 1 /*sqlorigin traceparent='00-aa-bb-01'*/"));
+  }
 }

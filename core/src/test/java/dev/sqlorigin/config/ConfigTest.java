@@ -17,8 +17,11 @@ class ConfigTest {
   void defaults() {
     Config config = Config.load(Map.of(), Map.of());
     assertTrue(config.enabled());
+    // request_id and traceparent are opt-in: a value unique per request or statement defeats
+    // server-side prepared statements.
     assertEquals(EnumSet.of(CommentField.ROUTE), config.commentFields());
     assertFalse(config.requestIdInApplicationName());
+    assertEquals(Config.QueryText.SANITIZED, config.otelQueryText());
     assertEquals(CommentFormat.SQLORIGIN, config.commentFormat());
     assertEquals(Config.OutsideRequest.OFF, config.outsideRequest());
     assertEquals(List.of("X-Request-Id"), config.requestIdHeaders());

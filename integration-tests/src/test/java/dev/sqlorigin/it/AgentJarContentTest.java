@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The shaded jar holds our classes and relocated third-party ones only: an application's own
- * Byte Buddy or SLF4J can never meet ours. Core travels as a nested jar for the bootstrap path.
+ * Byte Buddy, SLF4J or OpenTelemetry can never meet ours. Core travels as a nested jar for the bootstrap path.
  */
 class AgentJarContentTest {
 
@@ -32,6 +32,9 @@ class AgentJarContentTest {
       jar.stream().map(JarEntry::getName).filter(name -> !ALLOWED.matcher(name).matches()).forEach(strays::add);
       assertEquals("dev.sqlorigin.agent.SqloriginAgent", jar.getManifest().getMainAttributes().getValue("Premain-Class"));
       assertTrue(jar.getEntry("dev/sqlorigin/shaded/net/bytebuddy/ByteBuddy.class") != null);
+      assertTrue(jar.getEntry("dev/sqlorigin/shaded/io/opentelemetry/sdk/OpenTelemetrySdk.class") != null);
+      // The SDK finds its exporters and senders through ServiceLoader, by the relocated names.
+      assertTrue(jar.getEntry("META-INF/services/dev.sqlorigin.shaded.io.opentelemetry.sdk.common.export.HttpSenderProvider") != null);
       assertTrue(jar.getEntry("dev/sqlorigin/Sqlorigin.class") == null, "core must only be in the nested jar");
 
       JarEntry core = jar.getJarEntry("dev/sqlorigin/agent/sqlorigin-core.jar");

@@ -3,10 +3,13 @@ package dev.sqlorigin.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sqlorigin.comment.SqlComment;
 import dev.sqlorigin.it.apps.JakartaApp;
 import dev.sqlorigin.it.support.AppProcess;
 import dev.sqlorigin.it.support.Http;
+import dev.sqlorigin.it.support.OtlpReceiver;
 import dev.sqlorigin.testing.TestDatabase;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,7 +30,23 @@ class OwnDependenciesTest {
       assertEquals("slf4j-api-2.0.9.jar", response.values("slf4j.jar").get(0));
       assertEquals("1", response.values("otel.spans").get(0));
       assertTrue(app.output().contains("INFO app - own-slf4j-works"), app.output());
-      TaggingContract.assertTagged(response.values("sent").get(0), "GET /shop/probe/deps", "deps-1");
+      assertEquals(Map.of("route", "GET /shop/probe/deps"), SqlComment.parse(response.values("sent").get(0)));
+    }
+  }
+
+  @Test
+  void applicationExportsItsOwnSpansBesideTheAgents() throws Exception {
+    try (OtlpReceiver receiver = OtlpReceiver.start();
+        AppProcess app = AppProcess.main(JakartaApp.class).args(TestDatabase.get().jdbcUrlWithCredentials())
+            .env("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint())
+            .env("OTEL_BSP_SCHEDULE_DELAY", "20")
+            .start()) {
+      Http.Response response = Http.get(app.port(), "/shop/probe/deps", "X-Request-Id: deps-otel-1");
+      assertEquals(200, response.status(), response.body() + app.output());
+      assertEquals("1", response.values("otel.spans").get(0));
+      receiver.awaitSpan("of the application's own SDK", span -> span.scope().equals("app") && span.name().equals("own-span"));
+      receiver.awaitSpan("of sqlorigin for the request", span -> span.scope().equals("dev.sqlorigin")
+          && "deps-otel-1".equals(span.attribute("sqlorigin.request_id")));
     }
   }
 }

@@ -9,9 +9,11 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import dev.sqlorigin.Sqlorigin;
 import dev.sqlorigin.cancel.FailFast;
 import dev.sqlorigin.context.CurrentRequest;
 import dev.sqlorigin.context.RequestContext;
+import dev.sqlorigin.telemetry.TelemetryHooks;
 import java.sql.SQLException;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -40,11 +42,30 @@ public final class ConnectionInstrumentation {
         .advice(namedOneOf("prepareStatement", "prepareCall")
                 .and(takesArgument(0, String.class))
                 .and(not(isAbstract())),
-            TagSqlAdvice.class.getName())
+            PrepareAdvice.class.getName())
         .advice(namedOneOf("prepareStatement", "prepareCall", "commit").and(not(isAbstract())),
             FailFastAdvice.class.getName())
         .advice(namedOneOf("rollback", "close", "setAutoCommit", "abort").and(not(isAbstract())),
             CleanupAdvice.class.getName());
+  }
+
+  /**
+   * Tags the SQL like {@link TagSqlAdvice}, and hands the tagged text with the prepared statement to
+   * telemetry: its executions, which take no SQL, are traced with it.
+   */
+  public static class PrepareAdvice {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static String onEnter(@Advice.Argument(value = 0, readOnly = false) String sql) {
+      sql = Sqlorigin.tag(sql);
+      return sql;
+    }
+
+    @Advice.OnMethodExit(suppress = Throwable.class)
+    public static void onExit(@Advice.Enter String sql, @Advice.Return Object statement) {
+      if (TelemetryHooks.enabled()) {
+        TelemetryHooks.statementPrepared(statement, sql);
+      }
+    }
   }
 
   /** Lets the commits that drivers and pools issue while cleaning up through. */

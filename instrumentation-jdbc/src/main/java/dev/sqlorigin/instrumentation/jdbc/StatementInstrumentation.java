@@ -48,13 +48,15 @@ public final class StatementInstrumentation {
   public static class ExecuteAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Advice.OnNonDefaultValue.class)
     public static String onEnter(@Advice.This Object statement,
+        @Advice.Argument(value = 0, optional = true) Object sql,
         @Advice.Local("sqloriginContext") RequestContext context) {
       context = CurrentRequest.get();
       if (context == null) {
         Sqlorigin.statementOutsideRequest(statement);
         return null;
       }
-      String refusal = context.statementStarted(statement);
+      // The SQL of execute*(String), already tagged (TagSqlAdvice is applied first), for telemetry.
+      String refusal = context.statementStarted(statement, sql instanceof String ? (String) sql : null);
       if (refusal != null) {
         context = null;
       }
@@ -68,7 +70,7 @@ public final class StatementInstrumentation {
       if (refusal != null) {
         thrown = new SQLException(refusal, "57014");
       } else if (context != null) {
-        context.statementEnded(statement);
+        context.statementEnded(statement, thrown);
         // The server's "canceling statement due to user request" does not say who asked, or why.
         if (thrown instanceof SQLException && "57014".equals(((SQLException) thrown).getSQLState())) {
           String why = context.explainCancellation(thrown.getMessage());

@@ -4,8 +4,8 @@ import dev.sqlorigin.Sqlorigin;
 import net.bytebuddy.asm.Advice;
 
 /**
- * Puts the current request's comment in front of the SQL argument. Shared by every method that
- * takes SQL text ({@code prepareStatement}, {@code execute(String)}, {@code addBatch(String)});
+ * Puts the current request's comment in front of the SQL argument of {@code execute*(String)} and
+ * {@code addBatch(String)} ({@code prepare*} has its own, which also hands the text to telemetry);
  * the fail-fast and tracking advice of those methods is applied beside it.
  */
 public final class TagSqlAdvice {

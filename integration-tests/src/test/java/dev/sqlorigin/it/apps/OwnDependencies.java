@@ -1,7 +1,9 @@
 package dev.sqlorigin.it.apps;
 
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.SdkTracerProviderBuilder;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.implementation.FixedValue;
@@ -25,8 +27,14 @@ final class OwnDependencies {
     InMemorySpanExporter exporter = InMemorySpanExporter.create();
     int spans;
     // Counted before close: shutting the exporter down clears it.
-    try (SdkTracerProvider tracer = SdkTracerProvider.builder()
-        .addSpanProcessor(SimpleSpanProcessor.create(exporter)).build()) {
+    SdkTracerProviderBuilder builder = SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter));
+    // Where the agent exports too: the application's own exporter (OkHttp sender, SDK 1.40) beside it.
+    String endpoint = System.getenv("OTEL_EXPORTER_OTLP_ENDPOINT");
+    if (endpoint != null) {
+      builder.addSpanProcessor(SimpleSpanProcessor.create(
+          OtlpHttpSpanExporter.builder().setEndpoint(endpoint + "/v1/traces").build()));
+    }
+    try (SdkTracerProvider tracer = builder.build()) {
       tracer.get("app").spanBuilder("own-span").startSpan().end();
       spans = exporter.getFinishedSpanItems().size();
     }

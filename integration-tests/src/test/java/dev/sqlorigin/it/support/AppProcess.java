@@ -62,6 +62,11 @@ public final class AppProcess implements AutoCloseable {
     return existing("sqlorigin.sample.jar", "the sample application jar");
   }
 
+  /** The OpenTelemetry Java agent, for the coexistence test. */
+  public static Path openTelemetryJavaAgentJar() {
+    return existing("sqlorigin.otel.javaagent", "the OpenTelemetry Java agent jar");
+  }
+
   static Path existing(String property, String what) {
     String value = System.getProperty(property);
     if (value == null || !Files.isRegularFile(Paths.get(value))) {

@@ -75,6 +75,20 @@ public final class PgActivity {
     return null;
   }
 
+  /** Waits (up to 30 s) until a backend runs a query containing {@code fragment}; returns its text. */
+  public static String awaitActiveQuery(String fragment) throws Exception {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      String query = first("state = 'active'", fragment);
+      if (query != null) {
+        return query;
+      }
+      Thread.sleep(POLL_MILLIS); // poll interval of the awaited condition
+    }
+    fail("no backend ran a query containing " + fragment + " within 30 s");
+    return null;
+  }
+
   /** How many backends run a query containing {@code fragment} (active, waiting included). */
   public static int running(String fragment) throws SQLException {
     try (Connection connection = TestDatabase.get().connect();

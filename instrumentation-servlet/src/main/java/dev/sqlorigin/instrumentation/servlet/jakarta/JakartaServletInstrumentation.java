@@ -11,6 +11,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 import dev.sqlorigin.Sqlorigin;
 import dev.sqlorigin.context.CurrentRequest;
 import dev.sqlorigin.context.RequestContext;
+import dev.sqlorigin.telemetry.TelemetryHooks;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletMapping;
@@ -78,14 +79,33 @@ public final class JakartaServletInstrumentation {
       } catch (RuntimeException ignored) {
         // the response was already committed: the statements are still tagged
       }
+      // Telemetry must not cost the context either: past this point it is registered.
+      if (TelemetryHooks.enabled()) {
+        try {
+          TelemetryHooks.requestStarted(context, http.getMethod(), http.getRequestURI(), http.getScheme(),
+              http.getHeader("traceparent"), http.getHeader("tracestate"));
+        } catch (RuntimeException ignored) {
+          // a request wrapper that throws: the request runs untraced
+        }
+      }
       CurrentRequest.bind(context);
       return context;
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void onExit(@Advice.Enter RequestContext context) {
+    public static void onExit(@Advice.Enter RequestContext context,
+        @Advice.Argument(1) ServletResponse response, @Advice.Thrown Throwable thrown) {
       if (context != null) {
-        Sqlorigin.endRequest(context);
+        int status = 0;
+        if (TelemetryHooks.enabled() && response instanceof HttpServletResponse) {
+          // Guarded: a response wrapper that throws here must not keep the request from ending.
+          try {
+            status = ((HttpServletResponse) response).getStatus();
+          } catch (RuntimeException ignored) {
+            // the span goes without a status code
+          }
+        }
+        Sqlorigin.endRequest(context, status, thrown);
       }
     }
   }

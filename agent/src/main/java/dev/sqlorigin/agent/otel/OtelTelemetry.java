@@ -1,0 +1,370 @@
+package dev.sqlorigin.agent.otel;
+
+import dev.sqlorigin.cancel.AbandonReason;
+import dev.sqlorigin.cancel.Abandonment;
+import dev.sqlorigin.cancel.ActiveRequests;
+import dev.sqlorigin.comment.CommentField;
+import dev.sqlorigin.comment.SqlComment;
+import dev.sqlorigin.config.Config;
+import dev.sqlorigin.context.RequestContext;
+import dev.sqlorigin.telemetry.Telemetry;
+import dev.sqlorigin.telemetry.TelemetryHooks;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.metrics.DoubleHistogram;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapGetter;
+import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * sqlorigin's telemetry through its relocated OpenTelemetry SDK: a server span per request, a
+ * client span per statement (its child), and metrics. The SDK is configured by its own
+ * autoconfiguration, so every standard {@code OTEL_*} variable and {@code otel.*} property applies.
+ */
+public final class OtelTelemetry implements Telemetry {
+
+  static final String SCOPE = "dev.sqlorigin";
+  static final AttributeKey<String> HTTP_METHOD = AttributeKey.stringKey("http.request.method");
+  static final AttributeKey<String> HTTP_ROUTE = AttributeKey.stringKey("http.route");
+  static final AttributeKey<Long> HTTP_STATUS = AttributeKey.longKey("http.response.status_code");
+  static final AttributeKey<String> URL_PATH = AttributeKey.stringKey("url.path");
+  static final AttributeKey<String> URL_SCHEME = AttributeKey.stringKey("url.scheme");
+  static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+  static final AttributeKey<String> REQUEST_ID = AttributeKey.stringKey("sqlorigin.request_id");
+  static final AttributeKey<String> DB_SYSTEM = AttributeKey.stringKey("db.system.name");
+  static final AttributeKey<String> DB_NAMESPACE = AttributeKey.stringKey("db.namespace");
+  static final AttributeKey<String> DB_OPERATION = AttributeKey.stringKey("db.operation.name");
+  static final AttributeKey<String> DB_QUERY = AttributeKey.stringKey("db.query.text");
+  static final AttributeKey<String> DB_STATUS = AttributeKey.stringKey("db.response.status_code");
+  static final AttributeKey<String> SERVER_ADDRESS = AttributeKey.stringKey("server.address");
+  static final AttributeKey<Long> SERVER_PORT = AttributeKey.longKey("server.port");
+  static final AttributeKey<String> ABANDON_REASON = AttributeKey.stringKey("sqlorigin.abandon.reason");
+  static final AttributeKey<Long> CANCELLED = AttributeKey.longKey("sqlorigin.statements.cancelled");
+  static final String ABANDONED_EVENT = "sqlorigin.request.abandoned";
+  // The semantic conventions' advice for db.client.operation.duration.
+  private static final List<Double> DURATION_BUCKETS =
+      Arrays.asList(0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 10.0);
+  private static final TextMapGetter<String[]> W3C_HEADERS = new TextMapGetter<>() {
+    @Override
+    public Iterable<String> keys(String[] headers) {
+      return Arrays.asList("traceparent", "tracestate");
+    }
+
+    @Override
+    public String get(String[] headers, String key) {
+      return "traceparent".equals(key) ? headers[0] : "tracestate".equals(key) ? headers[1] : null;
+    }
+  };
+
+  private final Config config;
+  private final Tracer tracer;
+  private final DoubleHistogram duration;
+  // Statement -> its text from prepare time; weak: statements are dropped by the application.
+  private final Map<Object, Prepared> prepared = Collections.synchronizedMap(new WeakHashMap<>());
+  private final Map<Object, Database> databases = Collections.synchronizedMap(new WeakHashMap<>());
+  private final Map<Object, Running> running = new ConcurrentHashMap<>();
+
+  OtelTelemetry(Config config, OpenTelemetry openTelemetry) {
+    this.config = config;
+    String version = OtelTelemetry.class.getPackage().getImplementationVersion();
+    this.tracer = openTelemetry.getTracer(SCOPE, version);
+    Meter meter = openTelemetry.getMeter(SCOPE);
+    this.duration = meter.histogramBuilder("db.client.operation.duration").setUnit("s")
+        .setDescription("Duration of database client operations.")
+        .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS).build();
+    // The counters live in core (the JMX MBean reads them too): observed here, not counted twice.
+    meter.counterBuilder("sqlorigin.requests.abandoned").setUnit("{request}")
+        .setDescription("Requests sqlorigin gave up on, by reason.")
+        .buildWithCallback(out -> ActiveRequests.abandonedByReason()
+            .forEach((reason, count) -> out.record(count, Attributes.of(ABANDON_REASON, key(reason)))));
+    meter.counterBuilder("sqlorigin.statements.cancelled").setUnit("{statement}")
+        .setDescription("Statements sqlorigin cancelled because their request was abandoned, by reason.")
+        .buildWithCallback(out -> ActiveRequests.cancelledByReason()
+            .forEach((reason, count) -> out.record(count, Attributes.of(ABANDON_REASON, key(reason)))));
+    meter.upDownCounterBuilder("sqlorigin.statements.in_flight").setUnit("{statement}")
+        .setDescription("Statements running for HTTP requests now.")
+        .buildWithCallback(out -> out.record(ActiveRequests.statementsInFlight()));
+  }
+
+  /**
+   * Builds the SDK from the standard settings and installs the telemetry. Fails open: a bad
+   * setting costs the telemetry (one warning), never the application.
+   *
+   * @return whether telemetry is on
+   */
+  public static boolean install(Config config) {
+    try {
+      OpenTelemetry sdk = AutoConfiguredOpenTelemetrySdk.builder()
+          // Defaults below the user's settings: sqlorigin emits no logs, so no logs exporter; and
+          // OTLP over HTTP, the only sender in the jar (the SDK's own default is gRPC; the
+          // OpenTelemetry Java agent's is HTTP too).
+          .addPropertiesSupplier(() -> Map.of("otel.logs.exporter", "none",
+              "otel.exporter.otlp.protocol", "http/protobuf"))
+          .addTracerProviderCustomizer((builder, properties) -> builder.setIdGenerator(HandedOverSpanIds.INSTANCE))
+          .build()
+          .getOpenTelemetrySdk();
+      TelemetryHooks.install(new OtelTelemetry(config, sdk));
+      return true;
+    } catch (Throwable t) {
+      dev.sqlorigin.log.AgentLog.warnOnce("otel", "OpenTelemetry is off: its configuration failed", t);
+      return false;
+    }
+  }
+
+  @Override
+  public Object requestStarted(RequestContext context, String method, String path, String scheme,
+      String traceparent, String tracestate) {
+    // A malformed traceparent extracts as nothing: the request starts a trace of its own.
+    Context parent = W3CTraceContextPropagator.getInstance()
+        .extract(Context.root(), new String[] {traceparent, tracestate}, W3C_HEADERS);
+    return tracer.spanBuilder(context.route()).setSpanKind(SpanKind.SERVER).setParent(parent)
+        .setAttribute(HTTP_METHOD, method)
+        .setAttribute(URL_PATH, path)
+        .setAttribute(URL_SCHEME, scheme)
+        .setAttribute(REQUEST_ID, context.requestId())
+        .startSpan();
+  }
+
+  @Override
+  public void requestEnded(RequestContext context, int status, Throwable thrown) {
+    Object handle = context.telemetry();
+    if (!(handle instanceof Span)) {
+      return;
+    }
+    Span span = (Span) handle;
+    // Named at the end: a framework may have refined the route during the request.
+    span.updateName(context.route());
+    span.setAttribute(HTTP_ROUTE, httpRoute(context.route()));
+    // An exception thrown out of the servlet becomes a 500 once the container handles it.
+    int answered = thrown != null && status < 500 ? 500 : status;
+    if (answered > 0) {
+      span.setAttribute(HTTP_STATUS, (long) answered);
+    }
+    if (answered >= 500) {
+      span.setAttribute(ERROR_TYPE, thrown != null ? thrown.getClass().getName() : Integer.toString(answered));
+      span.setStatus(StatusCode.ERROR);
+    }
+    if (thrown != null) {
+      span.recordException(thrown);
+    }
+    span.end();
+  }
+
+  @Override
+  public void requestAbandoned(RequestContext context, AbandonReason reason, int cancelled) {
+    Object handle = context.telemetry();
+    if (handle instanceof Span) {
+      ((Span) handle).addEvent(ABANDONED_EVENT,
+          Attributes.of(ABANDON_REASON, key(reason), CANCELLED, (long) cancelled));
+    }
+  }
+
+  @Override
+  public String nextStatementTraceparent(RequestContext context) {
+    Object handle = context.telemetry();
+    if (!(handle instanceof Span)) {
+      return null;
+    }
+    SpanContext request = ((Span) handle).getSpanContext();
+    if (!request.isValid()) {
+      return null;
+    }
+    // The client span is the request span's child: same trace, and (parent-based sampling) the
+    // same sampled flag.
+    return "00-" + request.getTraceId() + "-" + HandedOverSpanIds.INSTANCE.newSpanId() + "-"
+        + request.getTraceFlags().asHex();
+  }
+
+  @Override
+  public void statementPrepared(Object statement, String sql) {
+    prepared.put(statement, new Prepared(queryText(sql), QueryText.operation(SqlComment.strip(sql)),
+        commentTraceparent(sql)));
+  }
+
+  @Override
+  public void statementStarted(RequestContext context, Object statement, String sql) {
+    String text;
+    String operation;
+    String traceparent;
+    if (sql != null) {
+      text = queryText(sql);
+      operation = QueryText.operation(SqlComment.strip(sql));
+      traceparent = commentTraceparent(sql);
+    } else {
+      Prepared statementText = prepared.get(statement);
+      text = statementText == null ? null : statementText.text;
+      operation = statementText == null ? null : statementText.operation;
+      traceparent = statementText == null ? null : statementText.firstExecution.getAndSet(null);
+    }
+    Object handle = context.telemetry();
+    Context parent = handle instanceof Span ? Context.root().with((Span) handle) : Context.root();
+    Database database = database(statement);
+    SpanBuilder builder = tracer.spanBuilder(operation != null ? operation : database.system)
+        .setSpanKind(SpanKind.CLIENT).setParent(parent)
+        .setAttribute(DB_SYSTEM, database.system);
+    if (operation != null) {
+      builder.setAttribute(DB_OPERATION, operation);
+    }
+    if (text != null) {
+      builder.setAttribute(DB_QUERY, text);
+    }
+    if (database.namespace != null) {
+      builder.setAttribute(DB_NAMESPACE, database.namespace);
+    }
+    if (database.address != null) {
+      builder.setAttribute(SERVER_ADDRESS, database.address);
+    }
+    if (database.port > 0) {
+      builder.setAttribute(SERVER_PORT, database.port);
+    }
+    Span span = HandedOverSpanIds.start(builder, spanIdFor(traceparent, parent));
+    running.put(statement, new Running(span, System.nanoTime(), database, operation));
+  }
+
+  @Override
+  public void statementEnded(RequestContext context, Object statement, Throwable thrown) {
+    Running statementRun = running.remove(statement);
+    if (statementRun == null) {
+      return;
+    }
+    double seconds = (System.nanoTime() - statementRun.startNanos) / 1e9;
+    Span span = statementRun.span;
+    AttributesBuilder metric = Attributes.builder()
+        .put(DB_SYSTEM, statementRun.database.system)
+        .put(HTTP_ROUTE, httpRoute(context.route()));
+    if (statementRun.operation != null) {
+      metric.put(DB_OPERATION, statementRun.operation);
+    }
+    if (statementRun.database.namespace != null) {
+      metric.put(DB_NAMESPACE, statementRun.database.namespace);
+    }
+    if (statementRun.database.address != null) {
+      metric.put(SERVER_ADDRESS, statementRun.database.address);
+    }
+    if (statementRun.database.port > 0) {
+      metric.put(SERVER_PORT, statementRun.database.port);
+    }
+    if (thrown != null) {
+      String sqlState = thrown instanceof SQLException ? ((SQLException) thrown).getSQLState() : null;
+      String errorType = sqlState != null ? sqlState : thrown.getClass().getName();
+      metric.put(ERROR_TYPE, errorType);
+      span.setAttribute(ERROR_TYPE, errorType);
+      if (sqlState != null) {
+        span.setAttribute(DB_STATUS, sqlState);
+      }
+      Abandonment abandonment = context.abandonment();
+      if (abandonment != null && "57014".equals(sqlState)) {
+        span.setAttribute(ABANDON_REASON, key(abandonment.reason()));
+        span.setStatus(StatusCode.ERROR, abandonment.message());
+      } else {
+        span.setStatus(StatusCode.ERROR, String.valueOf(thrown.getMessage()));
+      }
+      span.recordException(thrown);
+    }
+    duration.record(seconds, metric.build());
+    span.end();
+  }
+
+  /** {@code db.query.text} of {@code sql}: without sqlorigin's comment, sanitized unless configured. */
+  private String queryText(String sql) {
+    switch (config.otelQueryText()) {
+      case OFF:
+        return null;
+      case RAW:
+        return SqlComment.strip(sql);
+      default:
+        return QueryText.sanitize(SqlComment.strip(sql));
+    }
+  }
+
+  /** The traceparent sqlorigin wrote into {@code sql}'s comment, or null. */
+  private String commentTraceparent(String sql) {
+    return config.commentFields().contains(CommentField.TRACEPARENT)
+        ? SqlComment.leadingFields(sql).get(CommentField.TRACEPARENT.key()) : null;
+  }
+
+  /**
+   * The span ID of {@code traceparent} when it belongs to the trace the span starts in (a statement
+   * prepared in one request and executed in another gets a fresh ID), or null.
+   */
+  private static String spanIdFor(String traceparent, Context parent) {
+    if (traceparent == null || traceparent.length() != 55) {
+      return null;
+    }
+    String traceId = Span.fromContext(parent).getSpanContext().getTraceId();
+    return traceparent.regionMatches(3, traceId, 0, 32) ? traceparent.substring(36, 52) : null;
+  }
+
+  private Database database(Object statement) {
+    try {
+      Connection connection = ((Statement) statement).getConnection();
+      Database known = databases.get(connection);
+      if (known == null) {
+        known = Database.parse(connection.getMetaData().getURL());
+        databases.put(connection, known);
+      }
+      return known;
+    } catch (Exception | LinkageError e) {
+      return Database.parse(null);
+    }
+  }
+
+  /** {@code http.route} is the template alone; sqlorigin's route starts with the method. */
+  static String httpRoute(String route) {
+    int space = route == null ? -1 : route.indexOf(' ');
+    return space < 0 ? route : route.substring(space + 1);
+  }
+
+  static String key(AbandonReason reason) {
+    return reason.name().toLowerCase(Locale.ROOT);
+  }
+
+  /** What a prepared statement's executions are traced with. */
+  private static final class Prepared {
+    final String text;
+    final String operation;
+    // The comment's traceparent names the span of the first execution only: span IDs are unique.
+    final AtomicReference<String> firstExecution;
+
+    Prepared(String text, String operation, String traceparent) {
+      this.text = text;
+      this.operation = operation;
+      this.firstExecution = new AtomicReference<>(traceparent);
+    }
+  }
+
+  private static final class Running {
+    final Span span;
+    final long startNanos;
+    final Database database;
+    final String operation;
+
+    Running(Span span, long startNanos, Database database, String operation) {
+      this.span = span;
+      this.startNanos = startNanos;
+      this.database = database;
+      this.operation = operation;
+    }
+  }
+}

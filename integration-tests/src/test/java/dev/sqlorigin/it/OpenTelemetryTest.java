@@ -1,0 +1,229 @@
+package dev.sqlorigin.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sqlorigin.comment.SqlComment;
+import dev.sqlorigin.it.support.AppProcess;
+import dev.sqlorigin.it.support.HangingClient;
+import dev.sqlorigin.it.support.Http;
+import dev.sqlorigin.it.support.OtlpReceiver;
+import dev.sqlorigin.it.support.OtlpReceiver.ReceivedSpan;
+import dev.sqlorigin.it.support.PgActivity;
+import dev.sqlorigin.testing.TestDatabase;
+import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
+import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.opentelemetry.proto.trace.v1.Status;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The sample app under the real agent, exporting over real OTLP/HTTP (protobuf) to a receiver in
+ * this test: spans, their parenting, the traceparent the database sees, and the metrics.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class OpenTelemetryTest {
+
+  private static final String INCOMING_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
+  private static final String INCOMING_PARENT = "00f067aa0ba902b7";
+  private OtlpReceiver receiver;
+  private AppProcess app;
+
+  @BeforeAll
+  void start() throws Exception {
+    receiver = OtlpReceiver.start();
+    app = AppProcess.jar(AppProcess.sampleAppJar())
+        .args("--port=0", "--database-url=" + TestDatabase.get().jdbcUrlWithCredentials())
+        .env("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint())
+        .env("OTEL_SERVICE_NAME", "sample-app")
+        .env("OTEL_BSP_SCHEDULE_DELAY", "20")
+        .env("OTEL_METRIC_EXPORT_INTERVAL", "200")
+        .property("sqlorigin.comment.fields", "route,request_id,traceparent")
+        .start();
+  }
+
+  @AfterAll
+  void stop() {
+    app.close();
+    receiver.close();
+  }
+
+  @Test
+  void requestHasAServerSpanWithItsStatementsAsClientSpans() throws Exception {
+    Http.Response response = Http.get(app.port(), "/api/owners/1?token=secret", "X-Request-Id: otel-read-1");
+    assertEquals(200, response.status(), response.body());
+
+    ReceivedSpan server = receiver.awaitSpan("for request otel-read-1",
+        span -> "otel-read-1".equals(span.attribute("sqlorigin.request_id")));
+    assertEquals("dev.sqlorigin", server.scope());
+    assertEquals(Span.SpanKind.SPAN_KIND_SERVER, server.span().getKind());
+    assertEquals("GET /api/owners/{id}", server.name());
+    assertEquals("GET", server.attribute("http.request.method"));
+    assertEquals("/api/owners/{id}", server.attribute("http.route"));
+    assertEquals("/api/owners/1", server.attribute("url.path"));
+    assertEquals("200", server.attribute("http.response.status_code"));
+    assertEquals("", server.parentSpanId(), "a request without traceparent starts a trace");
+
+    ReceivedSpan client = receiver.awaitSpan("child of " + server,
+        span -> span.parentSpanId().equals(server.spanId()));
+    assertEquals(server.traceId(), client.traceId());
+    assertEquals(Span.SpanKind.SPAN_KIND_CLIENT, client.span().getKind());
+    assertEquals("SELECT", client.name());
+    assertEquals("postgresql", client.attribute("db.system.name"));
+    assertEquals("SELECT", client.attribute("db.operation.name"));
+    assertEquals("SELECT id, name FROM owners WHERE id = ?", client.attribute("db.query.text"));
+    String url = TestDatabase.get().jdbcUrl();
+    assertEquals(java.net.URI.create(url.substring("jdbc:".length())).getPath().substring(1),
+        client.attribute("db.namespace"));
+    assertNotNull(client.attribute("server.address"), client.toString());
+    assertNotNull(client.attribute("server.port"), client.toString());
+    assertEquals(Status.StatusCode.STATUS_CODE_UNSET, client.span().getStatus().getCode());
+  }
+
+  @Test
+  void traceparentInPgStatActivityIsTheClientSpan() throws Exception {
+    // The full-table UPDATE held on a lock: Statement.executeUpdate(String), tagged at execute.
+    java.util.Set<String> before = PgActivity.queries("UPDATE campaign_participations");
+    String query;
+    try (Connection locker = TestDatabase.get().connect(); Statement lock = locker.createStatement()) {
+      locker.setAutoCommit(false);
+      lock.execute("LOCK TABLE campaign_participations IN ACCESS EXCLUSIVE MODE");
+      CompletableFuture<Http.Response> response = CompletableFuture.supplyAsync(() -> {
+        try {
+          return Http.post(app.port(), "/api/campaign-participations/recompute", "X-Request-Id: otel-held-1");
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      query = PgActivity.awaitWaitingQuery("UPDATE campaign_participations", text -> !before.contains(text));
+      locker.commit();
+      assertEquals(200, response.join().status(), response.join().body());
+    }
+    assertClientSpanIs(SqlComment.parse(query).get("traceparent"), query);
+  }
+
+  @Test
+  void cancelledRequestShowsTheAbandonmentAndTheStatementsError() throws Exception {
+    String query;
+    try (HangingClient client = HangingClient.post(app.port(), "/api/imports?seconds=60",
+        "X-Request-Id: otel-gone-1")) {
+      // A prepared statement: its traceparent was chosen at prepare time, its span started at execute.
+      query = PgActivity.awaitActiveQuery("otel-gone-1");
+    }
+    ReceivedSpan statement = assertClientSpanIs(SqlComment.parse(query).get("traceparent"), query);
+    assertEquals(Status.StatusCode.STATUS_CODE_ERROR, statement.span().getStatus().getCode());
+    assertEquals("57014", statement.attribute("db.response.status_code"));
+    assertEquals("57014", statement.attribute("error.type"));
+    assertEquals("client_disconnected", statement.attribute("sqlorigin.abandon.reason"));
+    assertTrue(statement.span().getStatus().getMessage().contains("client disconnected"),
+        statement.span().getStatus().getMessage());
+    assertEquals("SELECT pg_sleep(?)", statement.attribute("db.query.text"));
+
+    ReceivedSpan request = receiver.awaitSpan("for request otel-gone-1",
+        span -> "otel-gone-1".equals(span.attribute("sqlorigin.request_id")));
+    Span.Event abandoned = request.span().getEventsList().stream()
+        .filter(event -> event.getName().equals("sqlorigin.request.abandoned")).findFirst()
+        .orElseThrow(() -> new AssertionError("no abandonment event on " + request));
+    assertEquals("client_disconnected", OtlpReceiver.attribute(abandoned.getAttributesList(), "sqlorigin.abandon.reason"));
+    assertEquals("1", OtlpReceiver.attribute(abandoned.getAttributesList(), "sqlorigin.statements.cancelled"));
+  }
+
+  @Test
+  void incomingTraceparentIsContinued() throws Exception {
+    Http.getOk(app.port(), "/api/owners/2", "X-Request-Id: otel-continued-1",
+        "traceparent: 00-" + INCOMING_TRACE + "-" + INCOMING_PARENT + "-01", "tracestate: vendor=value");
+    ReceivedSpan server = receiver.awaitSpan("for request otel-continued-1",
+        span -> "otel-continued-1".equals(span.attribute("sqlorigin.request_id")));
+    assertEquals(INCOMING_TRACE, server.traceId());
+    assertEquals(INCOMING_PARENT, server.parentSpanId());
+    assertEquals("vendor=value", server.span().getTraceState());
+  }
+
+  @Test
+  void malformedTraceparentIsIgnored() throws Exception {
+    Http.getOk(app.port(), "/api/owners/3", "X-Request-Id: otel-malformed-1",
+        "traceparent: 00-" + INCOMING_TRACE + "-zz-01*/");
+    ReceivedSpan server = receiver.awaitSpan("for request otel-malformed-1",
+        span -> "otel-malformed-1".equals(span.attribute("sqlorigin.request_id")));
+    assertNotEquals(INCOMING_TRACE, server.traceId());
+    assertEquals("", server.parentSpanId());
+  }
+
+  @Test
+  void operationDurationIsExportedByRoute() throws Exception {
+    Http.getOk(app.port(), "/api/owners/4", "X-Request-Id: otel-metrics-1");
+    receiver.awaitMetric("db.client.operation.duration", metric -> metric.getHistogram().getDataPointsList()
+        .stream().anyMatch(point -> "/api/owners/{id}".equals(attribute(point, "http.route"))
+            && "SELECT".equals(attribute(point, "db.operation.name"))
+            && "postgresql".equals(attribute(point, "db.system.name"))
+            && point.getCount() > 0));
+    receiver.awaitMetric("sqlorigin.statements.in_flight", metric -> metric.getSum().getDataPointsCount() == 1);
+    receiver.awaitMetric("sqlorigin.requests.abandoned", metric -> hasReason(metric.getSum().getDataPointsList()));
+    receiver.awaitMetric("sqlorigin.statements.cancelled", metric -> hasReason(metric.getSum().getDataPointsList()));
+  }
+
+  @Test
+  void withoutOpenTelemetrySettingsNothingOfTheSdkIsLoadedOrLogged() throws Exception {
+    try (AppProcess plain = AppProcess.jar(AppProcess.sampleAppJar())
+        .args("--port=0", "--database-url=" + TestDatabase.get().jdbcUrlWithCredentials())
+        .env("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:stdout")
+        .start()) {
+      Http.getOk(plain.port(), "/api/owners/1", "X-Request-Id: otel-off-1");
+      assertTrue(plain.output().contains("dev.sqlorigin.agent.AgentInstaller"), "class loading is not logged");
+      assertEquals(List.of(), plain.output().lines().filter(line -> line.contains("opentelemetry")).toList());
+      assertEquals(1, plain.agentLines().size(), String.join("\n", plain.agentLines()));
+    }
+  }
+
+  @Test
+  void consoleExporterPrintsTheSpans() throws Exception {
+    try (AppProcess console = AppProcess.jar(AppProcess.sampleAppJar())
+        .args("--port=0", "--database-url=" + TestDatabase.get().jdbcUrlWithCredentials())
+        .env("OTEL_TRACES_EXPORTER", "console")
+        .env("OTEL_METRICS_EXPORTER", "none")
+        .start()) {
+      Http.getOk(console.port(), "/api/owners/1", "X-Request-Id: otel-console-1");
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (!console.output().contains("'GET /api/owners/{id}'") && System.nanoTime() < deadline) {
+        Thread.sleep(20); // poll interval of the awaited condition
+      }
+      assertTrue(console.output().contains("'GET /api/owners/{id}'"), console.output());
+      assertTrue(console.output().contains("'SELECT'"), console.output());
+    }
+  }
+
+  /** The client span named by {@code traceparent} (as the database saw it), a child of its request's span. */
+  private ReceivedSpan assertClientSpanIs(String traceparent, String query) throws Exception {
+    assertNotNull(traceparent, "no traceparent in " + query);
+    assertTrue(traceparent.matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01"), traceparent);
+    String traceId = traceparent.substring(3, 35);
+    String spanId = traceparent.substring(36, 52);
+    ReceivedSpan client = receiver.awaitSpan("with span id " + spanId, span -> span.spanId().equals(spanId));
+    assertEquals(traceId, client.traceId());
+    assertEquals(Span.SpanKind.SPAN_KIND_CLIENT, client.span().getKind());
+    ReceivedSpan request = receiver.awaitSpan("parent of " + client, span -> span.spanId().equals(client.parentSpanId()));
+    assertEquals(Span.SpanKind.SPAN_KIND_SERVER, request.span().getKind());
+    assertEquals(SqlComment.parse(query).get("request_id"), request.attribute("sqlorigin.request_id"));
+    assertFalse(client.attribute("db.query.text").contains("sqlorigin"), client.toString());
+    return client;
+  }
+
+  private static boolean hasReason(List<NumberDataPoint> points) {
+    return points.stream().anyMatch(point -> "client_disconnected".equals(
+        OtlpReceiver.attribute(point.getAttributesList(), "sqlorigin.abandon.reason")));
+  }
+
+  private static String attribute(HistogramDataPoint point, String key) {
+    return OtlpReceiver.attribute(point.getAttributesList(), key);
+  }
+}
