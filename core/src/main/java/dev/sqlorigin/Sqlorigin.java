@@ -4,6 +4,7 @@ import dev.sqlorigin.cancel.ActiveRequests;
 import dev.sqlorigin.comment.CommentField;
 import dev.sqlorigin.comment.SqlComment;
 import dev.sqlorigin.config.Config;
+import dev.sqlorigin.context.Binding;
 import dev.sqlorigin.context.ClientSocket;
 import dev.sqlorigin.context.CurrentRequest;
 import dev.sqlorigin.context.RequestContext;
@@ -82,7 +83,38 @@ public final class Sqlorigin {
   /** Ends the request on this thread. */
   public static void endRequest(RequestContext context) {
     CurrentRequest.unbind();
+    context.end();
     ActiveRequests.ended(context);
+  }
+
+  /**
+   * Starts a unit of work that the application named ({@code SqlOrigin.run("job:import", ...)}) on
+   * this thread, over whatever the thread was bound to; returns what {@link #endJob} takes, or null
+   * when sqlorigin is disabled or fails. Its statements carry {@code route=<origin>} and an ID of
+   * their own; it has no deadline, and the operator and the shutdown hook can cancel it like a
+   * request.
+   */
+  public static Binding startJob(String origin) {
+    try {
+      Config current = config;
+      if (!current.enabled()) {
+        return null;
+      }
+      RequestContext context = new RequestContext(current, Routes.origin(origin), RequestIds.generate(),
+          System.nanoTime(), 0, null);
+      ActiveRequests.started(context);
+      return CurrentRequest.enter(context);
+    } catch (Throwable t) {
+      AgentLog.warnOnce("start-job", "could not start a job context; the job runs untracked", t);
+      return null;
+    }
+  }
+
+  /** Ends what {@link #startJob} started and restores the thread's previous binding. */
+  public static void endJob(Binding binding) {
+    CurrentRequest.exit(binding);
+    binding.context().end();
+    ActiveRequests.ended(binding.context());
   }
 
   /** Returns {@code sql} with the current request's comment in front, or unchanged. */
@@ -99,11 +131,13 @@ public final class Sqlorigin {
 
   private static String outsideRequestComment() {
     Config current = config;
-    if (current.outsideRequest() != Config.OutsideRequest.THREAD || !current.enabled()
-        || !current.commentFields().contains(CommentField.ROUTE)) {
+    String origin = current.outsideRequestOrigin();
+    if (origin == null || !current.enabled() || !current.commentFields().contains(CommentField.ROUTE)) {
       return null;
     }
-    String route = "thread:" + Routes.threadName(Thread.currentThread().getName());
+    String route = origin.contains(Config.THREAD_PLACEHOLDER)
+        ? origin.replace(Config.THREAD_PLACEHOLDER, Routes.threadName(Thread.currentThread().getName()))
+        : origin;
     return SqlComment.render(current.commentFormat(),
         Collections.singletonMap(CommentField.ROUTE.key(), route));
   }

@@ -18,6 +18,7 @@ import dev.sqlorigin.instrumentation.jdbc.ConnectionInstrumentation;
 import dev.sqlorigin.instrumentation.jdbc.StatementInstrumentation;
 import dev.sqlorigin.instrumentation.servlet.jakarta.JakartaServletInstrumentation;
 import dev.sqlorigin.instrumentation.servlet.javax.JavaxServletInstrumentation;
+import dev.sqlorigin.instrumentation.jobs.SqlOriginApiInstrumentation;
 import dev.sqlorigin.log.AgentLog;
 import java.lang.instrument.Instrumentation;
 import net.bytebuddy.ByteBuddy;
@@ -49,7 +50,9 @@ public final class AgentInstaller {
         .type(DataSourceInstrumentation.types()).transform(DataSourceInstrumentation.transformer())
         .type(JakartaServletInstrumentation.types()).transform(JakartaServletInstrumentation.transformer())
         .type(JavaxServletInstrumentation.types()).transform(JavaxServletInstrumentation.transformer())
+        .type(SqlOriginApiInstrumentation.types()).transform(SqlOriginApiInstrumentation.transformer())
         .installOn(instrumentation);
+    JdkClassesInstaller.install(instrumentation);
     boolean disconnects = Watchdog.start(config);
     if (config.cancelOnShutdown()) {
       ShutdownCanceller.install(config.shutdownTimeoutNanos());

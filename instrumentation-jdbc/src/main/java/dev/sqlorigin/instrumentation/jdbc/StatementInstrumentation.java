@@ -9,8 +9,8 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import dev.sqlorigin.context.Binding;
 import dev.sqlorigin.context.CurrentRequest;
-import dev.sqlorigin.context.RequestContext;
 import java.sql.SQLException;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -47,26 +47,26 @@ public final class StatementInstrumentation {
   public static class ExecuteAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Advice.OnNonDefaultValue.class)
     public static String onEnter(@Advice.This Object statement,
-        @Advice.Local("sqloriginContext") RequestContext context) {
-      context = CurrentRequest.get();
-      String refusal = context == null ? null : context.statementStarted(statement);
+        @Advice.Local("sqloriginBinding") Binding binding) {
+      binding = CurrentRequest.binding();
+      String refusal = binding == null ? null : binding.statementStarted(statement);
       if (refusal != null) {
-        context = null;
+        binding = null;
       }
       return refusal;
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     public static void onExit(@Advice.This Object statement, @Advice.Enter String refusal,
-        @Advice.Local("sqloriginContext") RequestContext context,
+        @Advice.Local("sqloriginBinding") Binding binding,
         @Advice.Thrown(readOnly = false) Throwable thrown) {
       if (refusal != null) {
         thrown = new SQLException(refusal, "57014");
-      } else if (context != null) {
-        context.statementEnded(statement);
+      } else if (binding != null) {
+        binding.statementEnded(statement);
         // The server's "canceling statement due to user request" does not say who asked, or why.
         if (thrown instanceof SQLException && "57014".equals(((SQLException) thrown).getSQLState())) {
-          String why = context.explainCancellation(thrown.getMessage());
+          String why = binding.context().explainCancellation(thrown.getMessage());
           if (why != null) {
             thrown = new SQLException(why, "57014", thrown);
           }

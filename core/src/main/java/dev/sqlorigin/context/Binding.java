@@ -1,0 +1,73 @@
+package dev.sqlorigin.context;
+
+import dev.sqlorigin.cancel.Abandonment;
+
+/**
+ * One thread's part in a request (or job): the request, and the nesting counters of that thread.
+ * A request's context may be carried to other threads (executors, {@code CompletableFuture}, async
+ * servlets); each of them gets a binding of its own, so that the counters are only ever touched by
+ * the thread that owns the binding and need no synchronisation.
+ */
+public final class Binding {
+
+  private final RequestContext context;
+  private final Binding previous;
+  // A pool proxy's execute and its driver's are one statement: only the outermost call registers.
+  private int depth;
+  // Inside rollback/close/setAutoCommit: drivers and pools commit from there, which must not fail.
+  private int cleanupDepth;
+
+  Binding(RequestContext context, Binding previous) {
+    this.context = context;
+    this.previous = previous;
+  }
+
+  public RequestContext context() {
+    return context;
+  }
+
+  /** What this thread was bound to before, restored when this binding ends; null if nothing. */
+  Binding previous() {
+    return previous;
+  }
+
+  /**
+   * Registers {@code statement} as running for the request, unless an outer call of this thread
+   * already did. Returns null to go ahead, or the message to fail with (SQLState 57014) when the
+   * request was abandoned: then nothing reaches the database.
+   */
+  public String statementStarted(Object statement) {
+    Abandonment abandonment = context.checkAbandonment();
+    if (abandonment != null) {
+      return abandonment.message();
+    }
+    if (depth++ > 0) {
+      return null;
+    }
+    String refusal = context.register(statement);
+    if (refusal != null) {
+      depth--;
+    }
+    return refusal;
+  }
+
+  /** Ends what {@link #statementStarted} let through (not called when it refused). */
+  public void statementEnded(Object statement) {
+    if (--depth == 0) {
+      context.unregister(statement);
+    }
+  }
+
+  /** Marks this thread as inside {@code rollback}, {@code close} or {@code setAutoCommit}. */
+  public void enterCleanup() {
+    cleanupDepth++;
+  }
+
+  public void exitCleanup() {
+    cleanupDepth--;
+  }
+
+  public boolean inCleanup() {
+    return cleanupDepth > 0;
+  }
+}

@@ -1,0 +1,51 @@
+package dev.sqlorigin.context;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.RunnableFuture;
+
+/**
+ * Carries the current request to the thread that runs a task: the JDK's executors call these where
+ * a task enters (advice on {@code ThreadPoolExecutor.execute}, {@code ForkJoinPool} submissions,
+ * virtual thread creation). Outside a request the task is returned as it is: nothing changes and
+ * nothing is allocated.
+ */
+public final class CarriedTasks {
+
+  private CarriedTasks() {
+  }
+
+  /** {@code task}, or a wrapper that runs it bound to the current request. */
+  public static Runnable carry(Runnable task) {
+    Binding binding = CurrentRequest.binding();
+    if (binding == null || task == null || task instanceof CarriedRunnable) {
+      return task;
+    }
+    // A FutureTask from submit() stays a Future: shutdownNow()'s list is still castable.
+    return task instanceof RunnableFuture
+        ? new CarriedRunnableFuture<>(binding.context(), (RunnableFuture<?>) task)
+        : new CarriedRunnable(binding.context(), task);
+  }
+
+  /**
+   * For {@code ForkJoinPool.execute/submit(Runnable)}: a {@code ForkJoinTask} that is also a
+   * Runnable is scheduled as itself and may be joined by whoever holds it, so only plain runnables
+   * and {@code CompletableFuture}'s own async tasks (which nobody else holds) are wrapped.
+   */
+  public static Runnable carryToForkJoinPool(Runnable task) {
+    if (task instanceof ForkJoinTask && !(task instanceof CompletableFuture.AsynchronousCompletionTask)) {
+      return task;
+    }
+    return carry(task);
+  }
+
+  /** {@code task}, or a wrapper that calls it bound to the current request. */
+  public static <T> Callable<T> carry(Callable<T> task) {
+    Binding binding = CurrentRequest.binding();
+    if (binding == null || task == null || task instanceof CarriedCallable) {
+      return task;
+    }
+    return new CarriedCallable<>(binding.context(), task);
+  }
+}
