@@ -12,6 +12,7 @@ public final class ProbeHandler {
 
   private final Probe probe;
   private final Executor serverThreads;
+  private final Carriers carriers = new Carriers();
 
   public ProbeHandler(Probe probe, Executor serverThreads) {
     this.probe = probe;
@@ -20,7 +21,9 @@ public final class ProbeHandler {
 
   /**
    * {@code /probe/<kind>[/anything]}, {@code ?raw=true} to bypass the pool;
-   * {@code /probe/cancellable/<kind>?seconds=&token=} for statements that get abandoned.
+   * {@code /probe/cancellable/<kind>?seconds=&token=} for statements that get abandoned;
+   * {@code /probe/carried/<mechanism>[?cancellable=<kind>&seconds=&token=]} runs the statement on
+   * another thread ({@link Carriers}).
    */
   public String handle(String pathInfo, Function<String, String> parameters) throws Exception {
     String[] parts = pathInfo == null ? new String[0] : pathInfo.split("/");
@@ -39,6 +42,13 @@ public final class ProbeHandler {
         String seconds = parameters.apply("seconds");
         return out.append(probe.cancellable(parts[2], parameters.apply("token"),
             seconds == null ? 30 : Double.parseDouble(seconds))).toString();
+      case "carried":
+        String cancellable = parameters.apply("cancellable");
+        String token = parameters.apply("token");
+        double wait = parameters.apply("seconds") == null ? 30 : Double.parseDouble(parameters.apply("seconds"));
+        return out.append(carriers.run(parts[2], () -> cancellable == null
+            ? sent(probe.run("prepared", false))
+            : probe.cancellable(cancellable, token, wait))).toString();
       case "guard":
         return out.append("guard=").append(probe.guardRows()).append('\n').toString();
       case "deps":
