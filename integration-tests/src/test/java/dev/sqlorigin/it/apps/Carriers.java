@@ -55,6 +55,11 @@ public final class Carriers {
         return unwrap(() -> forkJoin.submit(named).get());
       case "virtual-thread":
         return virtualThread(named);
+      case "background":
+        // On a thread outside any request, as a scheduled job or a queue consumer runs.
+        FutureTask<String> job = new FutureTask<>(named);
+        unrelated.put(job);
+        return unwrap(job::get);
       case "unrelated":
         // Submitted to the same one-thread pool, by a thread outside any request.
         FutureTask<String> submitted = new FutureTask<>(() -> single.submit(named).get());

@@ -1,5 +1,6 @@
 package dev.sqlorigin.it.apps;
 
+import dev.sqlorigin.api.SqlOrigin;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
@@ -49,6 +50,13 @@ public final class ProbeHandler {
         return out.append(carriers.run(parts[2], () -> cancellable == null
             ? sent(probe.run("prepared", false))
             : probe.cancellable(cancellable, token, wait))).toString();
+      case "job":
+        // A unit of work named through sqlorigin-api on a background thread; a statement inside it,
+        // one it hands to an executor, and one after it.
+        String origin = parameters.apply("origin");
+        return out.append(carriers.run("background", () -> SqlOrigin.call(origin,
+            () -> "job-" + sent(probe.run("prepared", false)) + carriers.run("executor", () -> sent(probe.run("prepared", false))))
+            + "after-" + sent(probe.run("prepared", false)))).toString();
       case "guard":
         return out.append("guard=").append(probe.guardRows()).append('\n').toString();
       case "deps":
