@@ -12,6 +12,8 @@ import dev.sqlorigin.context.RequestIds;
 import dev.sqlorigin.context.RequestStart;
 import dev.sqlorigin.log.AgentLog;
 import dev.sqlorigin.route.Routes;
+import dev.sqlorigin.context.AsyncRequestListener;
+import java.lang.reflect.InvocationHandler;
 import java.util.Collections;
 import java.util.List;
 
@@ -20,6 +22,12 @@ import java.util.List;
  * and the application's request or statement goes on as if sqlorigin were not there.
  */
 public final class Sqlorigin {
+
+  /**
+   * The request attribute that holds the context of a request gone async, for its later dispatches
+   * (AsyncContext.dispatch) and the tasks of AsyncContext.start.
+   */
+  public static final String CONTEXT_ATTRIBUTE = "dev.sqlorigin.context";
 
   private static volatile Config config = Config.defaults();
 
@@ -83,6 +91,36 @@ public final class Sqlorigin {
   /** Ends the request on this thread. */
   public static void endRequest(RequestContext context) {
     CurrentRequest.unbind();
+    finishRequest(context);
+  }
+
+  /**
+   * The outermost call returned with the request in async mode: the thread lets go of it, but the
+   * request stays active (registered, its statements in flight) until the returned listener (an
+   * AsyncListener's handler, behind a {@link java.lang.reflect.Proxy} of the servlet API's
+   * interface) hears that it completed, timed out or failed.
+   */
+  public static InvocationHandler suspendRequest(RequestContext context) {
+    CurrentRequest.unbind();
+    return new AsyncRequestListener(context);
+  }
+
+  /**
+   * A later dispatch of a request that went async ({@code DispatcherType.ASYNC} or {@code ERROR})
+   * joins that request instead of starting one: binds and returns it, or null when
+   * {@code attribute} (the request's {@link #CONTEXT_ATTRIBUTE}) holds none.
+   */
+  public static RequestContext rejoinRequest(Object attribute) {
+    if (!(attribute instanceof RequestContext)) {
+      return null;
+    }
+    RequestContext context = (RequestContext) attribute;
+    CurrentRequest.bind(context);
+    return context;
+  }
+
+  /** The request has answered (from whichever thread learnt it); safe to call more than once. */
+  public static void finishRequest(RequestContext context) {
     context.end();
     ActiveRequests.ended(context);
   }

@@ -16,7 +16,9 @@ import dev.sqlorigin.instrumentation.jdbc.DataSourceInstrumentation;
 import dev.sqlorigin.instrumentation.jdbc.JdbcStatementCanceller;
 import dev.sqlorigin.instrumentation.jdbc.ConnectionInstrumentation;
 import dev.sqlorigin.instrumentation.jdbc.StatementInstrumentation;
+import dev.sqlorigin.instrumentation.servlet.jakarta.JakartaAsyncContextInstrumentation;
 import dev.sqlorigin.instrumentation.servlet.jakarta.JakartaServletInstrumentation;
+import dev.sqlorigin.instrumentation.servlet.javax.JavaxAsyncContextInstrumentation;
 import dev.sqlorigin.instrumentation.servlet.javax.JavaxServletInstrumentation;
 import dev.sqlorigin.instrumentation.jobs.SqlOriginApiInstrumentation;
 import dev.sqlorigin.log.AgentLog;
@@ -50,6 +52,8 @@ public final class AgentInstaller {
         .type(DataSourceInstrumentation.types()).transform(DataSourceInstrumentation.transformer())
         .type(JakartaServletInstrumentation.types()).transform(JakartaServletInstrumentation.transformer())
         .type(JavaxServletInstrumentation.types()).transform(JavaxServletInstrumentation.transformer())
+        .type(JakartaAsyncContextInstrumentation.types()).transform(JakartaAsyncContextInstrumentation.transformer())
+        .type(JavaxAsyncContextInstrumentation.types()).transform(JavaxAsyncContextInstrumentation.transformer())
         .type(SqlOriginApiInstrumentation.types()).transform(SqlOriginApiInstrumentation.transformer())
         .installOn(instrumentation);
     JdkClassesInstaller.install(instrumentation);

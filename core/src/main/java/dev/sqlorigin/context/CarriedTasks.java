@@ -40,6 +40,19 @@ public final class CarriedTasks {
     return carry(task);
   }
 
+  /**
+   * For {@code AsyncContext.start}: carries the current request, or, called from a thread that
+   * serves none, the request whose async context it is ({@code requestAttribute}, the request's
+   * {@code Sqlorigin.CONTEXT_ATTRIBUTE}).
+   */
+  public static Runnable carry(Runnable task, Object requestAttribute) {
+    if (CurrentRequest.binding() != null || !(requestAttribute instanceof RequestContext)
+        || task == null || task instanceof CarriedRunnable) {
+      return carry(task);
+    }
+    return new CarriedRunnable((RequestContext) requestAttribute, task);
+  }
+
   /** {@code task}, or a wrapper that calls it bound to the current request. */
   public static <T> Callable<T> carry(Callable<T> task) {
     Binding binding = CurrentRequest.binding();
