@@ -16,6 +16,8 @@ public final class Binding {
   private int depth;
   // Inside rollback/close/setAutoCommit: drivers and pools commit from there, which must not fail.
   private int cleanupDepth;
+  // Inside DataSource.getConnection: a pool may start its own housekeeping from there.
+  private int connectDepth;
 
   Binding(RequestContext context, Binding previous) {
     this.context = context;
@@ -69,5 +71,25 @@ public final class Binding {
 
   public boolean inCleanup() {
     return cleanupDepth > 0;
+  }
+
+  /** Marks this thread as inside {@code DataSource.getConnection}. */
+  public void enterConnect() {
+    connectDepth++;
+  }
+
+  public void exitConnect() {
+    connectDepth--;
+  }
+
+  /**
+   * Whether this thread is inside a driver's or pool's own code (getting a connection, running a
+   * statement, cleaning up). Tasks it submits from there are the pool's housekeeping (HikariCP
+   * fills and drains its pool from {@code getConnection} and {@code close}), not the request's
+   * work: they must not carry the request, or they would be tagged with it and refused once it is
+   * abandoned.
+   */
+  boolean insideJdbc() {
+    return depth > 0 || cleanupDepth > 0 || connectDepth > 0;
   }
 }

@@ -9,7 +9,8 @@ import java.util.concurrent.RunnableFuture;
  * Carries the current request to the thread that runs a task: the JDK's executors call these where
  * a task enters (advice on {@code ThreadPoolExecutor.execute}, {@code ForkJoinPool} submissions,
  * virtual thread creation). Outside a request the task is returned as it is: nothing changes and
- * nothing is allocated.
+ * nothing is allocated. Nor are the tasks that a driver or a pool submits for itself while the
+ * request's thread is inside it (see {@link Binding#insideJdbc}).
  */
 public final class CarriedTasks {
 
@@ -19,7 +20,7 @@ public final class CarriedTasks {
   /** {@code task}, or a wrapper that runs it bound to the current request. */
   public static Runnable carry(Runnable task) {
     Binding binding = CurrentRequest.binding();
-    if (binding == null || task == null || task instanceof CarriedRunnable) {
+    if (binding == null || task == null || task instanceof CarriedRunnable || binding.insideJdbc()) {
       return task;
     }
     // A FutureTask from submit() stays a Future: shutdownNow()'s list is still castable.
@@ -56,7 +57,7 @@ public final class CarriedTasks {
   /** {@code task}, or a wrapper that calls it bound to the current request. */
   public static <T> Callable<T> carry(Callable<T> task) {
     Binding binding = CurrentRequest.binding();
-    if (binding == null || task == null || task instanceof CarriedCallable) {
+    if (binding == null || task == null || task instanceof CarriedCallable || binding.insideJdbc()) {
       return task;
     }
     return new CarriedCallable<>(binding.context(), task);

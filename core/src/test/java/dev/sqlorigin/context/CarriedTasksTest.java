@@ -51,6 +51,20 @@ class CarriedTasksTest {
   }
 
   @Test
+  void tasksThatAPoolSubmitsFromInsideAJdbcCallCarryNothing() {
+    CurrentRequest.bind(RequestContextTest.context(0));
+    Binding binding = CurrentRequest.binding();
+    Runnable housekeeping = () -> { };
+    binding.enterConnect();
+    assertSame(housekeeping, CarriedTasks.carry(housekeeping), "submitted from getConnection");
+    binding.exitConnect();
+    binding.statementStarted(new Object());
+    assertSame(housekeeping, CarriedTasks.carry(housekeeping), "submitted from a statement");
+    binding.enterCleanup();
+    assertSame(housekeeping, CarriedTasks.carry(housekeeping), "submitted from close");
+  }
+
+  @Test
   void aSubmittedFutureStaysAFutureAndIsWrappedOnce() {
     CurrentRequest.bind(RequestContextTest.context(0));
     FutureTask<String> task = new FutureTask<>(() -> "done");

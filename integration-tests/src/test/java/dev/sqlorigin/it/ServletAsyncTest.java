@@ -9,7 +9,20 @@ import dev.sqlorigin.it.support.AppProcess;
 import dev.sqlorigin.it.support.Http;
 import dev.sqlorigin.it.support.PgActivity;
 import dev.sqlorigin.testing.TestDatabase;
+import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.http.MetaData;
+import org.eclipse.jetty.http2.ErrorCode;
+import org.eclipse.jetty.http2.api.Session;
+import org.eclipse.jetty.http2.api.Stream;
+import org.eclipse.jetty.http2.client.HTTP2Client;
+import org.eclipse.jetty.http2.frames.HeadersFrame;
+import org.eclipse.jetty.http2.frames.ResetFrame;
+import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,7 +30,8 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * A request that goes async stays one request: the tasks of AsyncContext.start and the async
- * dispatch carry its route and ID, and the container's async timeout abandons it (Jetty 12 ee10).
+ * dispatch carry its route and ID, and the container's async timeout and an HTTP/2 stream reset
+ * abandon it (Jetty 12 ee10).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ServletAsyncTest {
@@ -54,12 +68,35 @@ class ServletAsyncTest {
 
   @Test
   void theAsyncTimeoutCancelsTheRequestsStatementAndSaysWhy() throws Exception {
-    Http.Response response = Http.get(app.port(), "/shop/async/timeout?timeout=1000&seconds=60",
+    Http.Response response = Http.get(app.port(), "/shop/async/sleep?timeout=1000&seconds=60",
         "X-Request-Id: async-timeout");
     assertEquals(500, response.status(), "Jetty answers an unhandled async timeout with 500: " + response.body());
     PgActivity.awaitRunning("request_id='async-timeout'", 0, 10_000);
     assertTrue(java.util.regex.Pattern.compile(
-        "request async-timeout \\(GET /shop/async/timeout\\) abandoned: async timeout after 1\\.\\d s; cancelled 1 statement\n")
+        "request async-timeout \\(GET /shop/async/sleep\\) abandoned: async timeout after 1\\.\\d s; cancelled 1 statement\n")
         .matcher(app.output()).find(), app.output());
+  }
+
+  @Test
+  void anHttp2StreamResetAbandonsTheAsyncRequestAndCancelsItsStatement() throws Exception {
+    HTTP2Client client = new HTTP2Client();
+    client.start();
+    try {
+      Session session = client.connect(new InetSocketAddress("127.0.0.1", app.port()), new Session.Listener() { })
+          .get(10, TimeUnit.SECONDS);
+      MetaData.Request request = new MetaData.Request("GET",
+          HttpURI.from("http://127.0.0.1:" + app.port() + "/shop/async/sleep?seconds=60"), HttpVersion.HTTP_2,
+          HttpFields.build().put("X-Request-Id", "h2-reset"));
+      Stream stream = session.newStream(new HeadersFrame(request, null, true), new Stream.Listener() { })
+          .get(10, TimeUnit.SECONDS);
+      PgActivity.awaitRunning("request_id='h2-reset'", 1, 30_000);
+      stream.reset(new ResetFrame(stream.getId(), ErrorCode.CANCEL_STREAM_ERROR.code), Callback.NOOP);
+      PgActivity.awaitRunning("request_id='h2-reset'", 0, 10_000);
+    } finally {
+      client.stop();
+    }
+    assertTrue(java.util.regex.Pattern.compile(
+        "request h2-reset \\(GET /shop/async/sleep\\) abandoned: async error \\(stream reset, I/O or application "
+            + "failure\\) after \\d+\\.\\d s; cancelled 1 statement\n").matcher(app.output()).find(), app.output());
   }
 }

@@ -16,6 +16,7 @@ import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -42,7 +43,9 @@ public final class JakartaApp {
       // As behind a proxy: getRemoteAddr()/getRemotePort() come from X-Forwarded-For.
       http.addCustomizer(new org.eclipse.jetty.server.ForwardedRequestCustomizer());
     }
-    ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+    // HTTP/1.1, and HTTP/2 over cleartext for the clients that start with its preface.
+    ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http),
+        new HTTP2CServerConnectionFactory(http));
     connector.setHost("127.0.0.1");
     server.addConnector(connector);
     ProbeHandler handler = new ProbeHandler(new Probe(args[0]), threads);
@@ -88,8 +91,8 @@ public final class JakartaApp {
   /**
    * Servlet async: {@code /async/start} runs a statement in {@code AsyncContext.start};
    * {@code /async/dispatch} runs one there, then dispatches, and runs another in the async
-   * dispatch; {@code /async/timeout?timeout=<ms>&seconds=} sleeps in the database past the async
-   * timeout.
+   * dispatch; {@code /async/sleep?timeout=<ms>&seconds=} sleeps in the database, past the async
+   * timeout or until the client resets its HTTP/2 stream.
    */
   static final class AsyncProbeServlet extends HttpServlet {
     private final transient ProbeHandler handler;
@@ -117,7 +120,7 @@ public final class JakartaApp {
             async.dispatch();
             return;
           }
-          String body = kind.equals("/timeout")
+          String body = kind.equals("/sleep")
               ? statement("/cancellable/sleep", name -> name.equals("seconds") ? seconds : null)
               : statement("/prepared", name -> null);
           async.getResponse().setContentType("text/plain;charset=utf-8");
