@@ -14,6 +14,11 @@ import java.util.concurrent.RunnableFuture;
  */
 public final class CarriedTasks {
 
+  // The JDK 21+ virtual-thread scheduler is a ForkJoinPool, and starting or unparking a virtual
+  // thread from a request thread submits the thread's continuation to it: that is no task of the
+  // request (the virtual thread carries the request itself, from its creation), so it stays bare.
+  private static final String VIRTUAL_THREAD_CONTINUATION = "java.lang.VirtualThread$";
+
   private CarriedTasks() {
   }
 
@@ -35,7 +40,8 @@ public final class CarriedTasks {
    * and {@code CompletableFuture}'s own async tasks (which nobody else holds) are wrapped.
    */
   public static Runnable carryToForkJoinPool(Runnable task) {
-    if (task instanceof ForkJoinTask && !(task instanceof CompletableFuture.AsynchronousCompletionTask)) {
+    if (task instanceof ForkJoinTask && !(task instanceof CompletableFuture.AsynchronousCompletionTask)
+        || task != null && task.getClass().getName().startsWith(VIRTUAL_THREAD_CONTINUATION)) {
       return task;
     }
     return carry(task);
