@@ -67,6 +67,22 @@ class ServletAsyncTest {
   }
 
   @Test
+  void anAsyncRequestLeavesTheRegistryWhenItCompletesOrTimesOut() throws Exception {
+    Http.getOk(app.port(), "/shop/async/start", "X-Request-Id: leave-start");
+    Http.getOk(app.port(), "/shop/async/dispatch", "X-Request-Id: leave-dispatch");
+    assertEquals(500, Http.get(app.port(), "/shop/async/sleep?timeout=500&seconds=60", "X-Request-Id: leave-timeout").status());
+    // The container reports completion after the response went out: await it.
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    List<String> active;
+    do {
+      active = Http.getOk(app.port(), "/shop/probe/requests").values("request");
+    } while (active.stream().anyMatch(line -> line.contains("leave-")) && System.nanoTime() < deadline);
+    assertEquals(List.of(), active.stream().filter(line -> line.contains("leave-")).toList(),
+        "async requests still registered as active");
+    assertEquals(1, active.size(), "only the listing request itself: " + active);
+  }
+
+  @Test
   void theAsyncTimeoutCancelsTheRequestsStatementAndSaysWhy() throws Exception {
     Http.Response response = Http.get(app.port(), "/shop/async/sleep?timeout=1000&seconds=60",
         "X-Request-Id: async-timeout");

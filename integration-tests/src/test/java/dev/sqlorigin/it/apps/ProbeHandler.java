@@ -1,7 +1,9 @@
 package dev.sqlorigin.it.apps;
 
 import dev.sqlorigin.api.SqlOrigin;
+import java.lang.management.ManagementFactory;
 import java.util.List;
+import javax.management.ObjectName;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 
@@ -57,6 +59,13 @@ public final class ProbeHandler {
         return out.append(carriers.run("background", () -> SqlOrigin.call(origin,
             () -> "job-" + sent(probe.run("prepared", false)) + carriers.run("executor", () -> sent(probe.run("prepared", false))))
             + "after-" + sent(probe.run("prepared", false)))).toString();
+      case "requests":
+        // What an operator sees in JMX (dev.sqlorigin:type=Requests), read in-process.
+        for (String request : (String[]) ManagementFactory.getPlatformMBeanServer()
+            .getAttribute(new ObjectName("dev.sqlorigin:type=Requests"), "Requests")) {
+          out.append("request=").append(request).append('\n');
+        }
+        return out.toString();
       case "guard":
         return out.append("guard=").append(probe.guardRows()).append('\n').toString();
       case "deps":
