@@ -4,43 +4,31 @@ import static dev.sqlorigin.it.TaggingContract.assertTagged;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sqlorigin.it.apps.JakartaApp;
 import dev.sqlorigin.it.support.AppProcess;
 import dev.sqlorigin.it.support.Http;
 import dev.sqlorigin.it.support.PgActivity;
 import dev.sqlorigin.testing.TestDatabase;
-import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.eclipse.jetty.http.HttpFields;
-import org.eclipse.jetty.http.HttpURI;
-import org.eclipse.jetty.http.HttpVersion;
-import org.eclipse.jetty.http.MetaData;
-import org.eclipse.jetty.http2.ErrorCode;
-import org.eclipse.jetty.http2.api.Session;
-import org.eclipse.jetty.http2.api.Stream;
-import org.eclipse.jetty.http2.client.HTTP2Client;
-import org.eclipse.jetty.http2.frames.HeadersFrame;
-import org.eclipse.jetty.http2.frames.ResetFrame;
-import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * A request that goes async stays one request: the tasks of AsyncContext.start and the async
- * dispatch carry its route and ID, and the container's async timeout and an HTTP/2 stream reset
- * abandon it (Jetty 12 ee10).
+ * What every servlet application under the agent must show for a request that goes async: it
+ * stays one request. The tasks of AsyncContext.start and the async dispatch carry its route and ID,
+ * the container's async timeout abandons it, and it leaves the registry when it ends.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ServletAsyncTest {
+abstract class ServletAsyncContract {
 
-  private AppProcess app;
+  AppProcess app;
+
+  abstract AppProcess.Builder application();
 
   @BeforeAll
   void start() throws Exception {
-    app = AppProcess.main(JakartaApp.class).property("sqlorigin.comment.fields", "route,request_id")
+    app = application().property("sqlorigin.comment.fields", "route,request_id")
         .args(TestDatabase.get().jdbcUrlWithCredentials()).start();
   }
 
@@ -91,28 +79,5 @@ class ServletAsyncTest {
     assertTrue(java.util.regex.Pattern.compile(
         "request async-timeout \\(GET /shop/async/sleep\\) abandoned: async timeout after 1\\.\\d s; cancelled 1 statement\n")
         .matcher(app.output()).find(), app.output());
-  }
-
-  @Test
-  void anHttp2StreamResetAbandonsTheAsyncRequestAndCancelsItsStatement() throws Exception {
-    HTTP2Client client = new HTTP2Client();
-    client.start();
-    try {
-      Session session = client.connect(new InetSocketAddress("127.0.0.1", app.port()), new Session.Listener() { })
-          .get(10, TimeUnit.SECONDS);
-      MetaData.Request request = new MetaData.Request("GET",
-          HttpURI.from("http://127.0.0.1:" + app.port() + "/shop/async/sleep?seconds=60"), HttpVersion.HTTP_2,
-          HttpFields.build().put("X-Request-Id", "h2-reset"));
-      Stream stream = session.newStream(new HeadersFrame(request, null, true), new Stream.Listener() { })
-          .get(10, TimeUnit.SECONDS);
-      PgActivity.awaitRunning("request_id='h2-reset'", 1, 30_000);
-      stream.reset(new ResetFrame(stream.getId(), ErrorCode.CANCEL_STREAM_ERROR.code), Callback.NOOP);
-      PgActivity.awaitRunning("request_id='h2-reset'", 0, 10_000);
-    } finally {
-      client.stop();
-    }
-    assertTrue(java.util.regex.Pattern.compile(
-        "request h2-reset \\(GET /shop/async/sleep\\) abandoned: async error \\(stream reset, I/O or application "
-            + "failure\\) after \\d+\\.\\d s; cancelled 1 statement\n").matcher(app.output()).find(), app.output());
   }
 }
