@@ -81,6 +81,21 @@ class ContextAcrossThreadsTest {
   }
 
   @Test
+  void connectionsThatThePoolOpensForARequestAreNotTheRequestsWork() throws Exception {
+    try (AppProcess growing = AppProcess.main(JakartaApp.class).property("sqlorigin.comment.fields", "route,request_id")
+        .property("probe.pool.min-idle", "1").property("probe.pool.record-init", "true")
+        .args(TestDatabase.get().jdbcUrlWithCredentials()).start()) {
+      Http.Response response = Http.getOk(growing.port(), "/shop/probe/pool-init", "X-Request-Id: grows-the-pool");
+      List<String> init = response.values("init");
+      assertEquals(4, init.size(), response.body());
+      for (String text : init) {
+        // HikariCP opens them on its own executor, submitted from inside this request's getConnection.
+        assertEquals("SELECT set_config('probe.init', current_query(), false)", text, response.body());
+      }
+    }
+  }
+
+  @Test
   void abandoningTheRequestCancelsItsStatementOnThePoolThreadAndRefusesTheRest() throws Exception {
     String token = UUID.randomUUID().toString();
     Http.Response response = Http.getOk(deadlineApp.port(),

@@ -59,6 +59,11 @@ public final class ProbeHandler {
         return out.append(carriers.run("background", () -> SqlOrigin.call(origin,
             () -> "job-" + sent(probe.run("prepared", false)) + carriers.run("executor", () -> sent(probe.run("prepared", false))))
             + "after-" + sent(probe.run("prepared", false)))).toString();
+      case "pool-init":
+        for (String text : probe.poolInitStatements()) {
+          out.append("init=").append(text).append('\n');
+        }
+        return out.toString();
       case "requests":
         // What an operator sees in JMX (dev.sqlorigin:type=Requests), read in-process.
         for (String request : (String[]) ManagementFactory.getPlatformMBeanServer()
