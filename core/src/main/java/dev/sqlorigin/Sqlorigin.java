@@ -4,6 +4,7 @@ import dev.sqlorigin.cancel.ActiveRequests;
 import dev.sqlorigin.comment.CommentField;
 import dev.sqlorigin.comment.SqlComment;
 import dev.sqlorigin.config.Config;
+import dev.sqlorigin.context.AsyncRequestListener;
 import dev.sqlorigin.context.Binding;
 import dev.sqlorigin.context.ClientSocket;
 import dev.sqlorigin.context.CurrentRequest;
@@ -12,7 +13,6 @@ import dev.sqlorigin.context.RequestIds;
 import dev.sqlorigin.context.RequestStart;
 import dev.sqlorigin.log.AgentLog;
 import dev.sqlorigin.route.Routes;
-import dev.sqlorigin.context.AsyncRequestListener;
 import java.lang.reflect.InvocationHandler;
 import java.util.Collections;
 import java.util.List;
@@ -151,8 +151,7 @@ public final class Sqlorigin {
   /** Ends what {@link #startJob} started and restores the thread's previous binding. */
   public static void endJob(Binding binding) {
     CurrentRequest.exit(binding);
-    binding.context().end();
-    ActiveRequests.ended(binding.context());
+    finishRequest(binding.context());
   }
 
   /** Returns {@code sql} with the current request's comment in front, or unchanged. */

@@ -23,7 +23,7 @@ public final class CurrentRequest {
     return CURRENT.get();
   }
 
-  /** Binds the request that the outermost servlet call starts. */
+  /** Binds the request that the outermost servlet call starts (or that a later async dispatch rejoins). */
   public static void bind(RequestContext context) {
     CURRENT.set(new Binding(context, null));
   }
