@@ -5,6 +5,8 @@ import dev.sqlorigin.comment.CommentField;
 import dev.sqlorigin.comment.CommentFormat;
 import dev.sqlorigin.comment.SqlComment;
 import dev.sqlorigin.config.Config;
+import dev.sqlorigin.context.AsyncRequestListener;
+import dev.sqlorigin.context.Binding;
 import dev.sqlorigin.label.ApplicationName;
 import dev.sqlorigin.context.ClientSocket;
 import dev.sqlorigin.context.CurrentRequest;
@@ -14,6 +16,7 @@ import dev.sqlorigin.context.RequestStart;
 import dev.sqlorigin.log.AgentLog;
 import dev.sqlorigin.route.Routes;
 import dev.sqlorigin.telemetry.TelemetryHooks;
+import java.lang.reflect.InvocationHandler;
 import java.util.Collections;
 import java.util.List;
 
@@ -22,6 +25,12 @@ import java.util.List;
  * and the application's request or statement goes on as if sqlorigin were not there.
  */
 public final class Sqlorigin {
+
+  /**
+   * The request attribute that holds the context of a request gone async, for its later dispatches
+   * (AsyncContext.dispatch) and the tasks of AsyncContext.start.
+   */
+  public static final String CONTEXT_ATTRIBUTE = "dev.sqlorigin.context";
 
   private static volatile Config config = Config.defaults();
 
@@ -89,9 +98,73 @@ public final class Sqlorigin {
 
   /** Ends the request on this thread, which answered {@code status} (0: unknown) or threw {@code thrown}. */
   public static void endRequest(RequestContext context, int status, Throwable thrown) {
-    TelemetryHooks.requestEnded(context, status, thrown);
     CurrentRequest.unbind();
-    ActiveRequests.ended(context);
+    finishRequest(context, status, thrown);
+  }
+
+  /**
+   * The outermost call returned with the request in async mode: the thread lets go of it, but the
+   * request stays active (registered, its statements in flight) until the returned listener (an
+   * AsyncListener's handler, behind a {@link java.lang.reflect.Proxy} of the servlet API's
+   * interface) hears that it completed, timed out or failed.
+   */
+  public static InvocationHandler suspendRequest(RequestContext context) {
+    CurrentRequest.unbind();
+    return new AsyncRequestListener(context);
+  }
+
+  /**
+   * A later dispatch of a request that went async ({@code DispatcherType.ASYNC} or {@code ERROR})
+   * joins that request instead of starting one: binds and returns it, or null when
+   * {@code attribute} (the request's {@link #CONTEXT_ATTRIBUTE}) holds none.
+   */
+  public static RequestContext rejoinRequest(Object attribute) {
+    if (!(attribute instanceof RequestContext)) {
+      return null;
+    }
+    RequestContext context = (RequestContext) attribute;
+    CurrentRequest.bind(context);
+    return context;
+  }
+
+  /**
+   * The request has answered (from whichever thread learnt it) {@code status} (0: unknown) or
+   * failed with {@code thrown}; only the first call counts.
+   */
+  public static void finishRequest(RequestContext context, int status, Throwable thrown) {
+    if (context.end()) {
+      TelemetryHooks.requestEnded(context, status, thrown);
+      ActiveRequests.ended(context);
+    }
+  }
+
+  /**
+   * Starts a unit of work that the application named ({@code SqlOrigin.run("job:import", ...)}) on
+   * this thread, over whatever the thread was bound to; returns what {@link #endJob} takes, or null
+   * when sqlorigin is disabled or fails. Its statements carry {@code route=<origin>} and an ID of
+   * their own; it has no deadline, and the operator and the shutdown hook can cancel it like a
+   * request.
+   */
+  public static Binding startJob(String origin) {
+    try {
+      Config current = config;
+      if (!current.enabled()) {
+        return null;
+      }
+      RequestContext context = new RequestContext(current, Routes.origin(origin), RequestIds.generate(),
+          System.nanoTime(), 0, null);
+      ActiveRequests.started(context);
+      return CurrentRequest.enter(context);
+    } catch (Throwable t) {
+      AgentLog.warnOnce("start-job", "could not start a job context; the job runs untracked", t);
+      return null;
+    }
+  }
+
+  /** Ends what {@link #startJob} started and restores the thread's previous binding. */
+  public static void endJob(Binding binding) {
+    CurrentRequest.exit(binding);
+    finishRequest(binding.context(), 0, null);
   }
 
   /** Returns {@code sql} with the current request's comment in front, or unchanged. */
@@ -141,11 +214,13 @@ public final class Sqlorigin {
 
   private static String outsideRequestComment() {
     Config current = config;
-    if (current.outsideRequest() != Config.OutsideRequest.THREAD || !current.enabled()
-        || !current.commentFields().contains(CommentField.ROUTE)) {
+    String origin = current.outsideRequestOrigin();
+    if (origin == null || !current.enabled() || !current.commentFields().contains(CommentField.ROUTE)) {
       return null;
     }
-    String route = "thread:" + Routes.threadName(Thread.currentThread().getName());
+    String route = origin.contains(Config.THREAD_PLACEHOLDER)
+        ? origin.replace(Config.THREAD_PLACEHOLDER, Routes.threadName(Thread.currentThread().getName()))
+        : origin;
     return SqlComment.render(current.commentFormat(),
         Collections.singletonMap(CommentField.ROUTE.key(), route));
   }

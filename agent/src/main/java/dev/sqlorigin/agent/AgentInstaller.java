@@ -20,8 +20,11 @@ import dev.sqlorigin.instrumentation.jdbc.JdbcApplicationName;
 import dev.sqlorigin.instrumentation.jdbc.JdbcStatementCanceller;
 import dev.sqlorigin.instrumentation.jdbc.ConnectionInstrumentation;
 import dev.sqlorigin.instrumentation.jdbc.StatementInstrumentation;
+import dev.sqlorigin.instrumentation.servlet.jakarta.JakartaAsyncContextInstrumentation;
 import dev.sqlorigin.instrumentation.servlet.jakarta.JakartaServletInstrumentation;
+import dev.sqlorigin.instrumentation.servlet.javax.JavaxAsyncContextInstrumentation;
 import dev.sqlorigin.instrumentation.servlet.javax.JavaxServletInstrumentation;
+import dev.sqlorigin.instrumentation.jobs.SqlOriginApiInstrumentation;
 import dev.sqlorigin.log.AgentLog;
 import java.lang.instrument.Instrumentation;
 import net.bytebuddy.ByteBuddy;
@@ -57,7 +60,11 @@ public final class AgentInstaller {
         .type(DataSourceInstrumentation.types()).transform(DataSourceInstrumentation.transformer())
         .type(JakartaServletInstrumentation.types()).transform(JakartaServletInstrumentation.transformer())
         .type(JavaxServletInstrumentation.types()).transform(JavaxServletInstrumentation.transformer())
+        .type(JakartaAsyncContextInstrumentation.types()).transform(JakartaAsyncContextInstrumentation.transformer())
+        .type(JavaxAsyncContextInstrumentation.types()).transform(JavaxAsyncContextInstrumentation.transformer())
+        .type(SqlOriginApiInstrumentation.types()).transform(SqlOriginApiInstrumentation.transformer())
         .installOn(instrumentation);
+    JdkClassesInstaller.install(instrumentation);
     boolean disconnects = Watchdog.start(config);
     if (config.cancelOnShutdown()) {
       ShutdownCanceller.install(config.shutdownTimeoutNanos());

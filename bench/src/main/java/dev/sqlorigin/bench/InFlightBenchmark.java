@@ -1,6 +1,8 @@
 package dev.sqlorigin.bench;
 
 import dev.sqlorigin.config.Config;
+import dev.sqlorigin.context.Binding;
+import dev.sqlorigin.context.CurrentRequest;
 import dev.sqlorigin.context.RequestContext;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -18,9 +20,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The cancellation bookkeeping the execute advice adds around every statement of a request:
- * {@link RequestContext#statementStarted} (the abandonment and deadline check, registering the
- * statement, counting it in) and {@link RequestContext#statementEnded}. {@code nested} is a pool
- * proxy's call followed by its driver's, where the inner one only moves the depth counter.
+ * {@link Binding#statementStarted} (the abandonment and deadline check, registering the
+ * statement, counting it in) and {@link Binding#statementEnded}. {@code nested} is a pool
+ * proxy's call followed by its driver's, where the inner one only moves the thread's depth counter.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -33,25 +35,25 @@ public class InFlightBenchmark {
   @Param({"plain", "with-deadline", "nested"})
   public String mode;
 
-  private RequestContext context;
+  private Binding binding;
   private final Object proxy = new Object();
   private final Object driver = new Object();
 
   @Setup
   public void setUp() {
     long deadline = mode.equals("with-deadline") ? System.nanoTime() + TimeUnit.HOURS.toNanos(1) : 0;
-    context = new RequestContext(Config.load(Map.of(), Map.of()), "GET /api/owners/{id}", "id", System.nanoTime(),
-        deadline, null);
+    binding = CurrentRequest.enter(new RequestContext(Config.load(Map.of(), Map.of()), "GET /api/owners/{id}", "id",
+        System.nanoTime(), deadline, null));
   }
 
   @Benchmark
   public String startAndEnd() {
-    String refusal = context.statementStarted(proxy);
+    String refusal = binding.statementStarted(proxy);
     if (mode.equals("nested")) {
-      context.statementStarted(driver);
-      context.statementEnded(driver);
+      binding.statementStarted(driver);
+      binding.statementEnded(driver);
     }
-    context.statementEnded(proxy);
+    binding.statementEnded(proxy);
     return refusal;
   }
 }

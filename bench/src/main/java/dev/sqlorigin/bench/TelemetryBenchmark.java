@@ -3,6 +3,7 @@ package dev.sqlorigin.bench;
 import dev.sqlorigin.Sqlorigin;
 import dev.sqlorigin.agent.otel.OtelTelemetry;
 import dev.sqlorigin.config.Config;
+import dev.sqlorigin.context.Binding;
 import dev.sqlorigin.context.CurrentRequest;
 import dev.sqlorigin.context.RequestContext;
 import dev.sqlorigin.telemetry.TelemetryHooks;
@@ -94,8 +95,9 @@ public class TelemetryBenchmark {
     if (TelemetryHooks.enabled()) {
       TelemetryHooks.statementPrepared(statement, sql);
     }
-    context.statementStarted(statement, null);
-    context.statementEnded(statement, null);
+    Binding binding = CurrentRequest.binding();
+    binding.statementStarted(statement, null);
+    binding.statementEnded(statement, null);
     Sqlorigin.endRequest(context, 200, null);
     return sql;
   }

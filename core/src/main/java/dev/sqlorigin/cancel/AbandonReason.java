@@ -5,7 +5,14 @@ public enum AbandonReason {
   DEADLINE("deadline passed"),
   CLIENT_DISCONNECTED("client disconnected"),
   SHUTDOWN("JVM shutting down"),
-  OPERATOR("cancelled by an operator");
+  OPERATOR("cancelled by an operator"),
+  /** The servlet container's async timeout fired (AsyncListener.onTimeout) before the request completed. */
+  ASYNC_TIMEOUT("async timeout"),
+  /**
+   * The container reported an error on an async request (AsyncListener.onError): an HTTP/2 stream
+   * reset by the client, an I/O failure, or an exception of the application's async work.
+   */
+  ASYNC_ERROR("async error (stream reset, I/O or application failure)");
 
   private final String description;
 

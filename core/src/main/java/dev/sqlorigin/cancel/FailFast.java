@@ -1,7 +1,7 @@
 package dev.sqlorigin.cancel;
 
+import dev.sqlorigin.context.Binding;
 import dev.sqlorigin.context.CurrentRequest;
-import dev.sqlorigin.context.RequestContext;
 
 /** The refusal a JDBC call of an abandoned request gets, for calls that run no statement. */
 public final class FailFast {
@@ -11,11 +11,11 @@ public final class FailFast {
 
   /** The message to throw with SQLState 57014, or null to go ahead. */
   public static String refusal() {
-    RequestContext context = CurrentRequest.get();
-    if (context == null || context.inCleanup()) {
+    Binding binding = CurrentRequest.binding();
+    if (binding == null || binding.inCleanup()) {
       return null;
     }
-    Abandonment abandonment = context.checkAbandonment();
+    Abandonment abandonment = binding.context().checkAbandonment();
     return abandonment == null ? null : abandonment.message();
   }
 }

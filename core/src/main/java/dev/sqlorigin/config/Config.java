@@ -19,7 +19,6 @@ import java.util.function.Function;
  */
 public final class Config {
 
-  /** What to do with statements sent outside any HTTP request. */
   /** How a statement's text goes into its span. */
   public enum QueryText {
     /** String and numeric literals replaced by {@code ?}, as the conventions recommend. */
@@ -30,12 +29,8 @@ public final class Config {
     OFF
   }
 
-  public enum OutsideRequest {
-    /** Leave them unchanged. */
-    OFF,
-    /** Tag them with {@code route='thread:<thread name, digits as {n}>'}. */
-    THREAD
-  }
+  /** In an outside-request origin, stands for the thread's name with its numbers as {@code {n}}. */
+  public static final String THREAD_PLACEHOLDER = "{thread}";
 
   public static final String ENABLED = "sqlorigin.enabled";
   public static final String COMMENT_FIELDS = "sqlorigin.comment.fields";
@@ -62,7 +57,7 @@ public final class Config {
   private final boolean enabled;
   private final Set<CommentField> commentFields;
   private final CommentFormat commentFormat;
-  private final OutsideRequest outsideRequest;
+  private final String outsideRequestOrigin;
   private final List<String> requestIdHeaders;
   private final int requestIdMaxLength;
   private final boolean requestIdInApplicationName;
@@ -84,8 +79,9 @@ public final class Config {
         "a comma-separated list of route, request_id, traceparent (or none)", Config::parseFields);
     commentFormat = reader.get(COMMENT_FORMAT, CommentFormat.SQLORIGIN, "sqlorigin or sqlcommenter",
         value -> CommentFormat.valueOf(value.toUpperCase(Locale.ROOT)));
-    outsideRequest = reader.get(COMMENT_OUTSIDE_REQUEST, OutsideRequest.OFF, "off or thread",
-        value -> OutsideRequest.valueOf(value.toUpperCase(Locale.ROOT)));
+    outsideRequestOrigin = reader.get(COMMENT_OUTSIDE_REQUEST, null,
+        "off, thread, or an origin of 1 to 64 letters, digits and - _ . : / that may contain {thread}"
+            + " (e.g. job:{thread})", Config::parseOrigin);
     requestIdHeaders = List.of(reader.get(REQUEST_ID_HEADERS, new String[] {"X-Request-Id"},
         "a comma-separated list of HTTP header names", Config::parseHeaderNames));
     requestIdMaxLength = reader.get(REQUEST_ID_MAX_LENGTH, 200, "a whole number from 8 to 1024",
@@ -142,8 +138,12 @@ public final class Config {
     return commentFormat;
   }
 
-  public OutsideRequest outsideRequest() {
-    return outsideRequest;
+  /**
+   * The origin that statements sent outside any request and any named job carry as their route,
+   * with {@value #THREAD_PLACEHOLDER} standing for the thread's name; null leaves them unchanged.
+   */
+  public String outsideRequestOrigin() {
+    return outsideRequestOrigin;
   }
 
   /** Header names to read the incoming request ID from, first present wins; the first is echoed. */
@@ -217,7 +217,7 @@ public final class Config {
     }
     return "comment=" + (fields.length() == 0 ? "none" : fields)
         + " format=" + commentFormat.name().toLowerCase(Locale.ROOT)
-        + " outside-request=" + outsideRequest.name().toLowerCase(Locale.ROOT)
+        + " outside-request=" + (outsideRequestOrigin == null ? "off" : outsideRequestOrigin)
         + " request-id-headers=" + String.join(",", requestIdHeaders)
         + " request-id-in-application-name=" + requestIdInApplicationName
         + " request-timeout=" + (requestTimeoutNanos == 0 ? "off" : requestTimeoutNanos / 1_000_000 + "ms")
@@ -253,6 +253,21 @@ public final class Config {
       fields.add(match);
     }
     return fields;
+  }
+
+  private static String parseOrigin(String value) {
+    if (value.equalsIgnoreCase("off")) {
+      return null;
+    }
+    if (value.equalsIgnoreCase("thread")) {
+      return "thread:" + THREAD_PLACEHOLDER;
+    }
+    // Written by the operator, yet shown in every background statement: plain and short.
+    if (!value.replace(THREAD_PLACEHOLDER, "").matches("[A-Za-z0-9_.:/-]*") || value.isEmpty()
+        || value.length() > 64) {
+      throw new IllegalArgumentException();
+    }
+    return value;
   }
 
   private static String[] parseHeaderNames(String value) {

@@ -1,27 +1,55 @@
 package dev.sqlorigin.context;
 
 /**
- * The request the current thread is serving. Bound by the outermost servlet call and removed in
- * its {@code finally}, so nothing stays on a pooled thread after the request (and nothing pins a
- * web application's class loader: this class lives on the bootstrap class path).
+ * The request the current thread is working for. Bound by the outermost servlet call, or for the
+ * time of a task carried from a request's thread, or of a named job, and removed (or the previous
+ * binding restored) in their {@code finally}: nothing stays on a pooled thread after the work, and
+ * nothing pins a web application's class loader (this class lives on the bootstrap class path).
  */
 public final class CurrentRequest {
 
-  private static final ThreadLocal<RequestContext> CURRENT = new ThreadLocal<>();
+  private static final ThreadLocal<Binding> CURRENT = new ThreadLocal<>();
 
   private CurrentRequest() {
   }
 
   public static RequestContext get() {
+    Binding binding = CURRENT.get();
+    return binding == null ? null : binding.context();
+  }
+
+  /** This thread's binding, with its nesting counters; null outside any request. */
+  public static Binding binding() {
     return CURRENT.get();
   }
 
+  /** Binds the request that the outermost servlet call starts (or that a later async dispatch rejoins). */
   public static void bind(RequestContext context) {
-    CURRENT.set(context);
+    CURRENT.set(new Binding(context, null));
   }
 
   /** Ends the request on this thread; {@code remove()} rather than {@code set(null)} leaves no entry. */
   public static void unbind() {
     CURRENT.remove();
+  }
+
+  /**
+   * Binds {@code context} on top of whatever this thread is bound to (a carried task, a job);
+   * {@link #exit} with the result restores that.
+   */
+  public static Binding enter(RequestContext context) {
+    Binding binding = new Binding(context, CURRENT.get());
+    CURRENT.set(binding);
+    return binding;
+  }
+
+  /** Restores the binding that {@code binding} covered (or none). */
+  public static void exit(Binding binding) {
+    Binding previous = binding.previous();
+    if (previous == null) {
+      CURRENT.remove();
+    } else {
+      CURRENT.set(previous);
+    }
   }
 }

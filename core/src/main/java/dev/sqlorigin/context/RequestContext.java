@@ -24,21 +24,20 @@ public final class RequestContext {
   private final long startNanos;
   private final long deadlineNanos;
   private final ClientSocket clientSocket;
-  private final Thread owner;
   private volatile String route;
   // Rendered once per request (and again if the route is refined): the per-statement cost is then
   // a thread-local read and a string insert.
   private volatile String comment;
 
-  // Statement -> System.nanoTime() at start. Only the outermost call of the owning thread registers
-  // (a pool proxy and the driver behind it are one statement), hence the depth, which only the
-  // owning thread touches.
+  // Statement -> System.nanoTime() at start, from any thread working for the request (each
+  // thread's Binding keeps its own nesting depth, so a pool proxy and its driver register once).
   private final Map<Object, Long> inFlight = new ConcurrentHashMap<>(4);
-  private int depth;
-  private int cleanupDepth;
   private volatile Abandonment abandonment;
   // What the installed telemetry keeps for this request (its server span), or null.
   private volatile Object telemetry;
+  // Set when the request has answered: work it handed to other threads and that outlives it is no
+  // longer held to its deadline (nobody waits for it any more, nor is it late).
+  private volatile boolean ended;
 
   /**
    * @param deadlineNanos the {@link System#nanoTime()} after which the request is abandoned, or 0
@@ -52,7 +51,6 @@ public final class RequestContext {
     this.startNanos = startNanos;
     this.deadlineNanos = deadlineNanos;
     this.clientSocket = clientSocket;
-    this.owner = Thread.currentThread();
   }
 
   /** The low-cardinality route template, e.g. {@code GET /owners/{id}}. */
@@ -125,7 +123,7 @@ public final class RequestContext {
    */
   public Abandonment checkAbandonment() {
     Abandonment current = abandonment;
-    if (current == null && deadlineNanos != 0 && System.nanoTime() - deadlineNanos > 0) {
+    if (current == null && deadlineNanos != 0 && !ended && System.nanoTime() - deadlineNanos > 0) {
       abandon(AbandonReason.DEADLINE);
       current = abandonment;
     }
@@ -133,24 +131,11 @@ public final class RequestContext {
   }
 
   /**
-   * Registers {@code statement} as running for this request. Returns null to go ahead, or the
-   * message to fail with (SQLState 57014) when the request was abandoned: then nothing reaches the
-   * database.
+   * Registers {@code statement} as running for this request; the caller ({@link Binding}) has
+   * checked the abandonment and the nesting. Returns null to go ahead, or the message to fail with
+   * when an abandonment raced the registration.
    */
-  public String statementStarted(Object statement) {
-    return statementStarted(statement, null);
-  }
-
-  /** The same, with the SQL text passed to {@code execute*(String)} (null if prepared), for telemetry. */
-  public String statementStarted(Object statement, String sql) {
-    Abandonment current = checkAbandonment();
-    if (current != null) {
-      return current.message();
-    }
-    boolean ownThread = Thread.currentThread() == owner;
-    if (ownThread && depth++ > 0) {
-      return null;
-    }
+  String register(Object statement, String sql) {
     inFlight.put(statement, System.nanoTime());
     ActiveRequests.statementStarted(deadlineNanos);
     if (config.requestIdInApplicationName()) {
@@ -158,27 +143,33 @@ public final class RequestContext {
     }
     TelemetryHooks.statementStarted(this, statement, sql);
     // An abandonment that raced the registration may have missed this statement: check again.
-    current = abandonment;
+    Abandonment current = abandonment;
     if (current != null) {
-      statementEnded(statement);
+      unregister(statement, null);
       return current.message();
     }
     return null;
   }
 
-  /** Ends what {@link #statementStarted} registered (not called when it refused). */
-  public void statementEnded(Object statement) {
-    statementEnded(statement, null);
-  }
-
-  /** The same, with what the statement threw (null if it completed), for telemetry. */
-  public void statementEnded(Object statement, Throwable thrown) {
-    if (Thread.currentThread() == owner && --depth > 0) {
-      return;
-    }
+  void unregister(Object statement, Throwable thrown) {
     if (inFlight.remove(statement) != null) {
       ActiveRequests.statementEnded();
       TelemetryHooks.statementEnded(this, statement, thrown);
+    }
+  }
+
+  /**
+   * The request has answered (its outermost call returned, its async cycle completed, its job
+   * finished). Tasks it handed to other threads may still run: they keep its tags and its
+   * abandonment, but no longer its deadline. Returns false when it had already ended.
+   */
+  public boolean end() {
+    synchronized (this) {
+      if (ended) {
+        return false;
+      }
+      ended = true;
+      return true;
     }
   }
 
@@ -190,27 +181,6 @@ public final class RequestContext {
   public String explainCancellation(String message) {
     Abandonment current = abandonment;
     return current == null || current.message().equals(message) ? null : current.message();
-  }
-
-  /**
-   * Marks the owning thread as inside {@code rollback}, {@code close} or {@code setAutoCommit}:
-   * drivers and pools commit from there (pgjdbc's {@code setAutoCommit(true)} does), and refusing
-   * those commits would break the application's clean-up.
-   */
-  public void enterCleanup() {
-    if (Thread.currentThread() == owner) {
-      cleanupDepth++;
-    }
-  }
-
-  public void exitCleanup() {
-    if (Thread.currentThread() == owner) {
-      cleanupDepth--;
-    }
-  }
-
-  public boolean inCleanup() {
-    return Thread.currentThread() == owner && cleanupDepth > 0;
   }
 
   /** The {@link System#nanoTime()} start of the oldest statement in flight, or {@code now} if none. */

@@ -120,6 +120,39 @@ public final class Routes {
   }
 
   /**
+   * The name an application gives a unit of work ({@code job:import-learners}), bounded and with
+   * ID-like parts (between {@code :} and {@code /}) replaced by {@code {id}}, as routes are: a name
+   * built from data must not make a route per record.
+   */
+  public static String origin(String name) {
+    String trimmed = name == null ? "" : name.strip();
+    if (trimmed.isEmpty()) {
+      return "job";
+    }
+    StringBuilder out = new StringBuilder(Math.min(trimmed.length(), 128));
+    int segments = 0;
+    int start = 0;
+    for (int i = 0; i <= trimmed.length(); i++) {
+      if (i < trimmed.length() && trimmed.charAt(i) != ':' && trimmed.charAt(i) != '/') {
+        continue;
+      }
+      if (++segments > MAX_SEGMENTS) {
+        out.append("{...}");
+        break;
+      }
+      String segment = trimmed.substring(start, i);
+      if (!segment.isEmpty()) {
+        out.append(isIdLike(segment) ? "{id}" : segment.length() > MAX_SEGMENT_LENGTH ? "{...}" : segment);
+      }
+      if (i < trimmed.length()) {
+        out.append(trimmed.charAt(i));
+      }
+      start = i + 1;
+    }
+    return out.toString();
+  }
+
+  /**
    * A thread name with its numbers replaced by {@code {n}}, for statements sent outside any request
    * ({@code pool-3-thread-12} becomes {@code pool-{n}-thread-{n}}).
    */

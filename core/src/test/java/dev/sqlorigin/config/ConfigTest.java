@@ -23,7 +23,7 @@ class ConfigTest {
     assertFalse(config.requestIdInApplicationName());
     assertEquals(Config.QueryText.SANITIZED, config.otelQueryText());
     assertEquals(CommentFormat.SQLORIGIN, config.commentFormat());
-    assertEquals(Config.OutsideRequest.OFF, config.outsideRequest());
+    assertEquals(null, config.outsideRequestOrigin());
     assertEquals(List.of("X-Request-Id"), config.requestIdHeaders());
     assertTrue(config.problems().isEmpty());
   }
@@ -52,6 +52,21 @@ class ConfigTest {
         "ignoring sqlorigin.comment.format=\"xml\": expected sqlorigin or sqlcommenter; using the default"),
         config.problems().toString());
     assertTrue(config.problems().stream().anyMatch(p -> p.startsWith("ignoring SQLORIGIN_ENABLED=")));
+  }
+
+  @Test
+  void outsideRequestOriginIsOffThreadOrATemplate() {
+    assertEquals("thread:{thread}", origin("thread"));
+    assertEquals("job:{thread}", origin("job:{thread}"));
+    assertEquals("batch", origin("batch"));
+    assertEquals(null, origin("off"));
+    Config bad = Config.load(Map.of("sqlorigin.comment.outside-request", "job */ DROP"), Map.of());
+    assertEquals(null, bad.outsideRequestOrigin());
+    assertEquals(1, bad.problems().size(), bad.problems().toString());
+  }
+
+  private static String origin(String value) {
+    return Config.load(Map.of("sqlorigin.comment.outside-request", value), Map.of()).outsideRequestOrigin();
   }
 
   @Test

@@ -11,6 +11,7 @@ import dev.sqlorigin.config.Config;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,35 +28,58 @@ class RequestContextTest {
   @AfterEach
   void forgetCanceller() {
     ActiveRequests.installCanceller(null);
+    CurrentRequest.unbind();
   }
 
-  private static RequestContext context(long deadlineNanos) {
+  static RequestContext context(long deadlineNanos) {
     return new RequestContext(Config.load(Map.of(), Map.of()), "GET /x", "id-1", System.nanoTime(), deadlineNanos, null);
   }
 
   @Test
   void nestedCallsRegisterTheOutermostStatementOnce() {
     RequestContext context = context(0);
+    Binding binding = CurrentRequest.enter(context);
     Object proxy = new Object();
     Object driver = new Object();
-    assertNull(context.statementStarted(proxy));
-    assertNull(context.statementStarted(driver));
+    assertNull(binding.statementStarted(proxy));
+    assertNull(binding.statementStarted(driver));
     assertEquals(Map.of(proxy, context.statementsInFlight().get(proxy)), context.statementsInFlight());
-    context.statementEnded(driver);
+    binding.statementEnded(driver);
     assertEquals(1, context.statementsInFlight().size());
-    context.statementEnded(proxy);
+    binding.statementEnded(proxy);
     assertTrue(context.statementsInFlight().isEmpty());
+  }
+
+  @Test
+  void eachThreadWorkingForTheRequestRegistersItsOwnOutermostStatement() {
+    RequestContext context = context(0);
+    Binding here = CurrentRequest.enter(context);
+    Object mine = new Object();
+    Object theirs = new Object();
+    Object theirDriver = new Object();
+    assertNull(here.statementStarted(mine));
+    CompletableFuture.runAsync(() -> {
+      Binding there = CurrentRequest.enter(context);
+      assertNull(there.statementStarted(theirs));
+      assertNull(there.statementStarted(theirDriver));
+      CurrentRequest.exit(there);
+    }, runnable -> new Thread(runnable).start()).join();
+    assertEquals(2, context.statementsInFlight().size(), context.statementsInFlight().toString());
+    assertTrue(context.statementsInFlight().containsKey(theirs) && !context.statementsInFlight().containsKey(theirDriver));
+    assertTrue(context.abandon(AbandonReason.OPERATOR));
+    assertEquals(2, cancelled.size(), "the request's statements on both threads are cancelled");
   }
 
   @Test
   void abandonCancelsWhatIsInFlightOnceAndLaterStatementsAreRefused() {
     RequestContext context = context(0);
+    Binding binding = CurrentRequest.enter(context);
     Object running = new Object();
-    context.statementStarted(running);
+    binding.statementStarted(running);
     assertTrue(context.abandon(AbandonReason.CLIENT_DISCONNECTED));
     assertFalse(context.abandon(AbandonReason.DEADLINE), "the first reason stands");
     assertEquals(List.of(running), cancelled);
-    String refusal = context.statementStarted(new Object());
+    String refusal = binding.statementStarted(new Object());
     assertTrue(refusal.startsWith("sqlorigin: request id-1 (GET /x) abandoned: client disconnected after "), refusal);
     assertEquals(1, context.statementsInFlight().size(), "a refused statement is not registered");
   }
@@ -63,9 +87,16 @@ class RequestContextTest {
   @Test
   void aPassedDeadlineRefusesTheNextStatementWithoutAWatchdog() {
     RequestContext context = context(System.nanoTime() - 1);
-    String refusal = context.statementStarted(new Object());
+    String refusal = CurrentRequest.enter(context).statementStarted(new Object());
     assertTrue(refusal.contains("abandoned: deadline passed"), refusal);
     assertEquals(AbandonReason.DEADLINE, context.abandonment().reason());
+  }
+
+  @Test
+  void workThatOutlivesAnAnsweredRequestIsNotHeldToItsDeadline() {
+    RequestContext context = context(System.nanoTime() - 1);
+    context.end();
+    assertNull(CurrentRequest.enter(context).statementStarted(new Object()));
   }
 
   @Test

@@ -67,4 +67,14 @@ class RoutesTest {
   void threadNamesLoseTheirNumbers() {
     assertEquals("pool-{n}-thread-{n}", Routes.threadName("pool-3-thread-12"));
   }
+
+  @Test
+  void jobOriginsKeepTheirNameAndLoseTheirIds() {
+    assertEquals("job:import-learners", Routes.origin("job:import-learners"));
+    assertEquals("job:import/{id}", Routes.origin(" job:import/42 "));
+    assertEquals("job:{id}:run", Routes.origin("job:3f2a9c1e-0000-4000-8000-00000000abcd:run"));
+    assertEquals("job", Routes.origin(""));
+    assertEquals("job", Routes.origin(null));
+    assertEquals("a:{...}", Routes.origin("a:" + "x".repeat(200)));
+  }
 }

@@ -164,7 +164,7 @@ class CancellationTest {
     }
   }
 
-  private static int rowsWithToken(String token) throws Exception {
+  static int rowsWithToken(String token) throws Exception {
     try (Connection connection = TestDatabase.get().connect();
         PreparedStatement select = connection.prepareStatement("SELECT count(*) FROM probe_seen WHERE token = ?")) {
       select.setString(1, token);

@@ -11,6 +11,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.sqlorigin.Sqlorigin;
 import dev.sqlorigin.cancel.FailFast;
+import dev.sqlorigin.context.Binding;
 import dev.sqlorigin.context.CurrentRequest;
 import dev.sqlorigin.context.RequestContext;
 import dev.sqlorigin.telemetry.TelemetryHooks;
@@ -71,18 +72,18 @@ public final class ConnectionInstrumentation {
   /** Lets the commits that drivers and pools issue while cleaning up through. */
   public static class CleanupAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static RequestContext onEnter() {
-      RequestContext context = CurrentRequest.get();
-      if (context != null) {
-        context.enterCleanup();
+    public static Binding onEnter() {
+      Binding binding = CurrentRequest.binding();
+      if (binding != null) {
+        binding.enterCleanup();
       }
-      return context;
+      return binding;
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void onExit(@Advice.Enter RequestContext context) {
-      if (context != null) {
-        context.exitCleanup();
+    public static void onExit(@Advice.Enter Binding binding) {
+      if (binding != null) {
+        binding.exitCleanup();
       }
     }
   }

@@ -6,8 +6,11 @@ import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
+import dev.sqlorigin.context.Binding;
+import dev.sqlorigin.context.CurrentRequest;
 import dev.sqlorigin.instrumentation.jdbc.ConnectionInstrumentation.FailFastAdvice;
 import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
@@ -27,6 +30,29 @@ public final class DataSourceInstrumentation {
   public static AgentBuilder.Transformer transformer() {
     return new AgentBuilder.Transformer.ForAdvice()
         .include(DataSourceInstrumentation.class.getClassLoader())
-        .advice(named("getConnection").and(not(isAbstract())), FailFastAdvice.class.getName());
+        .advice(named("getConnection").and(not(isAbstract())), FailFastAdvice.class.getName())
+        .advice(named("getConnection").and(not(isAbstract())), ConnectAdvice.class.getName());
+  }
+
+  /**
+   * Marks the thread as inside the pool while it gets a connection, so that the housekeeping the
+   * pool submits from there (HikariCP's filler) does not carry the request to its threads.
+   */
+  public static class ConnectAdvice {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static Binding onEnter() {
+      Binding binding = CurrentRequest.binding();
+      if (binding != null) {
+        binding.enterConnect();
+      }
+      return binding;
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    public static void onExit(@Advice.Enter Binding binding) {
+      if (binding != null) {
+        binding.exitConnect();
+      }
+    }
   }
 }

@@ -10,8 +10,8 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.sqlorigin.Sqlorigin;
+import dev.sqlorigin.context.Binding;
 import dev.sqlorigin.context.CurrentRequest;
-import dev.sqlorigin.context.RequestContext;
 import java.sql.SQLException;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -49,31 +49,31 @@ public final class StatementInstrumentation {
     @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Advice.OnNonDefaultValue.class)
     public static String onEnter(@Advice.This Object statement,
         @Advice.Argument(value = 0, optional = true) Object sql,
-        @Advice.Local("sqloriginContext") RequestContext context) {
-      context = CurrentRequest.get();
-      if (context == null) {
+        @Advice.Local("sqloriginBinding") Binding binding) {
+      binding = CurrentRequest.binding();
+      if (binding == null) {
         Sqlorigin.statementOutsideRequest(statement);
         return null;
       }
       // The SQL of execute*(String), already tagged (TagSqlAdvice is applied first), for telemetry.
-      String refusal = context.statementStarted(statement, sql instanceof String ? (String) sql : null);
+      String refusal = binding.statementStarted(statement, sql instanceof String ? (String) sql : null);
       if (refusal != null) {
-        context = null;
+        binding = null;
       }
       return refusal;
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     public static void onExit(@Advice.This Object statement, @Advice.Enter String refusal,
-        @Advice.Local("sqloriginContext") RequestContext context,
+        @Advice.Local("sqloriginBinding") Binding binding,
         @Advice.Thrown(readOnly = false) Throwable thrown) {
       if (refusal != null) {
         thrown = new SQLException(refusal, "57014");
-      } else if (context != null) {
-        context.statementEnded(statement, thrown);
+      } else if (binding != null) {
+        binding.statementEnded(statement, thrown);
         // The server's "canceling statement due to user request" does not say who asked, or why.
         if (thrown instanceof SQLException && "57014".equals(((SQLException) thrown).getSQLState())) {
-          String why = context.explainCancellation(thrown.getMessage());
+          String why = binding.context().explainCancellation(thrown.getMessage());
           if (why != null) {
             thrown = new SQLException(why, "57014", thrown);
           }

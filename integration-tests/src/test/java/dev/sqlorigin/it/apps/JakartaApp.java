@@ -1,5 +1,7 @@
 package dev.sqlorigin.it.apps;
 
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -14,6 +16,7 @@ import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -40,7 +43,9 @@ public final class JakartaApp {
       // As behind a proxy: getRemoteAddr()/getRemotePort() come from X-Forwarded-For.
       http.addCustomizer(new org.eclipse.jetty.server.ForwardedRequestCustomizer());
     }
-    ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+    // HTTP/1.1, and HTTP/2 over cleartext for the clients that start with its preface.
+    ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http),
+        new HTTP2CServerConnectionFactory(http));
     connector.setHost("127.0.0.1");
     server.addConnector(connector);
     ProbeHandler handler = new ProbeHandler(new Probe(args[0]), threads);
@@ -49,7 +54,12 @@ public final class JakartaApp {
     context.setContextPath("/shop");
     context.addServlet(new ServletHolder(new ProbeServlet(handler)), "/probe/*");
     context.addServlet(new ServletHolder(new ProbeServlet(handler)), "/owners");
-    context.addFilter(new FilterHolder(new StatementFilter(handler)), "/*", EnumSet.allOf(jakarta.servlet.DispatcherType.class));
+    ServletHolder async = new ServletHolder(new AsyncProbeServlet(handler));
+    async.setAsyncSupported(true);
+    context.addServlet(async, "/async/*");
+    FilterHolder filter = new FilterHolder(new StatementFilter(handler));
+    filter.setAsyncSupported(true);
+    context.addFilter(filter, "/*", EnumSet.allOf(DispatcherType.class));
     server.setHandler(context);
     server.start();
     System.out.println("listening on port " + connector.getLocalPort());
@@ -74,6 +84,59 @@ public final class JakartaApp {
         throw e;
       } catch (Exception e) {
         throw new ServletException(e);
+      }
+    }
+  }
+
+  /**
+   * Servlet async: {@code /async/start} runs a statement in {@code AsyncContext.start};
+   * {@code /async/dispatch} runs one there, then dispatches, and runs another in the async
+   * dispatch; {@code /async/sleep?timeout=<ms>&seconds=} sleeps in the database, past the async
+   * timeout or until the client resets its HTTP/2 stream.
+   */
+  static final class AsyncProbeServlet extends HttpServlet {
+    private final transient ProbeHandler handler;
+
+    AsyncProbeServlet(ProbeHandler handler) {
+      this.handler = handler;
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
+      if (request.getDispatcherType() == DispatcherType.ASYNC) {
+        response.setContentType("text/plain;charset=utf-8");
+        response.getWriter().write(request.getAttribute("probe.started") + statement("/prepared", request::getParameter));
+        return;
+      }
+      String kind = request.getPathInfo();
+      AsyncContext async = request.startAsync();
+      String timeout = request.getParameter("timeout");
+      async.setTimeout(timeout == null ? 30_000 : Long.parseLong(timeout));
+      String seconds = request.getParameter("seconds");
+      async.start(() -> {
+        try {
+          if (kind.equals("/dispatch")) {
+            request.setAttribute("probe.started", statement("/prepared", name -> null));
+            async.dispatch();
+            return;
+          }
+          String body = kind.equals("/sleep")
+              ? statement("/cancellable/sleep", name -> name.equals("seconds") ? seconds : null)
+              : statement("/prepared", name -> null);
+          async.getResponse().setContentType("text/plain;charset=utf-8");
+          async.getResponse().getWriter().write(body);
+          async.complete();
+        } catch (IOException | IllegalStateException e) {
+          // timed out already: the container has answered
+        }
+      });
+    }
+
+    private String statement(String pathInfo, java.util.function.Function<String, String> parameters) {
+      try {
+        return handler.handle(pathInfo, parameters);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
       }
     }
   }

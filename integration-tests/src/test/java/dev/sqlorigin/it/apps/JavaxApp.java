@@ -1,5 +1,7 @@
 package dev.sqlorigin.it.apps;
 
+import javax.servlet.AsyncContext;
+import javax.servlet.DispatcherType;
 import javax.servlet.Filter;
 import javax.servlet.FilterChain;
 import javax.servlet.ServletException;
@@ -45,7 +47,12 @@ public final class JavaxApp {
     context.setContextPath("/shop");
     context.addServlet(new ServletHolder(new ProbeServlet(handler)), "/probe/*");
     context.addServlet(new ServletHolder(new ProbeServlet(handler)), "/owners");
-    context.addFilter(new FilterHolder(new StatementFilter(handler)), "/*", EnumSet.allOf(javax.servlet.DispatcherType.class));
+    ServletHolder async = new ServletHolder(new AsyncProbeServlet(handler));
+    async.setAsyncSupported(true);
+    context.addServlet(async, "/async/*");
+    FilterHolder filter = new FilterHolder(new StatementFilter(handler));
+    filter.setAsyncSupported(true);
+    context.addFilter(filter, "/*", EnumSet.allOf(DispatcherType.class));
     server.setHandler(context);
     server.start();
     System.out.println("listening on port " + connector.getLocalPort());
@@ -69,6 +76,59 @@ public final class JavaxApp {
         throw e;
       } catch (Exception e) {
         throw new ServletException(e);
+      }
+    }
+  }
+
+  /**
+   * Servlet async: {@code /async/start} runs a statement in {@code AsyncContext.start};
+   * {@code /async/dispatch} runs one there, then dispatches, and runs another in the async
+   * dispatch; {@code /async/sleep?timeout=<ms>&seconds=} sleeps in the database, past the async
+   * timeout or until the client resets its HTTP/2 stream.
+   */
+  static final class AsyncProbeServlet extends HttpServlet {
+    private final transient ProbeHandler handler;
+
+    AsyncProbeServlet(ProbeHandler handler) {
+      this.handler = handler;
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
+      if (request.getDispatcherType() == DispatcherType.ASYNC) {
+        response.setContentType("text/plain;charset=utf-8");
+        response.getWriter().write(request.getAttribute("probe.started") + statement("/prepared", request::getParameter));
+        return;
+      }
+      String kind = request.getPathInfo();
+      AsyncContext async = request.startAsync();
+      String timeout = request.getParameter("timeout");
+      async.setTimeout(timeout == null ? 30_000 : Long.parseLong(timeout));
+      String seconds = request.getParameter("seconds");
+      async.start(() -> {
+        try {
+          if (kind.equals("/dispatch")) {
+            request.setAttribute("probe.started", statement("/prepared", name -> null));
+            async.dispatch();
+            return;
+          }
+          String body = kind.equals("/sleep")
+              ? statement("/cancellable/sleep", name -> name.equals("seconds") ? seconds : null)
+              : statement("/prepared", name -> null);
+          async.getResponse().setContentType("text/plain;charset=utf-8");
+          async.getResponse().getWriter().write(body);
+          async.complete();
+        } catch (IOException | IllegalStateException e) {
+          // timed out already: the container has answered
+        }
+      });
+    }
+
+    private String statement(String pathInfo, java.util.function.Function<String, String> parameters) {
+      try {
+        return handler.handle(pathInfo, parameters);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
       }
     }
   }

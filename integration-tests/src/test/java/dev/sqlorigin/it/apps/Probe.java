@@ -32,7 +32,11 @@ public final class Probe {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(jdbcUrl);
     config.setMaximumPoolSize(Integer.getInteger("probe.pool.size", 4));
-    config.setMinimumIdle(Integer.getInteger("probe.pool.size", 4));
+    config.setMinimumIdle(Integer.getInteger("probe.pool.min-idle", Integer.getInteger("probe.pool.size", 4)));
+    if (Boolean.getBoolean("probe.pool.record-init")) {
+      // Each new connection keeps the text of its set-up statement, as the server received it.
+      config.setConnectionInitSql("SELECT set_config('probe.init', current_query(), false)");
+    }
     config.setPoolName("probe");
     pool = new HikariDataSource(config);
     try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
@@ -278,6 +282,27 @@ public final class Probe {
     } catch (SQLException e) {
       out.append("error=").append(e.getSQLState()).append('|').append(e.getMessage().replace('\n', ' '))
           .append("|cause=").append(e.getCause() == null ? "none" : e.getCause().getClass().getSimpleName()).append('\n');
+    }
+  }
+
+  /**
+   * Holds every connection of the pool at once (so the pool grows from within this request's
+   * {@code getConnection}) and returns the set-up statement each connection was opened with.
+   */
+  public List<String> poolInitStatements() throws SQLException {
+    List<Connection> held = new ArrayList<>();
+    List<String> texts = new ArrayList<>();
+    try {
+      for (int i = 0; i < pool.getMaximumPoolSize(); i++) {
+        Connection connection = pool.getConnection();
+        held.add(connection);
+        texts.add(preparedQuery(connection, "SELECT current_setting('probe.init', true)"));
+      }
+      return texts;
+    } finally {
+      for (Connection connection : held) {
+        connection.close();
+      }
     }
   }
 

@@ -1,6 +1,9 @@
 package dev.sqlorigin.it.apps;
 
+import dev.sqlorigin.api.SqlOrigin;
+import java.lang.management.ManagementFactory;
 import java.util.List;
+import javax.management.ObjectName;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 
@@ -12,6 +15,7 @@ public final class ProbeHandler {
 
   private final Probe probe;
   private final Executor serverThreads;
+  private final Carriers carriers = new Carriers();
 
   public ProbeHandler(Probe probe, Executor serverThreads) {
     this.probe = probe;
@@ -20,7 +24,9 @@ public final class ProbeHandler {
 
   /**
    * {@code /probe/<kind>[/anything]}, {@code ?raw=true} to bypass the pool;
-   * {@code /probe/cancellable/<kind>?seconds=&token=} for statements that get abandoned.
+   * {@code /probe/cancellable/<kind>?seconds=&token=} for statements that get abandoned;
+   * {@code /probe/carried/<mechanism>[?cancellable=<kind>&seconds=&token=]} runs the statement on
+   * another thread ({@link Carriers}).
    */
   public String handle(String pathInfo, Function<String, String> parameters) throws Exception {
     String[] parts = pathInfo == null ? new String[0] : pathInfo.split("/");
@@ -39,6 +45,32 @@ public final class ProbeHandler {
         String seconds = parameters.apply("seconds");
         return out.append(probe.cancellable(parts[2], parameters.apply("token"),
             seconds == null ? 30 : Double.parseDouble(seconds))).toString();
+      case "carried":
+        String cancellable = parameters.apply("cancellable");
+        String token = parameters.apply("token");
+        double wait = parameters.apply("seconds") == null ? 30 : Double.parseDouble(parameters.apply("seconds"));
+        return out.append(carriers.run(parts[2], () -> cancellable == null
+            ? sent(probe.run("prepared", false))
+            : probe.cancellable(cancellable, token, wait))).toString();
+      case "job":
+        // A unit of work named through sqlorigin-api on a background thread; a statement inside it,
+        // one it hands to an executor, and one after it.
+        String origin = parameters.apply("origin");
+        return out.append(carriers.run("background", () -> SqlOrigin.call(origin,
+            () -> "job-" + sent(probe.run("prepared", false)) + carriers.run("executor", () -> sent(probe.run("prepared", false))))
+            + "after-" + sent(probe.run("prepared", false)))).toString();
+      case "pool-init":
+        for (String text : probe.poolInitStatements()) {
+          out.append("init=").append(text).append('\n');
+        }
+        return out.toString();
+      case "requests":
+        // What an operator sees in JMX (dev.sqlorigin:type=Requests), read in-process.
+        for (String request : (String[]) ManagementFactory.getPlatformMBeanServer()
+            .getAttribute(new ObjectName("dev.sqlorigin:type=Requests"), "Requests")) {
+          out.append("request=").append(request).append('\n');
+        }
+        return out.toString();
       case "guard":
         return out.append("guard=").append(probe.guardRows()).append('\n').toString();
       case "deps":

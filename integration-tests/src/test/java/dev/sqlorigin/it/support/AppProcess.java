@@ -215,13 +215,14 @@ public final class AppProcess implements AutoCloseable {
 
     /**
      * This JVM's class path minus what the application must not see: our own modules (the agent
-     * brings its relocated copy; an unrelocated one would shadow it) and the test framework.
+     * brings its relocated copy; an unrelocated one would shadow it) and the test framework. The
+     * API stays: applications ship it themselves.
      */
     private String classPath() {
       List<String> entries = new ArrayList<>();
       for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
         String name = Paths.get(entry).getFileName().toString();
-        boolean ours = name.startsWith("sqlorigin-") || entry.matches(".*/(core|agent|instrumentation-[a-z]+|testing|sample-app)/target/classes");
+        boolean ours = name.startsWith("sqlorigin-") && !name.startsWith("sqlorigin-api") || entry.matches(".*/(core|agent|instrumentation-[a-z]+|testing|sample-app)/target/classes");
         if (ours || name.startsWith("junit-") || name.startsWith("surefire")) {
           continue;
         }

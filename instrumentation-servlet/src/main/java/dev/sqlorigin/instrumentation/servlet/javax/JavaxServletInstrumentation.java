@@ -12,6 +12,9 @@ import dev.sqlorigin.Sqlorigin;
 import dev.sqlorigin.context.CurrentRequest;
 import dev.sqlorigin.context.RequestContext;
 import dev.sqlorigin.telemetry.TelemetryHooks;
+import java.lang.reflect.Proxy;
+import javax.servlet.AsyncListener;
+import javax.servlet.DispatcherType;
 import javax.servlet.ServletRequest;
 import javax.servlet.ServletResponse;
 import javax.servlet.http.HttpServletMapping;
@@ -24,7 +27,9 @@ import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * Opens the request context in the outermost {@code javax.servlet} {@code Filter.doFilter} or
- * {@code Servlet.service} on the thread, and always closes it there. Nested filters and the
+ * {@code Servlet.service} on the thread, and closes it there, unless the request went async: then
+ * it stays active until the container reports its end to an {@code AsyncListener} (completion, or
+ * a timeout or error that abandons it), and its later dispatches join it. Nested filters and the
  * servlet find a context already bound and do nothing.
  */
 public final class JavaxServletInstrumentation {
@@ -53,6 +58,13 @@ public final class JavaxServletInstrumentation {
         @Advice.Argument(1) ServletResponse response) {
       if (CurrentRequest.get() != null || !(request instanceof HttpServletRequest)) {
         return null;
+      }
+      if (request.getDispatcherType() != DispatcherType.REQUEST) {
+        // A dispatch of a request gone async (or its error dispatch) continues that request.
+        RequestContext joined = Sqlorigin.rejoinRequest(request.getAttribute(Sqlorigin.CONTEXT_ATTRIBUTE));
+        if (joined != null) {
+          return joined;
+        }
       }
       HttpServletRequest http = (HttpServletRequest) request;
       String incomingId = null;
@@ -93,19 +105,34 @@ public final class JavaxServletInstrumentation {
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void onExit(@Advice.Enter RequestContext context,
+    public static void onExit(@Advice.Enter RequestContext context, @Advice.Argument(0) ServletRequest request,
         @Advice.Argument(1) ServletResponse response, @Advice.Thrown Throwable thrown) {
-      if (context != null) {
-        int status = 0;
-        if (TelemetryHooks.enabled() && response instanceof HttpServletResponse) {
-          // Guarded: a response wrapper that throws here must not keep the request from ending.
-          try {
-            status = ((HttpServletResponse) response).getStatus();
-          } catch (RuntimeException ignored) {
-            // the span goes without a status code
-          }
+      if (context == null) {
+        return;
+      }
+      boolean async = false;
+      try {
+        if (request.isAsyncStarted()) {
+          // The request goes on elsewhere: it stays active until its AsyncListener hears the end.
+          request.setAttribute(Sqlorigin.CONTEXT_ATTRIBUTE, context);
+          request.getAsyncContext().addListener((AsyncListener) Proxy.newProxyInstance(
+              AsyncListener.class.getClassLoader(), new Class<?>[] {AsyncListener.class},
+              Sqlorigin.suspendRequest(context)));
+          async = true;
         }
-        Sqlorigin.endRequest(context, status, thrown);
+      } finally {
+        if (!async) {
+          int status = 0;
+          if (TelemetryHooks.enabled() && response instanceof HttpServletResponse) {
+            // Guarded: a response wrapper that throws here must not keep the request from ending.
+            try {
+              status = ((HttpServletResponse) response).getStatus();
+            } catch (RuntimeException ignored) {
+              // the span goes without a status code
+            }
+          }
+          Sqlorigin.endRequest(context, status, thrown);
+        }
       }
     }
   }
