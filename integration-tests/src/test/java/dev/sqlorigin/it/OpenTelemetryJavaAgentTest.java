@@ -4,17 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sqlorigin.it.support.AppProcess;
-import dev.sqlorigin.it.support.Http;
+import dev.sqlorigin.it.support.HeldRecompute;
 import dev.sqlorigin.it.support.OtlpReceiver;
 import dev.sqlorigin.it.support.OtlpReceiver.ReceivedSpan;
-import dev.sqlorigin.it.support.PgActivity;
 import dev.sqlorigin.testing.TestDatabase;
 import io.opentelemetry.proto.trace.v1.Span;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,22 +33,7 @@ class OpenTelemetryJavaAgentTest {
             .env("OTEL_LOGS_EXPORTER", "none")
             .property("sqlorigin.comment.fields", "route,request_id")
             .start()) {
-      Set<String> before = PgActivity.queries("UPDATE campaign_participations");
-      String query;
-      try (Connection locker = TestDatabase.get().connect(); Statement lock = locker.createStatement()) {
-        locker.setAutoCommit(false);
-        lock.execute("LOCK TABLE campaign_participations IN ACCESS EXCLUSIVE MODE");
-        CompletableFuture<Http.Response> response = CompletableFuture.supplyAsync(() -> {
-          try {
-            return Http.post(app.port(), "/api/campaign-participations/recompute", "X-Request-Id: both-agents-1");
-          } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-          }
-        });
-        query = PgActivity.awaitWaitingQuery("UPDATE campaign_participations", text -> !before.contains(text));
-        locker.commit();
-        assertEquals(200, response.join().status(), response.join().body());
-      }
+      String query = HeldRecompute.holdNewText(app.port(), "X-Request-Id: both-agents-1");
       TaggingContract.assertTagged(query, "POST /api/campaign-participations/recompute", "both-agents-1");
 
       ReceivedSpan ours = receiver.awaitSpan("of sqlorigin for the request", span -> span.scope().equals("dev.sqlorigin")

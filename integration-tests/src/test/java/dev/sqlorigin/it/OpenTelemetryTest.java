@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sqlorigin.comment.SqlComment;
 import dev.sqlorigin.it.support.AppProcess;
+import dev.sqlorigin.it.support.HeldRecompute;
 import dev.sqlorigin.it.support.HangingClient;
 import dev.sqlorigin.it.support.Http;
 import dev.sqlorigin.it.support.OtlpReceiver;
@@ -18,10 +19,8 @@ import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
-import java.sql.Connection;
 import java.sql.Statement;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -93,22 +92,7 @@ class OpenTelemetryTest {
   @Test
   void traceparentInPgStatActivityIsTheClientSpan() throws Exception {
     // The full-table UPDATE held on a lock: Statement.executeUpdate(String), tagged at execute.
-    java.util.Set<String> before = PgActivity.queries("UPDATE campaign_participations");
-    String query;
-    try (Connection locker = TestDatabase.get().connect(); Statement lock = locker.createStatement()) {
-      locker.setAutoCommit(false);
-      lock.execute("LOCK TABLE campaign_participations IN ACCESS EXCLUSIVE MODE");
-      CompletableFuture<Http.Response> response = CompletableFuture.supplyAsync(() -> {
-        try {
-          return Http.post(app.port(), "/api/campaign-participations/recompute", "X-Request-Id: otel-held-1");
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      });
-      query = PgActivity.awaitWaitingQuery("UPDATE campaign_participations", text -> !before.contains(text));
-      locker.commit();
-      assertEquals(200, response.join().status(), response.join().body());
-    }
+    String query = HeldRecompute.holdNewText(app.port(), "X-Request-Id: otel-held-1");
     assertClientSpanIs(SqlComment.parse(query).get("traceparent"), query);
   }
 

@@ -4,11 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sqlorigin.it.support.AppProcess;
+import dev.sqlorigin.it.support.HeldRecompute;
 import dev.sqlorigin.it.support.Http;
 import dev.sqlorigin.it.support.PgActivity;
 import dev.sqlorigin.testing.TestDatabase;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
@@ -23,7 +22,6 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SampleAppTaggingTest {
 
-  private static final String RECOMPUTE = "/api/campaign-participations/recompute";
   private AppProcess app;
 
   @BeforeAll
@@ -41,8 +39,9 @@ class SampleAppTaggingTest {
 
   @Test
   void heldStatementShowsItsRouteAndItsConnectionTheRequestId() throws Exception {
-    PgActivity.Backend held = holdRecomputeAndReadActivity(new CompletableFuture<>(),
-        name -> name.endsWith(" req=incident-7"), "X-Request-Id: incident-7");
+    PgActivity.Backend held = HeldRecompute.hold(app.port(),
+        backend -> backend.applicationName().endsWith(" req=incident-7"), new CompletableFuture<>(),
+        "X-Request-Id: incident-7");
     // The text stays the same for every request of the route, so the driver keeps it prepared.
     assertEquals("/*sqlorigin route='POST /api/campaign-participations/recompute'*/"
         + " UPDATE campaign_participations SET updated_at = now()", held.query());
@@ -52,7 +51,8 @@ class SampleAppTaggingTest {
   @Test
   void heldStatementShowsTheGeneratedRequestIdEchoedToTheClient() throws Exception {
     CompletableFuture<Http.Response> response = new CompletableFuture<>();
-    PgActivity.Backend held = holdRecomputeAndReadActivity(response, name -> name.matches(".* req=[0-9a-f]{32}"));
+    PgActivity.Backend held = HeldRecompute.hold(app.port(),
+        backend -> backend.applicationName().matches(".* req=[0-9a-f]{32}"), response);
     String generated = response.join().header("X-Request-Id");
     assertEquals("PostgreSQL JDBC Driver req=" + generated, held.applicationName());
   }
@@ -65,28 +65,5 @@ class SampleAppTaggingTest {
     List<String> lines = app.agentLines();
     assertEquals(1, lines.size(), String.join("\n", lines));
     assertTrue(lines.get(0).contains("started"), lines.get(0));
-  }
-
-  /**
-   * Locks the table, sends the full-table UPDATE, and returns its backend as pg_stat_activity shows
-   * it while it waits.
-   */
-  private PgActivity.Backend holdRecomputeAndReadActivity(CompletableFuture<Http.Response> response,
-      java.util.function.Predicate<String> named, String... headers) throws Exception {
-    try (Connection locker = TestDatabase.get().connect(); Statement lock = locker.createStatement()) {
-      locker.setAutoCommit(false);
-      lock.execute("LOCK TABLE campaign_participations IN ACCESS EXCLUSIVE MODE");
-      CompletableFuture.runAsync(() -> {
-        try {
-          response.complete(Http.post(app.port(), RECOMPUTE, headers));
-        } catch (Exception e) {
-          response.completeExceptionally(e);
-        }
-      });
-      PgActivity.Backend held = PgActivity.awaitWaitingBackend("UPDATE campaign_participations", named);
-      locker.commit();
-      assertEquals(200, response.get().status(), response.get().body());
-      return held;
-    }
   }
 }

@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.function.Predicate;
 
 /** Reads {@code pg_stat_activity} the way an operator would, from a connection of its own. */
 public final class PgActivity {
@@ -16,45 +17,25 @@ public final class PgActivity {
   private PgActivity() {
   }
 
-  /**
-   * Waits (up to 30 s) until a backend waits on a lock with a query that contains
-   * {@code fragment}, and returns that query's text.
-   */
-  public static String awaitWaitingQuery(String fragment) throws Exception {
-    return awaitWaitingQuery(fragment, query -> true);
-  }
-
-  /**
-   * The same, for a query that {@code accepted} also approves. pg_stat_activity reads the query
-   * text from a snapshot and the wait event live, so a pooled backend that starts waiting can
-   * still show its previous query's text for a moment: a caller that knows which statement it
-   * waits for says so.
-   */
-  public static String awaitWaitingQuery(String fragment, java.util.function.Predicate<String> accepted)
-      throws Exception {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      String query = first("wait_event_type = 'Lock'", fragment);
-      if (query != null && accepted.test(query)) {
-        return query;
-      }
-      Thread.sleep(POLL_MILLIS); // poll interval of the awaited condition
-    }
-    fail("no backend waited with a query containing " + fragment + " within 30 s");
-    return null;
-  }
-
   /** A backend as pg_stat_activity shows it (both columns from the same snapshot). */
   public record Backend(String applicationName, String query) {
   }
 
   /**
-   * Waits (up to 30 s) until a backend whose {@code application_name} {@code named} approves waits
-   * on a lock with a query that contains {@code fragment}, and returns it. The name tells a new
-   * statement from the same text that the backend showed before (see above).
+   * Waits (up to 30 s) until a backend waits on a lock with a query that contains
+   * {@code fragment}, and returns that query's text.
    */
-  public static Backend awaitWaitingBackend(String fragment, java.util.function.Predicate<String> named)
-      throws Exception {
+  public static String awaitWaitingQuery(String fragment) throws Exception {
+    return awaitWaitingBackend(fragment, backend -> true).query();
+  }
+
+  /**
+   * The same, for a backend that {@code accepted} also approves, returned whole. pg_stat_activity
+   * reads a backend's query and name from a snapshot and its wait event live, so a pooled backend
+   * that starts waiting can still show its previous query (and name) for a moment: a caller that
+   * knows which statement it waits for says so.
+   */
+  public static Backend awaitWaitingBackend(String fragment, Predicate<Backend> accepted) throws Exception {
     long deadline = System.nanoTime() + 30_000_000_000L;
     while (System.nanoTime() < deadline) {
       try (Connection connection = TestDatabase.get().connect();
@@ -63,15 +44,16 @@ public final class PgActivity {
         select.setString(1, "%" + fragment + "%");
         try (ResultSet rs = select.executeQuery()) {
           while (rs.next()) {
-            if (named.test(rs.getString(1))) {
-              return new Backend(rs.getString(1), rs.getString(2));
+            Backend backend = new Backend(rs.getString(1), rs.getString(2));
+            if (accepted.test(backend)) {
+              return backend;
             }
           }
         }
       }
       Thread.sleep(POLL_MILLIS); // poll interval of the awaited condition
     }
-    fail("no backend so named waited with a query containing " + fragment + " within 30 s");
+    fail("no backend waited with a query containing " + fragment + " within 30 s");
     return null;
   }
 
