@@ -16,8 +16,10 @@ import dev.sqlorigin.instrumentation.jdbc.DataSourceInstrumentation;
 import dev.sqlorigin.instrumentation.jdbc.JdbcStatementCanceller;
 import dev.sqlorigin.instrumentation.jdbc.ConnectionInstrumentation;
 import dev.sqlorigin.instrumentation.jdbc.StatementInstrumentation;
+import dev.sqlorigin.instrumentation.jaxrs.JerseyInstrumentation;
 import dev.sqlorigin.instrumentation.servlet.jakarta.JakartaServletInstrumentation;
 import dev.sqlorigin.instrumentation.servlet.javax.JavaxServletInstrumentation;
+import dev.sqlorigin.instrumentation.spring.SpringMvcInstrumentation;
 import dev.sqlorigin.log.AgentLog;
 import java.lang.instrument.Instrumentation;
 import net.bytebuddy.ByteBuddy;
@@ -49,6 +51,9 @@ public final class AgentInstaller {
         .type(DataSourceInstrumentation.types()).transform(DataSourceInstrumentation.transformer())
         .type(JakartaServletInstrumentation.types()).transform(JakartaServletInstrumentation.transformer())
         .type(JavaxServletInstrumentation.types()).transform(JavaxServletInstrumentation.transformer())
+        // Framework route templates refine the servlet route once the framework has matched one.
+        .type(SpringMvcInstrumentation.types()).transform(SpringMvcInstrumentation.transformer())
+        .type(JerseyInstrumentation.types()).transform(JerseyInstrumentation.transformer())
         .installOn(instrumentation);
     boolean disconnects = Watchdog.start(config);
     if (config.cancelOnShutdown()) {

@@ -1,0 +1,65 @@
+package dev.sqlorigin.instrumentation.jaxrs;
+
+import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
+import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
+import static net.bytebuddy.matcher.ElementMatchers.isInterface;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import dev.sqlorigin.Sqlorigin;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.List;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+import org.glassfish.jersey.server.ExtendedUriInfo;
+import org.glassfish.jersey.uri.UriTemplate;
+
+/**
+ * Gives the request its JAX-RS route on Jersey 3 and 4 ({@code jakarta.ws.rs}): the {@code @Path}
+ * templates that matched (class, sub-resource locators, method), under the application's base path,
+ * when Jersey dispatches to the resource method. Statements sent in filters before that keep the
+ * servlet route.
+ *
+ * <p>Jersey's dispatcher is the one place every resource method call goes through with the routing
+ * done; the templates come from its public {@code ExtendedUriInfo}, nothing internal is read.
+ */
+public final class JerseyInstrumentation {
+
+  private JerseyInstrumentation() {
+  }
+
+  public static ElementMatcher<TypeDescription> types() {
+    return not(isInterface())
+        .and(hasSuperType(named("org.glassfish.jersey.server.spi.internal.ResourceMethodDispatcher")));
+  }
+
+  public static AgentBuilder.Transformer transformer() {
+    return new AgentBuilder.Transformer.ForAdvice()
+        .include(JerseyInstrumentation.class.getClassLoader())
+        .advice(named("dispatch").and(not(isAbstract())).and(takesArguments(2))
+                // jakarta.ws.rs only: Jersey 2's javax request would not fit the advice's types.
+                .and(takesArgument(1, hasSuperType(named("jakarta.ws.rs.container.ContainerRequestContext")))),
+            DispatchAdvice.class.getName());
+  }
+
+  public static class DispatchAdvice {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static void onEnter(@Advice.Argument(1) ContainerRequestContext request) {
+      UriInfo info = request.getUriInfo();
+      if (info instanceof ExtendedUriInfo) {
+        // Most recently matched first: the method's template, then its locators', then the class's.
+        List<UriTemplate> templates = ((ExtendedUriInfo) info).getMatchedTemplates();
+        StringBuilder path = new StringBuilder();
+        for (int i = templates.size() - 1; i >= 0; i--) {
+          path.append('/').append(templates.get(i).getTemplate());
+        }
+        Sqlorigin.refineRoute(request.getMethod(), info.getBaseUri().getRawPath(), path.toString());
+      }
+    }
+  }
+}
