@@ -86,6 +86,8 @@ public final class AgentInstaller {
         // Type descriptions come from class files, not from loading classes: matching must never
         // trigger class loading (and initialisation) in the application's class loaders.
         .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
+        // ... read once per class loader, not once per class that has them as super types.
+        .with(new TypePoolCache())
         // A failure to instrument one class is logged once per class, and the class loads unchanged.
         .with(new InstrumentationListener())
         // JDK classes are not ours to change, including the ones the JDK generates at run time in

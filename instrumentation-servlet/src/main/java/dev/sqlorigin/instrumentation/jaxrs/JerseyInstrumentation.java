@@ -2,7 +2,6 @@ package dev.sqlorigin.instrumentation.jaxrs;
 
 import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
@@ -33,9 +32,13 @@ public final class JerseyInstrumentation {
   private JerseyInstrumentation() {
   }
 
+  /**
+   * By name, not by super type: a name costs nothing to match on each of the application's classes.
+   * This base class of every Java resource method dispatcher has been there since Jersey 2.0; only
+   * its public signature is relied upon.
+   */
   public static ElementMatcher<TypeDescription> types() {
-    return not(isInterface())
-        .and(hasSuperType(named("org.glassfish.jersey.server.spi.internal.ResourceMethodDispatcher")));
+    return named("org.glassfish.jersey.server.model.internal.AbstractJavaResourceMethodDispatcher");
   }
 
   public static AgentBuilder.Transformer transformer() {
