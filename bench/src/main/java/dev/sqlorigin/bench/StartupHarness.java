@@ -19,7 +19,7 @@ import java.util.Random;
  * per-round ratios.
  *
  * <pre>java -cp bench/target/benchmarks.jar dev.sqlorigin.bench.StartupHarness [--rounds=10]
- *     [--module=spring-boot3] [--agent-jar=PATH] [--java=PATH] [--seed=N]</pre>
+ *     [--module=spring-boot3] [--agent-jar=PATH] [--java=PATH] [--jvm-opts='-Xmx512m'] [--seed=N]</pre>
  */
 public final class StartupHarness {
 
@@ -34,6 +34,7 @@ public final class StartupHarness {
     Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
     long seed = System.nanoTime();
     String agentJar = null;
+    List<String> jvmOptions = new ArrayList<>(List.of("-Xmx512m"));
     for (String arg : args) {
       if (arg.startsWith("--rounds=")) {
         rounds = Integer.parseInt(arg.substring("--rounds=".length()));
@@ -41,6 +42,8 @@ public final class StartupHarness {
         module = arg.substring("--module=".length());
       } else if (arg.startsWith("--java=")) {
         java = Paths.get(arg.substring("--java=".length()));
+      } else if (arg.startsWith("--jvm-opts=")) {
+        jvmOptions = new ArrayList<>(List.of(arg.substring("--jvm-opts=".length()).trim().split("\\s+")));
       } else if (arg.startsWith("--agent-jar=")) {
         agentJar = arg.substring("--agent-jar=".length());
       } else if (arg.startsWith("--seed=")) {
@@ -68,11 +71,11 @@ public final class StartupHarness {
     System.out.println("|---:|---:|---:|---:|---:|---:|---:|");
     try (LoadHarness.Database database = LoadHarness.Database.open(null)) {
       // One start to warm the file cache and create the schema; not counted.
-      start(java, List.of(), application, database).close();
+      start(java, jvmOptions, application, database).close();
       for (int round = 1; round <= rounds; round++) {
         boolean agentFirst = random.nextBoolean();
-        long[] first = startup(java, agentFirst ? agent : null, application, database);
-        long[] second = startup(java, agentFirst ? null : agent, application, database);
+        long[] first = startup(java, jvmOptions, agentFirst ? agent : null, application, database);
+        long[] second = startup(java, jvmOptions, agentFirst ? null : agent, application, database);
         long[] without = agentFirst ? second : first;
         long[] with = agentFirst ? first : second;
         ratios.add((double) with[0] / without[0]);
@@ -93,9 +96,12 @@ public final class StartupHarness {
   }
 
   /** Wall milliseconds to the first answer, and the CPU milliseconds the JVM used by then. */
-  private static long[] startup(Path java, Path agent, List<String> application, LoadHarness.Database database)
-      throws Exception {
-    List<String> jvm = agent == null ? List.of() : List.of("-javaagent:" + agent);
+  private static long[] startup(Path java, List<String> jvmOptions, Path agent, List<String> application,
+      LoadHarness.Database database) throws Exception {
+    List<String> jvm = new ArrayList<>(jvmOptions);
+    if (agent != null) {
+      jvm.add("-javaagent:" + agent);
+    }
     try (AppUnderTest app = start(java, jvm, application, database)) {
       return new long[] {app.startupMillis(), app.cpuNanos() / 1_000_000};
     }
@@ -103,8 +109,6 @@ public final class StartupHarness {
 
   private static AppUnderTest start(Path java, List<String> jvmOptions, List<String> application,
       LoadHarness.Database database) throws Exception {
-    List<String> options = new ArrayList<>(List.of("-Xmx512m"));
-    options.addAll(jvmOptions);
-    return AppUnderTest.start(java, options, application, "/petclinic/health/db", database.appUrl());
+    return AppUnderTest.start(java, jvmOptions, application, "/petclinic/health/db", database.appUrl());
   }
 }
