@@ -12,8 +12,9 @@ import net.bytebuddy.pool.TypePool;
  * Byte Buddy reads {@code Object}, {@code AbstractList}, Spring's base classes... again for each class,
  * and a Spring Boot application took seconds longer to start.
  *
- * <p>Loaders are held weakly (a redeployed web application's loader can go), and each cache softly
- * (the JVM may take the memory back; the descriptions are then read again).
+ * <p>Each cache is held softly: the JVM may take the memory back, and the descriptions are then read
+ * again. Loaders are keys of a weak map, but the descriptions refer back to their loader, so a
+ * redeployed web application's loader goes once its soft cache has been cleared, not at once.
  */
 final class TypePoolCache extends AgentBuilder.PoolStrategy.WithTypePoolCache {
 
