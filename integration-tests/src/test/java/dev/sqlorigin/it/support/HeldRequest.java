@@ -34,7 +34,15 @@ public final class HeldRequest {
           throw new UncheckedIOException(e);
         }
       });
-      String activity = PgActivity.awaitWaitingQuery("request_id='" + requestId + "'");
+      String activity;
+      try {
+        activity = PgActivity.awaitWaitingQuery("request_id='" + requestId + "'");
+      } catch (AssertionError e) {
+        // Say why: most often the request failed before its statement ran, or ran it untagged.
+        String answer = !response.isDone() ? "nothing yet"
+            : response.isCompletedExceptionally() ? "with a failure" : response.join().status() + ": " + response.join().body();
+        throw new AssertionError(e.getMessage() + "; " + method + " " + target + " answered " + answer, e);
+      }
       locker.commit();
       return new Held(activity, response.get());
     }
