@@ -19,7 +19,7 @@ import org.glassfish.jersey.server.ExtendedUriInfo;
 import org.glassfish.jersey.uri.UriTemplate;
 
 /**
- * Gives the request its JAX-RS route on Jersey 3 and 4 ({@code jakarta.ws.rs}): the {@code @Path}
+ * Gives the request its JAX-RS route on Jersey 2 ({@code javax.ws.rs}), 3 and 4 ({@code jakarta.ws.rs}): the {@code @Path}
  * templates that matched (class, sub-resource locators, method), under the application's base path,
  * when Jersey dispatches to the resource method. Statements sent in filters before that keep the
  * servlet route.
@@ -44,19 +44,44 @@ public final class JerseyInstrumentation {
   public static AgentBuilder.Transformer transformer() {
     return new AgentBuilder.Transformer.ForAdvice()
         .include(JerseyInstrumentation.class.getClassLoader())
+        // Each advice only where its JAX-RS namespace is the request's.
         .advice(named("dispatch").and(not(isAbstract())).and(takesArguments(2))
-                // jakarta.ws.rs only: Jersey 2's javax request would not fit the advice's types.
                 .and(takesArgument(1, hasSuperType(named("jakarta.ws.rs.container.ContainerRequestContext")))),
-            DispatchAdvice.class.getName());
+            JakartaDispatchAdvice.class.getName())
+        .advice(named("dispatch").and(not(isAbstract())).and(takesArguments(2))
+                .and(takesArgument(1, hasSuperType(named("javax.ws.rs.container.ContainerRequestContext")))),
+            JavaxDispatchAdvice.class.getName());
   }
 
-  public static class DispatchAdvice {
+  /** Jersey 3 and 4. */
+  public static class JakartaDispatchAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     public static void onEnter(@Advice.Argument(1) ContainerRequestContext request) {
       UriInfo info = request.getUriInfo();
       if (info instanceof ExtendedUriInfo) {
         // Most recently matched first: the method's template, then its locators', then the class's.
         List<UriTemplate> templates = ((ExtendedUriInfo) info).getMatchedTemplates();
+        StringBuilder path = new StringBuilder();
+        for (int i = templates.size() - 1; i >= 0; i--) {
+          path.append('/').append(templates.get(i).getTemplate());
+        }
+        Sqlorigin.refineRoute(request.getMethod(), info.getBaseUri().getRawPath(), path.toString());
+      }
+    }
+  }
+
+  /**
+   * Jersey 2: its {@code ExtendedUriInfo} and {@code UriTemplate} have the same names and methods as
+   * Jersey 3's, only their JAX-RS super types are {@code javax}.
+   */
+  public static class JavaxDispatchAdvice {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static void onEnter(@Advice.Argument(1) javax.ws.rs.container.ContainerRequestContext request) {
+      javax.ws.rs.core.UriInfo info = request.getUriInfo();
+      // Through Object: to the compiler the two namespaces' UriInfo cannot be one object.
+      Object extended = info;
+      if (extended instanceof ExtendedUriInfo) {
+        List<UriTemplate> templates = ((ExtendedUriInfo) extended).getMatchedTemplates();
         StringBuilder path = new StringBuilder();
         for (int i = templates.size() - 1; i >= 0; i--) {
           path.append('/').append(templates.get(i).getTemplate());

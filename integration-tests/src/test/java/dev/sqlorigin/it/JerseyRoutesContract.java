@@ -15,17 +15,19 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * JAX-RS on Jersey (its servlet container under {@code /api/*}, context {@code /clinic}, Tomcat 11,
- * HikariCP) under the real agent: statements carry the class and method {@code @Path} templates.
+ * JAX-RS on Jersey (its servlet container under {@code /api/*}, context {@code /clinic}, HikariCP)
+ * under the real agent: statements carry the class and method {@code @Path} templates.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class JerseyRoutesTest {
+abstract class JerseyRoutesContract {
 
   private AppProcess app;
 
+  abstract AppProcess.Builder application();
+
   @BeforeAll
   void start() throws Exception {
-    app = AppProcess.testApp("jersey", "dev.sqlorigin.apps.jersey.JerseyApp")
+    app = application()
         .property("sqlorigin.comment.fields", "route,request_id")
         .args(TestDatabase.get().jdbcUrlWithCredentials()).start();
   }
