@@ -91,6 +91,21 @@ public final class Sqlorigin {
     }
   }
 
+  /**
+   * Gives the current request the route template its framework matched ({@code template} relative
+   * to {@code basePath}); later statements carry it. Without a current request, does nothing.
+   */
+  public static void refineRoute(String method, String basePath, String template) {
+    try {
+      RequestContext context = CurrentRequest.get();
+      if (context != null && template != null) {
+        context.refineRoute(Routes.template(method, basePath, template));
+      }
+    } catch (Throwable t) {
+      AgentLog.warnOnce("refine-route", "could not read a framework's route; the servlet route is kept", t);
+    }
+  }
+
   /** Ends the request on this thread. */
   public static void endRequest(RequestContext context) {
     endRequest(context, 0, null);

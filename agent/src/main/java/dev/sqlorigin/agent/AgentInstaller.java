@@ -21,10 +21,12 @@ import dev.sqlorigin.instrumentation.jdbc.JdbcStatementCanceller;
 import dev.sqlorigin.instrumentation.jdbc.ConnectionInstrumentation;
 import dev.sqlorigin.instrumentation.jdbc.StatementInstrumentation;
 import dev.sqlorigin.instrumentation.servlet.jakarta.JakartaAsyncContextInstrumentation;
+import dev.sqlorigin.instrumentation.jaxrs.JerseyInstrumentation;
 import dev.sqlorigin.instrumentation.servlet.jakarta.JakartaServletInstrumentation;
 import dev.sqlorigin.instrumentation.servlet.javax.JavaxAsyncContextInstrumentation;
 import dev.sqlorigin.instrumentation.servlet.javax.JavaxServletInstrumentation;
 import dev.sqlorigin.instrumentation.jobs.SqlOriginApiInstrumentation;
+import dev.sqlorigin.instrumentation.spring.SpringMvcInstrumentation;
 import dev.sqlorigin.log.AgentLog;
 import java.lang.instrument.Instrumentation;
 import net.bytebuddy.ByteBuddy;
@@ -63,6 +65,9 @@ public final class AgentInstaller {
         .type(JakartaAsyncContextInstrumentation.types()).transform(JakartaAsyncContextInstrumentation.transformer())
         .type(JavaxAsyncContextInstrumentation.types()).transform(JavaxAsyncContextInstrumentation.transformer())
         .type(SqlOriginApiInstrumentation.types()).transform(SqlOriginApiInstrumentation.transformer())
+        // Framework route templates refine the servlet route once the framework has matched one.
+        .type(SpringMvcInstrumentation.types()).transform(SpringMvcInstrumentation.transformer())
+        .type(JerseyInstrumentation.types()).transform(JerseyInstrumentation.transformer())
         .installOn(instrumentation);
     JdkClassesInstaller.install(instrumentation);
     boolean disconnects = Watchdog.start(config);
@@ -96,6 +101,8 @@ public final class AgentInstaller {
         // Type descriptions come from class files, not from loading classes: matching must never
         // trigger class loading (and initialisation) in the application's class loaders.
         .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
+        // ... read once per class loader, not once per class that has them as super types.
+        .with(new TypePoolCache())
         // A failure to instrument one class is logged once per class, and the class loads unchanged.
         .with(new InstrumentationListener())
         // JDK classes are not ours to change, including the ones the JDK generates at run time in

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The sample app in a JVM of its own, started for one run of one configuration. */
+/** An application (the sample app, a test app) in a JVM of its own, started for one run of one configuration. */
 final class AppUnderTest implements AutoCloseable {
 
   private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
@@ -49,21 +49,30 @@ final class AppUnderTest implements AutoCloseable {
   }
 
   /**
-   * Starts the app and returns once it answers {@code GET /health}; the time from launching the
-   * process to that first answer is {@link #startupMillis()}.
+   * Starts the sample app and returns once it answers {@code GET /health}; the time from launching
+   * the process to that first answer is {@link #startupMillis()}.
    */
   static AppUnderTest start(Path java, List<String> jvmOptions, Path appJar, String databaseUrl)
       throws IOException, InterruptedException {
+    // --host: the app's default too, but the harness must never listen wider
+    return start(java, jvmOptions, List.of("-jar", appJar.toString(), "--host=127.0.0.1", "--port=0"),
+        "/health", databaseUrl);
+  }
+
+  /**
+   * Starts {@code java [jvmOptions] [application]} (an application that prints
+   * {@code listening on http://127.0.0.1:<port>} and reads {@code DATABASE_URL}) and returns once it
+   * answers {@code GET healthPath} with 200.
+   */
+  static AppUnderTest start(Path java, List<String> jvmOptions, List<String> application, String healthPath,
+      String databaseUrl) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(java.toString());
     command.addAll(jvmOptions);
-    command.add("-jar");
-    command.add(appJar.toString());
-    command.add("--host=127.0.0.1"); // the app's default too, but the harness must never listen wider
-    command.add("--port=0");
+    command.addAll(application);
     AppUnderTest app = new AppUnderTest(command, databaseUrl);
     try {
-      app.awaitHealthy();
+      app.awaitHealthy(healthPath);
     } catch (IOException | RuntimeException | InterruptedException e) {
       app.close();
       throw e;
@@ -71,7 +80,7 @@ final class AppUnderTest implements AutoCloseable {
     return app;
   }
 
-  private void awaitHealthy() throws IOException, InterruptedException {
+  private void awaitHealthy(String healthPath) throws IOException, InterruptedException {
     long deadline = launchedNanos + START_TIMEOUT.toNanos();
     int found;
     try {
@@ -85,7 +94,7 @@ final class AppUnderTest implements AutoCloseable {
     }
     // The banner comes once Jetty is started, so this is normally one request; the loop guards
     // against an app that prints first and serves later.
-    byte[] health = HttpConnection.get("/health", found);
+    byte[] health = HttpConnection.get(healthPath, found);
     while (true) {
       try (HttpConnection connection = new HttpConnection(found, 1_000)) {
         if (connection.send(health).status() == 200) {
@@ -96,7 +105,7 @@ final class AppUnderTest implements AutoCloseable {
         // not serving yet
       }
       if (!process.isAlive() || System.nanoTime() > deadline) {
-        throw new IOException("GET /health never answered 200" + output());
+        throw new IOException("GET " + healthPath + " never answered 200" + output());
       }
       Thread.sleep(5);
     }

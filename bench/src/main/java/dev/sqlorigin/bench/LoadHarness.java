@@ -235,7 +235,7 @@ public final class LoadHarness {
     }
 
     /** The given path, or the default relative to the working directory (the repository root or bench/). */
-    private static Path file(String value, String defaultPath) {
+    static Path file(String value, String defaultPath) {
       if (value != null) {
         return Paths.get(value).toAbsolutePath().normalize();
       }

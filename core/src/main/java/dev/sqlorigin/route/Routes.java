@@ -35,6 +35,30 @@ public final class Routes {
     return method(method) + " " + context + path;
   }
 
+  /**
+   * A framework's route template (a Spring MVC pattern, JAX-RS {@code @Path}s joined) under the
+   * base path the servlet container gave it, bounded and cleaned like every route. A trailing
+   * slash is dropped: {@code /owners/} and {@code /owners} name one endpoint.
+   */
+  public static String template(String method, String basePath, String template) {
+    String path = normalizePath((basePath == null ? "" : basePath) + "/" + (template == null ? "" : template));
+    if (path.length() > 1 && path.endsWith("/")) {
+      path = path.substring(0, path.length() - 1);
+    }
+    return method(method) + " " + path;
+  }
+
+  /**
+   * The part of a request's path that a servlet framework's patterns are relative to: the context
+   * path, plus the servlet path when the framework's servlet is mapped under a prefix
+   * ({@code /api/*}: there is a path info). Under the default mapping ({@code /}) the servlet path
+   * is the whole path and is left out.
+   */
+  public static String servletBase(String contextPath, String servletPath, String pathInfo) {
+    String context = contextPath == null ? "" : contextPath;
+    return pathInfo != null && servletPath != null ? context + servletPath : context;
+  }
+
   /** The HTTP method when it is a plain token of capitals, else {@code _OTHER} (as OpenTelemetry does). */
   public static String method(String method) {
     if (method == null || method.isEmpty() || method.length() > 16) {

@@ -77,4 +77,27 @@ class RoutesTest {
     assertEquals("job", Routes.origin(null));
     assertEquals("a:{...}", Routes.origin("a:" + "x".repeat(200)));
   }
+
+  @Test
+  void frameworkTemplateJoinsItsBasePathAndKeepsPlaceholders() {
+    assertEquals("GET /petclinic/owners/{ownerId}/pets/{petId}/edit",
+        Routes.template("GET", "/petclinic", "/owners/{ownerId}/pets/{petId}/edit"));
+    assertEquals("POST /api/owners", Routes.template("POST", "/api/", "owners/"));
+    assertEquals("GET /", Routes.template("GET", "", "/"));
+    assertEquals("GET /", Routes.template("GET", null, null));
+  }
+
+  @Test
+  void frameworkTemplateStaysBounded() {
+    String route = Routes.template("GET", "", "/a".repeat(40) + "/{" + "x".repeat(200) + "}");
+    assertEquals("GET " + "/a".repeat(Routes.MAX_SEGMENTS) + "/{...}", route);
+    assertEquals("GET /x/{...}", Routes.template("GET", "/x", "/{" + "y".repeat(100) + "}"));
+  }
+
+  @Test
+  void servletBaseIncludesTheServletPathOnlyUnderAPrefixMapping() {
+    assertEquals("/shop/api", Routes.servletBase("/shop", "/api", "/owners/1"));
+    assertEquals("/shop", Routes.servletBase("/shop", "/owners/1", null));
+    assertEquals("", Routes.servletBase("", "/owners/1", null));
+  }
 }

@@ -54,6 +54,23 @@ public final class AppProcess implements AutoCloseable {
     return new Builder(null, jar);
   }
 
+  /**
+   * An application of {@code test-apps/<module>} (a framework's own class path, not this JVM's): its
+   * classes and the runtime class path its build wrote to {@code target/classpath.txt}.
+   */
+  public static Builder testApp(String module, String mainClass) {
+    Path target = Paths.get(System.getProperty("sqlorigin.test.apps", "../test-apps"), module, "target");
+    Path listing = existing(target.resolve("classpath.txt"), "the class path of test-apps/" + module);
+    try {
+      String dependencies = Files.readString(listing, StandardCharsets.UTF_8).trim();
+      Builder builder = new Builder(mainClass, null);
+      builder.fixedClassPath = target.resolve("classes").toAbsolutePath() + File.pathSeparator + dependencies;
+      return builder;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   public static Path agentJar() {
     return existing("sqlorigin.agent.jar", "the shaded agent jar");
   }
@@ -69,11 +86,15 @@ public final class AppProcess implements AutoCloseable {
 
   static Path existing(String property, String what) {
     String value = System.getProperty(property);
-    if (value == null || !Files.isRegularFile(Paths.get(value))) {
-      fail(what + " is missing (" + property + "=" + value + "): run the tests with `./mvnw verify`, "
-          + "which packages it before this module");
+    return existing(value == null ? null : Paths.get(value), what + " (" + property + ")");
+  }
+
+  private static Path existing(Path file, String what) {
+    if (file == null || !Files.isRegularFile(file)) {
+      fail(what + " is missing (" + file + "): run the tests with `./mvnw verify`, "
+          + "which builds it before this module");
     }
-    return Paths.get(value);
+    return file;
   }
 
   private void pump() {
@@ -157,6 +178,7 @@ public final class AppProcess implements AutoCloseable {
     private final List<String> arguments = new ArrayList<>();
     private String replacedEntry;
     private Path replacement;
+    private String fixedClassPath;
 
     private Builder(String mainClass, Path jar) {
       this.mainClass = mainClass;
@@ -219,6 +241,9 @@ public final class AppProcess implements AutoCloseable {
      * API stays: applications ship it themselves.
      */
     private String classPath() {
+      if (fixedClassPath != null) {
+        return fixedClassPath;
+      }
       List<String> entries = new ArrayList<>();
       for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
         String name = Paths.get(entry).getFileName().toString();

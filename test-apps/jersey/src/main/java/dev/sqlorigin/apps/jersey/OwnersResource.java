@@ -1,0 +1,52 @@
+package dev.sqlorigin.apps.jersey;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+
+/** {@code @Path} on the class and on the methods; each answer is the text of the statement it sent. */
+@Path("/owners")
+@Produces(MediaType.TEXT_PLAIN)
+public class OwnersResource {
+
+  private final DataSource database;
+
+  OwnersResource(DataSource database) {
+    this.database = database;
+  }
+
+  @GET
+  public String list() throws SQLException {
+    return sent(1);
+  }
+
+  @GET
+  @Path("/{ownerId}/pets/{petId}")
+  public String pet(@PathParam("ownerId") long ownerId, @PathParam("petId") long petId) throws SQLException {
+    return sent(ownerId);
+  }
+
+  @POST
+  @Path("{ownerId}/visits/")
+  public String visit(@PathParam("ownerId") long ownerId) throws SQLException {
+    return sent(ownerId);
+  }
+
+  private String sent(long ownerId) throws SQLException {
+    try (Connection connection = database.getConnection();
+        PreparedStatement select = connection.prepareStatement("SELECT current_query() FROM owners WHERE id = ?")) {
+      select.setLong(1, ownerId);
+      try (ResultSet rs = select.executeQuery()) {
+        return "sent=" + (rs.next() ? rs.getString(1) : "none") + "\n";
+      }
+    }
+  }
+}
