@@ -28,9 +28,13 @@ import dev.sqlorigin.instrumentation.servlet.javax.JavaxServletInstrumentation;
 import dev.sqlorigin.instrumentation.jobs.SqlOriginApiInstrumentation;
 import dev.sqlorigin.instrumentation.spring.SpringMvcInstrumentation;
 import dev.sqlorigin.log.AgentLog;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import net.bytebuddy.ByteBuddy;
+import java.util.List;
+import java.util.stream.Stream;
 import net.bytebuddy.agent.builder.AgentBuilder;
+
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
 
 /** Reads the settings, wires logging and installs the instrumentations. Runs once, from premain. */
@@ -56,7 +60,7 @@ public final class AgentInstaller {
     // Only when asked for: the SDK's classes are not even loaded otherwise.
     boolean otel = OtelActivation.requested(System.getProperties(), System.getenv())
         && OtelTelemetry.install(config);
-    agentBuilder()
+    ClassFileTransformer byteBuddy = agentBuilder()
         .type(ConnectionInstrumentation.types()).transform(ConnectionInstrumentation.transformer())
         .type(StatementInstrumentation.types()).transform(StatementInstrumentation.transformer())
         .type(DataSourceInstrumentation.types()).transform(DataSourceInstrumentation.transformer())
@@ -68,7 +72,15 @@ public final class AgentInstaller {
         // Framework route templates refine the servlet route once the framework has matched one.
         .type(SpringMvcInstrumentation.types()).transform(SpringMvcInstrumentation.transformer())
         .type(JerseyInstrumentation.types()).transform(JerseyInstrumentation.transformer())
-        .installOn(instrumentation);
+        .makeRaw();
+    // Registered as Byte Buddy's installOn would (no retransformation), behind the filter that
+    // keeps it from parsing the classes that cannot match.
+    instrumentation.addTransformer(new SuperTypeFilter(byteBuddy, Stream.of(ConnectionInstrumentation.SUPER_TYPES,
+        StatementInstrumentation.SUPER_TYPES, DataSourceInstrumentation.SUPER_TYPES,
+        JakartaServletInstrumentation.SUPER_TYPES, JavaxServletInstrumentation.SUPER_TYPES,
+        JakartaAsyncContextInstrumentation.SUPER_TYPES, JavaxAsyncContextInstrumentation.SUPER_TYPES)
+        .flatMap(List::stream).toList(),
+        List.of(SqlOriginApiInstrumentation.NAME, SpringMvcInstrumentation.NAME, JerseyInstrumentation.NAME)));
     JdkClassesInstaller.install(instrumentation);
     boolean disconnects = Watchdog.start(config);
     if (config.cancelOnShutdown()) {

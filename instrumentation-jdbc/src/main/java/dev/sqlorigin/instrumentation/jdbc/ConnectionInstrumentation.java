@@ -16,6 +16,7 @@ import dev.sqlorigin.context.CurrentRequest;
 import dev.sqlorigin.context.RequestContext;
 import dev.sqlorigin.telemetry.TelemetryHooks;
 import java.sql.SQLException;
+import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
@@ -30,11 +31,14 @@ import net.bytebuddy.matcher.ElementMatcher;
  */
 public final class ConnectionInstrumentation {
 
+  /** The types whose implementations are instrumented (the agent pre-filters classes by them). */
+  public static final List<String> SUPER_TYPES = List.of("java.sql.Connection");
+
   private ConnectionInstrumentation() {
   }
 
   public static ElementMatcher<TypeDescription> types() {
-    return not(isInterface()).and(hasSuperType(named("java.sql.Connection")));
+    return not(isInterface()).and(hasSuperType(namedOneOf(SUPER_TYPES.toArray(new String[0]))));
   }
 
   public static AgentBuilder.Transformer transformer() {

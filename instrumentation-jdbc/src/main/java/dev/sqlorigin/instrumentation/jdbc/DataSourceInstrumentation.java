@@ -4,11 +4,13 @@ import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
 import dev.sqlorigin.context.Binding;
 import dev.sqlorigin.context.CurrentRequest;
 import dev.sqlorigin.instrumentation.jdbc.ConnectionInstrumentation.FailFastAdvice;
+import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
@@ -20,11 +22,14 @@ import net.bytebuddy.matcher.ElementMatcher;
  */
 public final class DataSourceInstrumentation {
 
+  /** The types whose implementations are instrumented (the agent pre-filters classes by them). */
+  public static final List<String> SUPER_TYPES = List.of("javax.sql.DataSource");
+
   private DataSourceInstrumentation() {
   }
 
   public static ElementMatcher<TypeDescription> types() {
-    return not(isInterface()).and(hasSuperType(named("javax.sql.DataSource")));
+    return not(isInterface()).and(hasSuperType(namedOneOf(SUPER_TYPES.toArray(new String[0]))));
   }
 
   public static AgentBuilder.Transformer transformer() {

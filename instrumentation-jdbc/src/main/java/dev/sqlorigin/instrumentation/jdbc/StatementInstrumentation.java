@@ -13,6 +13,7 @@ import dev.sqlorigin.Sqlorigin;
 import dev.sqlorigin.context.Binding;
 import dev.sqlorigin.context.CurrentRequest;
 import java.sql.SQLException;
+import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
@@ -26,11 +27,14 @@ import net.bytebuddy.matcher.ElementMatcher;
  */
 public final class StatementInstrumentation {
 
+  /** The types whose implementations are instrumented (the agent pre-filters classes by them). */
+  public static final List<String> SUPER_TYPES = List.of("java.sql.Statement");
+
   private StatementInstrumentation() {
   }
 
   public static ElementMatcher<TypeDescription> types() {
-    return not(isInterface()).and(hasSuperType(named("java.sql.Statement")));
+    return not(isInterface()).and(hasSuperType(namedOneOf(SUPER_TYPES.toArray(new String[0]))));
   }
 
   public static AgentBuilder.Transformer transformer() {

@@ -29,6 +29,9 @@ import org.glassfish.jersey.uri.UriTemplate;
  */
 public final class JerseyInstrumentation {
 
+  /** The one class instrumented, by name. */
+  public static final String NAME = "org.glassfish.jersey.server.model.internal.AbstractJavaResourceMethodDispatcher";
+
   private JerseyInstrumentation() {
   }
 
@@ -38,7 +41,7 @@ public final class JerseyInstrumentation {
    * its public signature is relied upon.
    */
   public static ElementMatcher<TypeDescription> types() {
-    return named("org.glassfish.jersey.server.model.internal.AbstractJavaResourceMethodDispatcher");
+    return named(NAME);
   }
 
   public static AgentBuilder.Transformer transformer() {

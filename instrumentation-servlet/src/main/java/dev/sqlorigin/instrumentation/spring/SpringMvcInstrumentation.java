@@ -24,11 +24,14 @@ import net.bytebuddy.matcher.ElementMatcher;
  */
 public final class SpringMvcInstrumentation {
 
+  /** The one class instrumented, by name. */
+  public static final String NAME = "org.springframework.web.servlet.DispatcherServlet";
+
   private SpringMvcInstrumentation() {
   }
 
   public static ElementMatcher<TypeDescription> types() {
-    return named("org.springframework.web.servlet.DispatcherServlet");
+    return named(NAME);
   }
 
   public static AgentBuilder.Transformer transformer() {

@@ -21,11 +21,14 @@ import net.bytebuddy.matcher.ElementMatcher;
  */
 public final class SqlOriginApiInstrumentation {
 
+  /** The one class instrumented, by name. */
+  public static final String NAME = "dev.sqlorigin.api.SqlOrigin";
+
   private SqlOriginApiInstrumentation() {
   }
 
   public static ElementMatcher<TypeDescription> types() {
-    return named("dev.sqlorigin.api.SqlOrigin");
+    return named(NAME);
   }
 
   public static AgentBuilder.Transformer transformer() {

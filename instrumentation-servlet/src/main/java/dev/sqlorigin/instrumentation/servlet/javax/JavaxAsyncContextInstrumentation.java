@@ -4,12 +4,14 @@ import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.sqlorigin.Sqlorigin;
 import dev.sqlorigin.context.CarriedTasks;
 import javax.servlet.AsyncContext;
+import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
@@ -21,11 +23,14 @@ import net.bytebuddy.matcher.ElementMatcher;
  */
 public final class JavaxAsyncContextInstrumentation {
 
+  /** The types whose implementations are instrumented (the agent pre-filters classes by them). */
+  public static final List<String> SUPER_TYPES = List.of("javax.servlet.AsyncContext");
+
   private JavaxAsyncContextInstrumentation() {
   }
 
   public static ElementMatcher<TypeDescription> types() {
-    return not(isInterface()).and(hasSuperType(named("javax.servlet.AsyncContext")));
+    return not(isInterface()).and(hasSuperType(namedOneOf(SUPER_TYPES.toArray(new String[0]))));
   }
 
   public static AgentBuilder.Transformer transformer() {

@@ -4,6 +4,7 @@ import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
@@ -20,6 +21,7 @@ import javax.servlet.ServletResponse;
 import javax.servlet.http.HttpServletMapping;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
+import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
@@ -34,12 +36,14 @@ import net.bytebuddy.matcher.ElementMatcher;
  */
 public final class JavaxServletInstrumentation {
 
+  /** The types whose implementations are instrumented (the agent pre-filters classes by them). */
+  public static final List<String> SUPER_TYPES = List.of("javax.servlet.Filter", "javax.servlet.Servlet");
+
   private JavaxServletInstrumentation() {
   }
 
   public static ElementMatcher<TypeDescription> types() {
-    return not(isInterface()).and(hasSuperType(named("javax.servlet.Filter"))
-        .or(hasSuperType(named("javax.servlet.Servlet"))));
+    return not(isInterface()).and(hasSuperType(namedOneOf(SUPER_TYPES.toArray(new String[0]))));
   }
 
   public static AgentBuilder.Transformer transformer() {

@@ -1,0 +1,136 @@
+package dev.sqlorigin.agent;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.IllegalClassFormatException;
+import java.security.ProtectionDomain;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Lets Byte Buddy look only at the classes that may match. Every instrumentation matches by super
+ * type ({@code java.sql.Statement}, {@code jakarta.servlet.Filter}, ...) or by exact name, and
+ * Byte Buddy answers that by parsing each loaded class and its super types whole: in a Spring Boot
+ * application that was most of the agent's start-up cost. This filter reads only the header of
+ * each class file and remembers, per class name, whether the class has one of the wanted super
+ * types. A class goes to Byte Buddy unless each of its direct super types is known not to lead to
+ * one.
+ *
+ * <p>The JVM runs transformers on a class before it loads the class's super types, so a super type
+ * may not have been seen yet: its header is then read from its class file, as the class's loader
+ * finds it, and judged the same way. A class whose hierarchy cannot be read that way (a super type
+ * generated at run time, a loader that does not serve class files) goes to Byte Buddy, which
+ * decides as it always did. A name is called relevant
+ * for every class loader (at worst Byte Buddy then looks at a class for nothing), but irrelevant
+ * only for the loader that defined it and the loaders below it: a super type is looked up where the
+ * class's loader would find it.
+ */
+final class SuperTypeFilter implements ClassFileTransformer {
+
+  // Deeper hierarchies than this are left to Byte Buddy (and a cycle in broken class files ends).
+  private static final int MAX_DEPTH = 32;
+  private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
+
+  private final ClassFileTransformer byteBuddy;
+  private final Set<String> exactNames;
+  // Names (internal form) with a wanted super type, the wanted ones included.
+  private final Set<String> relevant = ConcurrentHashMap.newKeySet();
+  // Per defining loader, the names whose super types are all known not to lead to a wanted one.
+  private final Map<ClassLoader, Set<String>> irrelevant = Collections.synchronizedMap(new WeakHashMap<>());
+
+  /**
+   * @param superTypes the super types the instrumentations match (binary names)
+   * @param exactNames the classes they match by name
+   */
+  SuperTypeFilter(ClassFileTransformer byteBuddy, Collection<String> superTypes, Collection<String> exactNames) {
+    this.byteBuddy = byteBuddy;
+    this.exactNames = Set.copyOf(exactNames.stream().map(SuperTypeFilter::internal).toList());
+    superTypes.stream().map(SuperTypeFilter::internal).forEach(relevant::add);
+    // The JDK's own sub-interfaces of the wanted types: the JDK may have loaded them before us.
+    relevant.add("java/sql/PreparedStatement");
+    relevant.add("java/sql/CallableStatement");
+  }
+
+  @Override
+  public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
+      ProtectionDomain protectionDomain, byte[] classfileBuffer) throws IllegalClassFormatException {
+    // The JDK's loaders are ignored by the agent builder too (their classes are not ours to change).
+    if (loader == null || loader == PLATFORM) {
+      return null;
+    }
+    if (classBeingRedefined == null && !mayMatch(loader, classfileBuffer)) {
+      return null;
+    }
+    return byteBuddy.transform(module, loader, className, classBeingRedefined, protectionDomain, classfileBuffer);
+  }
+
+  boolean mayMatch(ClassLoader loader, byte[] classFile) {
+    ClassHeader header = ClassHeader.read(classFile);
+    Verdict verdict = header == null ? Verdict.UNKNOWN : judge(loader, header, 0);
+    return verdict != Verdict.IRRELEVANT || exactNames.contains(header.name);
+  }
+
+  private enum Verdict { RELEVANT, IRRELEVANT, UNKNOWN }
+
+  /** Whether {@code header}'s class has a wanted super type, remembering the answer. */
+  private Verdict judge(ClassLoader loader, ClassHeader header, int depth) {
+    boolean unknown = false;
+    for (String superType : header.superTypes) {
+      Verdict verdict = judge(loader, superType, depth);
+      if (verdict == Verdict.RELEVANT) {
+        relevant.add(header.name);
+        return Verdict.RELEVANT;
+      }
+      unknown |= verdict == Verdict.UNKNOWN;
+    }
+    if (unknown || relevant.contains(header.name)) {
+      return Verdict.UNKNOWN;
+    }
+    irrelevant.computeIfAbsent(loader, key -> ConcurrentHashMap.newKeySet()).add(header.name);
+    return Verdict.IRRELEVANT;
+  }
+
+  /**
+   * The verdict on a super type: remembered, or read from its class file as the class's loader
+   * finds it (the JVM has not loaded it yet: it runs transformers before it loads super types).
+   */
+  private Verdict judge(ClassLoader loader, String name, int depth) {
+    if (relevant.contains(name)) {
+      return Verdict.RELEVANT;
+    }
+    // The JDK's own types lead to a wanted one only if they are one (java.sql.Statement).
+    if (name.startsWith("java/") || isIrrelevant(loader, name)) {
+      return Verdict.IRRELEVANT;
+    }
+    if (depth == MAX_DEPTH) {
+      return Verdict.UNKNOWN;
+    }
+    ClassHeader header;
+    try (InputStream in = loader.getResourceAsStream(name + ".class")) {
+      header = in == null ? null : ClassHeader.read(in.readAllBytes());
+    } catch (IOException | RuntimeException unreadable) {
+      header = null;
+    }
+    // Not found (a class generated at run time) or not readable: Byte Buddy decides.
+    return header == null ? Verdict.UNKNOWN : judge(loader, header, depth + 1);
+  }
+
+  private boolean isIrrelevant(ClassLoader loader, String name) {
+    for (ClassLoader at = loader; at != null; at = at.getParent()) {
+      Set<String> names = irrelevant.get(at);
+      if (names != null && names.contains(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String internal(String binaryName) {
+    return binaryName.replace('.', '/');
+  }
+}
