@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sqlorigin.it.support.AppProcess;
-import dev.sqlorigin.it.support.HeldRecompute;
+import dev.sqlorigin.it.support.HeldRequest;
 import dev.sqlorigin.it.support.OtlpReceiver;
 import dev.sqlorigin.it.support.OtlpReceiver.ReceivedSpan;
 import dev.sqlorigin.testing.TestDatabase;
@@ -33,7 +33,8 @@ class OpenTelemetryJavaAgentTest {
             .env("OTEL_LOGS_EXPORTER", "none")
             .property("sqlorigin.comment.fields", "route,request_id")
             .start()) {
-      String query = HeldRecompute.holdNewText(app.port(), "X-Request-Id: both-agents-1");
+      String query = HeldRequest.sendNewText(app.port(), "POST", "/api/campaign-participations/recompute",
+        "campaign_participations", "UPDATE campaign_participations", "X-Request-Id: both-agents-1").activity();
       TaggingContract.assertTagged(query, "POST /api/campaign-participations/recompute", "both-agents-1");
 
       ReceivedSpan ours = receiver.awaitSpan("of sqlorigin for the request", span -> span.scope().equals("dev.sqlorigin")

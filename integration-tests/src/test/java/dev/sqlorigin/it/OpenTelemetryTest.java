@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sqlorigin.comment.SqlComment;
 import dev.sqlorigin.it.support.AppProcess;
-import dev.sqlorigin.it.support.HeldRecompute;
+import dev.sqlorigin.it.support.HeldRequest;
 import dev.sqlorigin.it.support.HangingClient;
 import dev.sqlorigin.it.support.Http;
 import dev.sqlorigin.it.support.OtlpReceiver;
@@ -92,7 +92,8 @@ class OpenTelemetryTest {
   @Test
   void traceparentInPgStatActivityIsTheClientSpan() throws Exception {
     // The full-table UPDATE held on a lock: Statement.executeUpdate(String), tagged at execute.
-    String query = HeldRecompute.holdNewText(app.port(), "X-Request-Id: otel-held-1");
+    String query = HeldRequest.sendNewText(app.port(), "POST", "/api/campaign-participations/recompute",
+        "campaign_participations", "UPDATE campaign_participations", "X-Request-Id: otel-held-1").activity();
     assertClientSpanIs(SqlComment.parse(query).get("traceparent"), query);
   }
 

@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sqlorigin.it.support.AppProcess;
-import dev.sqlorigin.it.support.HeldRecompute;
+import dev.sqlorigin.it.support.HeldRequest;
 import dev.sqlorigin.it.support.Http;
 import dev.sqlorigin.it.support.PgActivity;
 import dev.sqlorigin.testing.TestDatabase;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,9 +39,8 @@ class SampleAppTaggingTest {
 
   @Test
   void heldStatementShowsItsRouteAndItsConnectionTheRequestId() throws Exception {
-    PgActivity.Backend held = HeldRecompute.hold(app.port(),
-        backend -> backend.applicationName().endsWith(" req=incident-7"), new CompletableFuture<>(),
-        "X-Request-Id: incident-7");
+    PgActivity.Backend held = recompute(backend -> backend.applicationName().endsWith(" req=incident-7"),
+        "X-Request-Id: incident-7").backend();
     // The text stays the same for every request of the route, so the driver keeps it prepared.
     assertEquals("/*sqlorigin route='POST /api/campaign-participations/recompute'*/"
         + " UPDATE campaign_participations SET updated_at = now()", held.query());
@@ -50,11 +49,9 @@ class SampleAppTaggingTest {
 
   @Test
   void heldStatementShowsTheGeneratedRequestIdEchoedToTheClient() throws Exception {
-    CompletableFuture<Http.Response> response = new CompletableFuture<>();
-    PgActivity.Backend held = HeldRecompute.hold(app.port(),
-        backend -> backend.applicationName().matches(".* req=[0-9a-f]{32}"), response);
-    String generated = response.join().header("X-Request-Id");
-    assertEquals("PostgreSQL JDBC Driver req=" + generated, held.applicationName());
+    HeldRequest.Held held = recompute(backend -> backend.applicationName().matches(".* req=[0-9a-f]{32}"));
+    String generated = held.response().header("X-Request-Id");
+    assertEquals("PostgreSQL JDBC Driver req=" + generated, held.backend().applicationName());
   }
 
   @Test
@@ -65,5 +62,13 @@ class SampleAppTaggingTest {
     List<String> lines = app.agentLines();
     assertEquals(1, lines.size(), String.join("\n", lines));
     assertTrue(lines.get(0).contains("started"), lines.get(0));
+  }
+
+  /** The full-table UPDATE, held on a lock while pg_stat_activity is read; it must then succeed. */
+  private HeldRequest.Held recompute(Predicate<PgActivity.Backend> accepted, String... headers) throws Exception {
+    HeldRequest.Held held = HeldRequest.send(app.port(), "POST", "/api/campaign-participations/recompute",
+        "campaign_participations", accepted, headers);
+    assertEquals(200, held.response().status(), held.response().body());
+    return held;
   }
 }
