@@ -107,10 +107,6 @@ public final class Sqlorigin {
   }
 
   /** Ends the request on this thread. */
-  public static void endRequest(RequestContext context) {
-    endRequest(context, 0, null);
-  }
-
   /** Ends the request on this thread, which answered {@code status} (0: unknown) or threw {@code thrown}. */
   public static void endRequest(RequestContext context, int status, Throwable thrown) {
     CurrentRequest.unbind();

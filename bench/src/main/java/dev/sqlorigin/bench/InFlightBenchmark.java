@@ -48,12 +48,12 @@ public class InFlightBenchmark {
 
   @Benchmark
   public String startAndEnd() {
-    String refusal = binding.statementStarted(proxy);
+    String refusal = binding.statementStarted(proxy, null);
     if (mode.equals("nested")) {
-      binding.statementStarted(driver);
-      binding.statementEnded(driver);
+      binding.statementStarted(driver, null);
+      binding.statementEnded(driver, null);
     }
-    binding.statementEnded(proxy);
+    binding.statementEnded(proxy, null);
     return refusal;
   }
 }

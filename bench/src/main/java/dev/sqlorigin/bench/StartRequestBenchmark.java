@@ -88,7 +88,7 @@ public class StartRequestBenchmark {
     RequestContext context = startOwnersRequest(incomingId);
     CurrentRequest.bind(context);
     String comment = context.comment();
-    Sqlorigin.endRequest(context);
+    Sqlorigin.endRequest(context, 200, null);
     return comment;
   }
 }

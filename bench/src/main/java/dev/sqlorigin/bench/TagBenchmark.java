@@ -138,7 +138,7 @@ public class TagBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() {
     if (context != null) {
-      Sqlorigin.endRequest(context);
+      Sqlorigin.endRequest(context, 200, null);
     }
     CurrentRequest.unbind();
     Sqlorigin.configure(Config.defaults());

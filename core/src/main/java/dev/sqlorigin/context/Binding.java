@@ -36,13 +36,9 @@ public final class Binding {
   /**
    * Registers {@code statement} as running for the request, unless an outer call of this thread
    * already did. Returns null to go ahead, or the message to fail with (SQLState 57014) when the
-   * request was abandoned: then nothing reaches the database.
+   * request was abandoned: then nothing reaches the database. {@code sql} is the text passed to
+   * {@code execute*(String)} (null if prepared), for telemetry.
    */
-  public String statementStarted(Object statement) {
-    return statementStarted(statement, null);
-  }
-
-  /** The same, with the SQL text passed to {@code execute*(String)} (null if prepared), for telemetry. */
   public String statementStarted(Object statement, String sql) {
     Abandonment abandonment = context.checkAbandonment();
     if (abandonment != null) {
@@ -58,12 +54,10 @@ public final class Binding {
     return refusal;
   }
 
-  /** Ends what {@link #statementStarted} let through (not called when it refused). */
-  public void statementEnded(Object statement) {
-    statementEnded(statement, null);
-  }
-
-  /** The same, with what the statement threw (null if it completed), for telemetry. */
+  /**
+   * Ends what {@link #statementStarted} let through (not called when it refused); {@code thrown} is
+   * what the statement threw, null if it completed, for telemetry.
+   */
   public void statementEnded(Object statement, Throwable thrown) {
     if (--depth == 0) {
       context.unregister(statement, thrown);

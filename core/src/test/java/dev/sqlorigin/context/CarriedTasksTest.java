@@ -58,7 +58,7 @@ class CarriedTasksTest {
     binding.enterConnect();
     assertSame(housekeeping, CarriedTasks.carry(housekeeping), "submitted from getConnection");
     binding.exitConnect();
-    binding.statementStarted(new Object());
+    binding.statementStarted(new Object(), null);
     assertSame(housekeeping, CarriedTasks.carry(housekeeping), "submitted from a statement");
     binding.enterCleanup();
     assertSame(housekeeping, CarriedTasks.carry(housekeeping), "submitted from close");

@@ -41,12 +41,12 @@ class RequestContextTest {
     Binding binding = CurrentRequest.enter(context);
     Object proxy = new Object();
     Object driver = new Object();
-    assertNull(binding.statementStarted(proxy));
-    assertNull(binding.statementStarted(driver));
+    assertNull(binding.statementStarted(proxy, null));
+    assertNull(binding.statementStarted(driver, null));
     assertEquals(Map.of(proxy, context.statementsInFlight().get(proxy)), context.statementsInFlight());
-    binding.statementEnded(driver);
+    binding.statementEnded(driver, null);
     assertEquals(1, context.statementsInFlight().size());
-    binding.statementEnded(proxy);
+    binding.statementEnded(proxy, null);
     assertTrue(context.statementsInFlight().isEmpty());
   }
 
@@ -57,11 +57,11 @@ class RequestContextTest {
     Object mine = new Object();
     Object theirs = new Object();
     Object theirDriver = new Object();
-    assertNull(here.statementStarted(mine));
+    assertNull(here.statementStarted(mine, null));
     CompletableFuture.runAsync(() -> {
       Binding there = CurrentRequest.enter(context);
-      assertNull(there.statementStarted(theirs));
-      assertNull(there.statementStarted(theirDriver));
+      assertNull(there.statementStarted(theirs, null));
+      assertNull(there.statementStarted(theirDriver, null));
       CurrentRequest.exit(there);
     }, runnable -> new Thread(runnable).start()).join();
     assertEquals(2, context.statementsInFlight().size(), context.statementsInFlight().toString());
@@ -75,11 +75,11 @@ class RequestContextTest {
     RequestContext context = context(0);
     Binding binding = CurrentRequest.enter(context);
     Object running = new Object();
-    binding.statementStarted(running);
+    binding.statementStarted(running, null);
     assertTrue(context.abandon(AbandonReason.CLIENT_DISCONNECTED));
     assertFalse(context.abandon(AbandonReason.DEADLINE), "the first reason stands");
     assertEquals(List.of(running), cancelled);
-    String refusal = binding.statementStarted(new Object());
+    String refusal = binding.statementStarted(new Object(), null);
     assertTrue(refusal.startsWith("sqlorigin: request id-1 (GET /x) abandoned: client disconnected after "), refusal);
     assertEquals(1, context.statementsInFlight().size(), "a refused statement is not registered");
   }
@@ -87,7 +87,7 @@ class RequestContextTest {
   @Test
   void aPassedDeadlineRefusesTheNextStatementWithoutAWatchdog() {
     RequestContext context = context(System.nanoTime() - 1);
-    String refusal = CurrentRequest.enter(context).statementStarted(new Object());
+    String refusal = CurrentRequest.enter(context).statementStarted(new Object(), null);
     assertTrue(refusal.contains("abandoned: deadline passed"), refusal);
     assertEquals(AbandonReason.DEADLINE, context.abandonment().reason());
   }
@@ -96,7 +96,7 @@ class RequestContextTest {
   void workThatOutlivesAnAnsweredRequestIsNotHeldToItsDeadline() {
     RequestContext context = context(System.nanoTime() - 1);
     context.end();
-    assertNull(CurrentRequest.enter(context).statementStarted(new Object()));
+    assertNull(CurrentRequest.enter(context).statementStarted(new Object(), null));
   }
 
   @Test
