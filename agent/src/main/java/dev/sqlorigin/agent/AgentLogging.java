@@ -2,8 +2,8 @@ package dev.sqlorigin.agent;
 
 import dev.sqlorigin.log.AgentLog;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.slf4j.simple.SimpleLogger;
+import org.slf4j.simple.SimpleServiceProvider;
 
 /**
  * Routes {@link AgentLog} to the agent's own (relocated) SLF4J simple logger on standard error.
@@ -21,7 +21,11 @@ final class AgentLogging {
     System.setProperty(SimpleLogger.SHOW_THREAD_NAME_KEY, "false");
     System.setProperty(SimpleLogger.SHOW_DATE_TIME_KEY, "true");
     System.setProperty(SimpleLogger.DATE_TIME_FORMAT_KEY, "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
-    Logger logger = LoggerFactory.getLogger("sqlorigin");
+    // The provider directly, not LoggerFactory: that one looks for providers with a ServiceLoader
+    // across the application's whole class path, tens of milliseconds of start-up.
+    SimpleServiceProvider provider = new SimpleServiceProvider();
+    provider.initialize();
+    Logger logger = provider.getLoggerFactory().getLogger("sqlorigin");
     AgentLog.install(new AgentLog.Sink() {
       @Override
       public void info(String message) {

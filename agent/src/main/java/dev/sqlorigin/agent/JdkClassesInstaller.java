@@ -1,17 +1,18 @@
 package dev.sqlorigin.agent;
 
-import static net.bytebuddy.matcher.ElementMatchers.any;
-import static net.bytebuddy.matcher.ElementMatchers.isBootstrapClassLoader;
-import static net.bytebuddy.matcher.ElementMatchers.not;
+import static net.bytebuddy.matcher.ElementMatchers.none;
 
 import dev.sqlorigin.context.CarriedTasks;
 import dev.sqlorigin.instrumentation.threads.JdkExecutorInstrumentation;
 import dev.sqlorigin.log.AgentLog;
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.IllegalClassFormatException;
 import java.lang.instrument.Instrumentation;
-import java.util.List;
-import net.bytebuddy.ByteBuddy;
+import java.security.ProtectionDomain;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
 import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
 
 /**
  * Instruments the few JDK classes where tasks enter an executor, so that a request's context
@@ -29,33 +30,47 @@ final class JdkClassesInstaller {
           + " carries no request context");
       return;
     }
-    new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
+    ClassFileTransformer byteBuddy = new AgentBuilder.Default(AgentInstaller.byteBuddy())
         // A retransformed class may not gain or lose members: advice inlined into existing methods
         // is the only change allowed, and all we make.
         .disableClassFormatChanges()
         .with(AgentBuilder.TypeStrategy.Default.DECORATE)
-        // ThreadPoolExecutor and ForkJoinPool are loaded before premain (the JVM uses them while
-        // starting): change the loaded classes in place, and the later-loaded ones (ThreadBuilders,
-        // the JDK 17 CompletableFuture executor) as they load.
-        .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-        // If the JVM refuses, say so once; the application runs on, without propagation.
-        .with(new AgentBuilder.RedefinitionStrategy.Listener.Adapter() {
-          @Override
-          public Iterable<? extends List<Class<?>>> onError(int index, List<Class<?>> batch,
-              Throwable throwable, List<Class<?>> types) {
-            AgentLog.warnOnce("retransform", "the JVM refused to retransform " + batch
-                + ": work handed to executors carries no request context", throwable);
-            return super.onError(index, batch, throwable, types);
-          }
-        })
         .with(new InstrumentationListener())
-        // Only bootstrap classes, and of them only the ones named by the instrumentation: nothing
-        // else of the JDK, nothing of the application (the main builder handles that).
-        .ignore(any(), not(isBootstrapClassLoader()))
+        // Byte Buddy leaves the bootstrap loader's classes alone by default; these are ours to
+        // change, and the filter below hands it nothing else.
+        .ignore(none())
         // The advice calls core, which sits in the bootstrap loader's unnamed module: java.base
         // must read it, which a named module does not by default.
         .assureReadEdgeTo(instrumentation, CarriedTasks.class)
         .type(JdkExecutorInstrumentation.types()).transform(JdkExecutorInstrumentation.transformer())
-        .installOn(instrumentation);
+        .makeRaw();
+    // Byte Buddy sees the named bootstrap classes only. Installed on its own, its transformer would
+    // describe every class the application loads, tens of thousands in a Spring Boot application,
+    // to find these four: a second of start-up in the JIT alone.
+    Set<String> names = Set.copyOf(JdkExecutorInstrumentation.NAMES);
+    Set<String> internalNames = names.stream().map(name -> name.replace('.', '/')).collect(Collectors.toSet());
+    instrumentation.addTransformer(new ClassFileTransformer() {
+      @Override
+      public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
+          ProtectionDomain protectionDomain, byte[] classfileBuffer) throws IllegalClassFormatException {
+        return loader == null && internalNames.contains(className)
+            ? byteBuddy.transform(module, loader, className, classBeingRedefined, protectionDomain, classfileBuffer)
+            : null;
+      }
+    }, true);
+    // ThreadPoolExecutor and ForkJoinPool are loaded before premain (the JVM uses them while
+    // starting): changed in place; the others (ThreadBuilders, the JDK 17 CompletableFuture
+    // executor) as they load. One loaded in between is retransformed from its original bytes: woven
+    // once.
+    Class<?>[] loaded = Arrays.stream(instrumentation.getAllLoadedClasses())
+        .filter(type -> type.getClassLoader() == null && names.contains(type.getName()))
+        .toArray(Class<?>[]::new);
+    try {
+      instrumentation.retransformClasses(loaded);
+    } catch (Exception | LinkageError e) {
+      // The application runs on, without propagation; said once.
+      AgentLog.warnOnce("retransform", "the JVM refused to retransform " + Arrays.toString(loaded)
+          + ": work handed to executors carries no request context", e);
+    }
   }
 }

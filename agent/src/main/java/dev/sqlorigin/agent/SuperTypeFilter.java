@@ -1,5 +1,6 @@
 package dev.sqlorigin.agent;
 
+import dev.sqlorigin.log.AgentLog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.ClassFileTransformer;
@@ -11,6 +12,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Lets Byte Buddy look only at the classes that may match. Every instrumentation matches by super
@@ -19,16 +24,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * application that was most of the agent's start-up cost. This filter reads only the header of
  * each class file and remembers, per class name, whether the class has one of the wanted super
  * types. A class goes to Byte Buddy unless each of its direct super types is known not to lead to
- * one.
+ * one; an interface never does, as no instrumentation changes interfaces.
  *
  * <p>The JVM runs transformers on a class before it loads the class's super types, so a super type
  * may not have been seen yet: its header is then read from its class file, as the class's loader
- * finds it, and judged the same way. A class whose hierarchy cannot be read that way (a super type
- * generated at run time, a loader that does not serve class files) goes to Byte Buddy, which
- * decides as it always did. A name is called relevant
- * for every class loader (at worst Byte Buddy then looks at a class for nothing), but irrelevant
- * only for the loader that defined it and the loaders below it: a super type is looked up where the
- * class's loader would find it.
+ * finds it, and judged the same way. Not loaded: a class loaded from inside a transformer is
+ * transformed by nobody (the JVM's agent support does not re-enter), ours and other agents' alike.
+ * A class whose hierarchy cannot be read that way (a super type generated at run time, a loader
+ * that does not serve class files) goes to Byte Buddy, which decides as it always did. A name is
+ * called relevant for every class loader (at worst Byte Buddy then looks at a class for nothing),
+ * but irrelevant only for the loader that defined it and the loaders below it: a super type is
+ * looked up where the class's loader would find it.
  */
 final class SuperTypeFilter implements ClassFileTransformer {
 
@@ -36,7 +42,11 @@ final class SuperTypeFilter implements ClassFileTransformer {
   private static final int MAX_DEPTH = 32;
   private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
 
-  private final ClassFileTransformer byteBuddy;
+  // How long a class that may match waits for the weaver still being built before it loads unchanged.
+  private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+  private final Future<ClassFileTransformer> weaver;
+  private final long waitNanos;
   private final Set<String> exactNames;
   // Names (internal form) with a wanted super type, the wanted ones included.
   private final Set<String> relevant = ConcurrentHashMap.newKeySet();
@@ -47,8 +57,14 @@ final class SuperTypeFilter implements ClassFileTransformer {
    * @param superTypes the super types the instrumentations match (binary names)
    * @param exactNames the classes they match by name
    */
-  SuperTypeFilter(ClassFileTransformer byteBuddy, Collection<String> superTypes, Collection<String> exactNames) {
-    this.byteBuddy = byteBuddy;
+  SuperTypeFilter(Future<ClassFileTransformer> weaver, Collection<String> superTypes, Collection<String> exactNames) {
+    this(weaver, superTypes, exactNames, WAIT_NANOS);
+  }
+
+  SuperTypeFilter(Future<ClassFileTransformer> weaver, Collection<String> superTypes, Collection<String> exactNames,
+      long waitNanos) {
+    this.weaver = weaver;
+    this.waitNanos = waitNanos;
     this.exactNames = Set.copyOf(exactNames.stream().map(SuperTypeFilter::internal).toList());
     superTypes.stream().map(SuperTypeFilter::internal).forEach(relevant::add);
     // The JDK's own sub-interfaces of the wanted types: the JDK may have loaded them before us.
@@ -66,13 +82,38 @@ final class SuperTypeFilter implements ClassFileTransformer {
     if (classBeingRedefined == null && !mayMatch(loader, classfileBuffer)) {
       return null;
     }
-    return byteBuddy.transform(module, loader, className, classBeingRedefined, protectionDomain, classfileBuffer);
+    ClassFileTransformer byteBuddy = weaver(className);
+    return byteBuddy == null ? null
+        : byteBuddy.transform(module, loader, className, classBeingRedefined, protectionDomain, classfileBuffer);
+  }
+
+  /** Byte Buddy's transformer, once built; null if it failed (said once, where it failed) or is late. */
+  private ClassFileTransformer weaver(String className) {
+    try {
+      return weaver.get(waitNanos, TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      AgentLog.warnOnce("weaver-late", "sqlorigin's instrumentation was not ready after "
+          + TimeUnit.NANOSECONDS.toMillis(waitNanos) + " ms; " + String.valueOf(className).replace('/', '.')
+          + " loads without it", null);
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    } catch (ExecutionException e) {
+      return null;
+    }
   }
 
   boolean mayMatch(ClassLoader loader, byte[] classFile) {
     ClassHeader header = ClassHeader.read(classFile);
-    Verdict verdict = header == null ? Verdict.UNKNOWN : judge(loader, header, 0);
-    return verdict != Verdict.IRRELEVANT || exactNames.contains(header.name);
+    if (header == null) {
+      return true;
+    }
+    // Judged even when it cannot match itself, for the classes that implement it.
+    Verdict verdict = judge(loader, header, 0);
+    // No instrumentation changes an interface (jakarta.servlet.Servlet loads early in a Spring Boot
+    // application, long before anything that can be changed).
+    return !header.isInterface && (verdict != Verdict.IRRELEVANT || exactNames.contains(header.name));
   }
 
   private enum Verdict { RELEVANT, IRRELEVANT, UNKNOWN }

@@ -4,14 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
 import java.lang.instrument.ClassFileTransformer;
+import java.security.ProtectionDomain;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class SuperTypeFilterTest {
@@ -34,13 +40,18 @@ class SuperTypeFilterTest {
   abstract static class Prepared implements java.sql.PreparedStatement {
   }
 
+  interface DriverApi extends Statement {
+  }
+
+  abstract static class ApiDriver implements DriverApi {
+  }
+
   static final class DispatcherLike {
   }
 
   private final ClassLoader loader = getClass().getClassLoader();
-  private final SuperTypeFilter filter = new SuperTypeFilter(new ClassFileTransformer() {
-  }, List.of("java.sql.Statement"),
-      List.of(DispatcherLike.class.getName()));
+  private final SuperTypeFilter filter = new SuperTypeFilter(CompletableFuture.completedFuture(new ClassFileTransformer() {
+  }), List.of("java.sql.Statement"), List.of(DispatcherLike.class.getName()));
 
   @Test
   void headerNamesTheClassItsSuperClassAndItsInterfaces() throws IOException {
@@ -62,6 +73,8 @@ class SuperTypeFilterTest {
     assertTrue(mayMatch(DriverChild.class), "its super class was seen, and is wanted");
     assertTrue(mayMatch(Prepared.class), "a JDK sub-interface of a wanted type");
     assertTrue(mayMatch(DispatcherLike.class), "matched by name");
+    assertFalse(mayMatch(DriverApi.class), "an interface: no instrumentation changes one");
+    assertTrue(mayMatch(ApiDriver.class), "implements an interface that extends Statement");
   }
 
   @Test
@@ -87,6 +100,47 @@ class SuperTypeFilterTest {
     ClassLoader child = new ClassLoader(loader) {
     };
     assertFalse(filter.mayMatch(child, classFile(PlainChild.class)), "Plain was seen in the parent loader");
+  }
+
+  @Test
+  void aClassThatMayMatchWaitsForTheWeaverStillBeingBuilt() throws Exception {
+    CompletableFuture<ClassFileTransformer> weaver = new CompletableFuture<>();
+    SuperTypeFilter building = new SuperTypeFilter(weaver, List.of("java.sql.Statement"), List.of());
+    FutureTask<byte[]> loading = new FutureTask<>(() -> transform(building, Driver.class));
+    Thread loader = new Thread(loading, "loads Driver");
+    loader.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (loader.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertFalse(loading.isDone(), "Driver waits for the weaver");
+    assertTimeoutPreemptively(Duration.ofSeconds(5), () -> assertNull(transform(building, Plain.class)),
+        "a class that cannot match does not wait");
+    weaver.complete(WOVEN);
+    assertArrayEquals(WOVEN_BYTES, loading.get(10, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void aClassLoadsUnchangedWhenTheWeaverIsLateOrFailed() throws Exception {
+    SuperTypeFilter late = new SuperTypeFilter(new CompletableFuture<>(), List.of("java.sql.Statement"), List.of(),
+        TimeUnit.MILLISECONDS.toNanos(50));
+    assertNull(transform(late, Driver.class));
+    SuperTypeFilter failed = new SuperTypeFilter(CompletableFuture.failedFuture(new LinkageError("no Byte Buddy")),
+        List.of("java.sql.Statement"), List.of());
+    assertNull(transform(failed, Driver.class));
+  }
+
+  private static final byte[] WOVEN_BYTES = {1, 2, 3};
+  private static final ClassFileTransformer WOVEN = new ClassFileTransformer() {
+    @Override
+    public byte[] transform(ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain,
+        byte[] classFile) {
+      return WOVEN_BYTES;
+    }
+  };
+
+  private byte[] transform(SuperTypeFilter filter, Class<?> type) throws Exception {
+    return filter.transform(null, loader, type.getName().replace('.', '/'), null, null, classFile(type));
   }
 
   private boolean mayMatch(Class<?> type) throws IOException {

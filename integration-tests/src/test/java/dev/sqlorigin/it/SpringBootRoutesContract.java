@@ -95,6 +95,7 @@ abstract class SpringBootRoutesContract {
   @CsvSource({
       "hibernate, /petclinic/owners/42/pets, POST /petclinic/owners/{ownerId}/pets",
       "jdbc-template, /petclinic/owners/42/pets/jdbc, POST /petclinic/owners/{ownerId}/pets/jdbc",
+      "jooq, /petclinic/owners/42/pets/jooq, POST /petclinic/owners/{ownerId}/pets/jooq",
   })
   void everyStatementOfABatchInsertIsTaggedOnce(String sender, String path, String route) throws Exception {
     String name = sender + "-" + System.nanoTime();

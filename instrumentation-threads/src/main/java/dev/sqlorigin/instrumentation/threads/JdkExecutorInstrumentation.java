@@ -8,6 +8,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.sqlorigin.context.CarriedTasks;
+import java.util.List;
 import java.util.concurrent.Callable;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -37,12 +38,16 @@ import net.bytebuddy.matcher.ElementMatcher;
  */
 public final class JdkExecutorInstrumentation {
 
+  /** The classes instrumented, all of the bootstrap loader. */
+  public static final List<String> NAMES = List.of("java.util.concurrent.ThreadPoolExecutor",
+      "java.util.concurrent.ForkJoinPool", "java.util.concurrent.CompletableFuture$ThreadPerTaskExecutor",
+      "java.lang.ThreadBuilders");
+
   private JdkExecutorInstrumentation() {
   }
 
   public static ElementMatcher<TypeDescription> types() {
-    return namedOneOf("java.util.concurrent.ThreadPoolExecutor", "java.util.concurrent.ForkJoinPool",
-        "java.util.concurrent.CompletableFuture$ThreadPerTaskExecutor", "java.lang.ThreadBuilders");
+    return namedOneOf(NAMES.toArray(new String[0]));
   }
 
   public static AgentBuilder.Transformer transformer() {
