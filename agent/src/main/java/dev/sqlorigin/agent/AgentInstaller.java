@@ -1,8 +1,5 @@
 package dev.sqlorigin.agent;
 
-import static net.bytebuddy.matcher.ElementMatchers.any;
-import static net.bytebuddy.matcher.ElementMatchers.isBootstrapClassLoader;
-import static net.bytebuddy.matcher.ElementMatchers.isExtensionClassLoader;
 import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
@@ -34,7 +31,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.dynamic.scaffold.MethodGraph;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
 
@@ -43,8 +39,6 @@ import net.bytebuddy.dynamic.scaffold.TypeValidation;
  * instrumentation itself is built on a thread of its own.
  */
 public final class AgentInstaller {
-
-  private static final String NEXUS_DISABLED = "net.bytebuddy.nexus.disabled";
 
   private AgentInstaller() {
   }
@@ -69,8 +63,8 @@ public final class AgentInstaller {
         && OtelTelemetry.install(config);
     // The filter goes in now, so that no class loads unseen; what it hands on waits for the weaver.
     CompletableFuture<ClassFileTransformer> weaver = new CompletableFuture<>();
-    // Registered as Byte Buddy's installOn would (no retransformation), in front of it, to keep it
-    // from parsing the classes that cannot match.
+    // Registered without retransformation (the application's classes are changed as they load), in
+    // front of the weaver, to keep Byte Buddy from parsing the classes that cannot match.
     instrumentation.addTransformer(new SuperTypeFilter(weaver, Stream.of(ConnectionInstrumentation.SUPER_TYPES,
         StatementInstrumentation.SUPER_TYPES, DataSourceInstrumentation.SUPER_TYPES,
         JakartaServletInstrumentation.SUPER_TYPES, JavaxServletInstrumentation.SUPER_TYPES,
@@ -88,8 +82,8 @@ public final class AgentInstaller {
         AgentLog.warnOnce("weaver", "sqlorigin could not build its instrumentation; the application runs without it", t);
       }
     };
-    // Building Byte Buddy's transformer is most of the agent's start-up (class loading, and a class
-    // it generates): done beside the application's own start, which reaches a class to change
+    // Building the weaver is most of the agent's own start-up (loading Byte Buddy, reading the
+    // advice): done beside the application's own start, which reaches a class to change
     // (a servlet, a JDBC driver) later than that, or waits for it. Not when the system class loader
     // serialises its loading: it loads the agent's classes, and a class waiting for the weaver would
     // hold its lock.
@@ -123,57 +117,34 @@ public final class AgentInstaller {
   }
 
   private static ClassFileTransformer weaver() {
-    return agentBuilder()
-        .type(ConnectionInstrumentation.types()).transform(ConnectionInstrumentation.transformer())
-        .type(StatementInstrumentation.types()).transform(StatementInstrumentation.transformer())
-        .type(DataSourceInstrumentation.types()).transform(DataSourceInstrumentation.transformer())
-        .type(JakartaServletInstrumentation.types()).transform(JakartaServletInstrumentation.transformer())
-        .type(JavaxServletInstrumentation.types()).transform(JavaxServletInstrumentation.transformer())
-        .type(JakartaAsyncContextInstrumentation.types()).transform(JakartaAsyncContextInstrumentation.transformer())
-        .type(JavaxAsyncContextInstrumentation.types()).transform(JavaxAsyncContextInstrumentation.transformer())
-        .type(SqlOriginApiInstrumentation.types()).transform(SqlOriginApiInstrumentation.transformer())
+    return new Weaver(byteBuddy(), List.of(
+        new Weaver.Rule(ConnectionInstrumentation.types(), ConnectionInstrumentation.transformer()),
+        new Weaver.Rule(StatementInstrumentation.types(), StatementInstrumentation.transformer()),
+        new Weaver.Rule(DataSourceInstrumentation.types(), DataSourceInstrumentation.transformer()),
+        new Weaver.Rule(JakartaServletInstrumentation.types(), JakartaServletInstrumentation.transformer()),
+        new Weaver.Rule(JavaxServletInstrumentation.types(), JavaxServletInstrumentation.transformer()),
+        new Weaver.Rule(JakartaAsyncContextInstrumentation.types(), JakartaAsyncContextInstrumentation.transformer()),
+        new Weaver.Rule(JavaxAsyncContextInstrumentation.types(), JavaxAsyncContextInstrumentation.transformer()),
+        new Weaver.Rule(SqlOriginApiInstrumentation.types(), SqlOriginApiInstrumentation.transformer()),
         // Framework route templates refine the servlet route once the framework has matched one.
-        .type(SpringMvcInstrumentation.types()).transform(SpringMvcInstrumentation.transformer())
-        .type(JerseyInstrumentation.types()).transform(JerseyInstrumentation.transformer())
-        .makeRaw();
+        new Weaver.Rule(SpringMvcInstrumentation.types(), SpringMvcInstrumentation.transformer()),
+        new Weaver.Rule(JerseyInstrumentation.types(), JerseyInstrumentation.transformer())),
+        // The JDK's classes are not ours to change (the filter in front leaves out the JDK's
+        // loaders); nor are the agent's own, whose weaving would recurse (only the agent's:
+        // applications may live under dev.sqlorigin), the OpenTelemetry Java agent's, when it is
+        // attached too (their types live in its own class loader, out of our pools' sight), or
+        // classes a compiler generated.
+        nameStartsWith("dev.sqlorigin.agent.").or(nameStartsWith("dev.sqlorigin.instrumentation."))
+            .or(nameStartsWith("dev.sqlorigin.shaded.")).or(nameStartsWith("io.opentelemetry.javaagent."))
+            .or(nameStartsWith("java.")).or(nameStartsWith("jdk.")).or(nameStartsWith("sun."))
+            .or(nameStartsWith("com.sun.")).or(isSynthetic()));
   }
 
-  /** Byte Buddy as both agent builders use it; called before either is made. */
+  /** Byte Buddy as both weavers use it. */
   static ByteBuddy byteBuddy() {
-    // Byte Buddy's Nexus serves initializers of classes changed in format, which advice with
-    // disableClassFormatChanges() never needs; enabled, the first AgentBuilder generates classes and
-    // injects one into the system class loader: 0.4 s of start-up. The name is relocated with Byte
-    // Buddy, so this disables our shaded copy only, not the application's.
-    System.setProperty(NEXUS_DISABLED, "true");
     // Our advice is known to be valid: skipping Byte Buddy's validation of every transformed type
     // shortens start-up; advice changes declared methods only, so the method graph of the super
     // types need not be computed either (a third of the time spent weaving a JDBC class).
     return new ByteBuddy().with(TypeValidation.DISABLED).with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE);
-  }
-
-  private static AgentBuilder agentBuilder() {
-    return new AgentBuilder.Default(byteBuddy())
-        // Advice only adds code inside existing methods: no new members, no class format changes.
-        .disableClassFormatChanges()
-        // Decorate rather than rebase: the class keeps its shape and only its methods' code changes.
-        .with(AgentBuilder.TypeStrategy.Default.DECORATE)
-        // Type descriptions come from class files, not from loading classes: matching must never
-        // trigger class loading (and initialisation) in the application's class loaders.
-        .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
-        // ... read once per class loader, not once per class that has them as super types.
-        .with(new TypePoolCache())
-        // A failure to instrument one class is logged once per class, and the class loads unchanged.
-        .with(new InstrumentationListener())
-        // JDK classes are not ours to change, including the ones the JDK generates at run time in
-        // other loaders (reflection accessors, jdk.proxyN.$Proxy) whose class files cannot be read;
-        // the agent's own would recurse (only the agent's: applications may live under dev.sqlorigin).
-        .ignore(any(), isBootstrapClassLoader().or(isExtensionClassLoader()))
-        .or(nameStartsWith("dev.sqlorigin.agent.").or(nameStartsWith("dev.sqlorigin.instrumentation."))
-            .or(nameStartsWith("dev.sqlorigin.shaded."))
-            // The OpenTelemetry Java agent's own classes, when it is attached too: not application
-            // code, and their types live in its own class loader, out of our type pool's sight.
-            .or(nameStartsWith("io.opentelemetry.javaagent."))
-            .or(nameStartsWith("java.")).or(nameStartsWith("jdk.")).or(nameStartsWith("sun."))
-            .or(nameStartsWith("com.sun.")).or(isSynthetic()));
   }
 }

@@ -10,14 +10,15 @@ import java.lang.instrument.IllegalClassFormatException;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import net.bytebuddy.agent.builder.AgentBuilder;
 
 /**
  * Instruments the few JDK classes where tasks enter an executor, so that a request's context
- * follows its work to other threads. A builder of its own: the main one leaves the JDK alone, and
- * these classes are already loaded when premain runs.
+ * follows its work to other threads. A weaver of its own, registered for retransformation: the
+ * main one leaves the JDK alone, and these classes are already loaded when premain runs.
  */
 final class JdkClassesInstaller {
 
@@ -30,23 +31,20 @@ final class JdkClassesInstaller {
           + " carries no request context");
       return;
     }
-    ClassFileTransformer byteBuddy = new AgentBuilder.Default(AgentInstaller.byteBuddy())
-        // A retransformed class may not gain or lose members: advice inlined into existing methods
-        // is the only change allowed, and all we make.
-        .disableClassFormatChanges()
-        .with(AgentBuilder.TypeStrategy.Default.DECORATE)
-        .with(new InstrumentationListener())
-        // Byte Buddy leaves the bootstrap loader's classes alone by default; these are ours to
-        // change, and the filter below hands it nothing else.
-        .ignore(none())
-        // The advice calls core, which sits in the bootstrap loader's unnamed module: java.base
-        // must read it, which a named module does not by default.
-        .assureReadEdgeTo(instrumentation, CarriedTasks.class)
-        .type(JdkExecutorInstrumentation.types()).transform(JdkExecutorInstrumentation.transformer())
-        .makeRaw();
-    // Byte Buddy sees the named bootstrap classes only. Installed on its own, its transformer would
-    // describe every class the application loads, tens of thousands in a Spring Boot application,
-    // to find these four: a second of start-up in the JIT alone.
+    // The advice calls core, which sits in the bootstrap loader's unnamed module: java.base must
+    // read it, which a named module does not by default.
+    try {
+      instrumentation.redefineModule(Object.class.getModule(), Set.of(CarriedTasks.class.getModule()),
+          Map.of(), Map.of(), Set.of(), Map.of());
+    } catch (RuntimeException e) {
+      AgentLog.warnOnce("retransform", "java.base cannot be made to read sqlorigin's core: work handed to"
+          + " executors carries no request context", e);
+      return;
+    }
+    ClassFileTransformer byteBuddy = new Weaver(AgentInstaller.byteBuddy(),
+        List.of(new Weaver.Rule(JdkExecutorInstrumentation.types(), JdkExecutorInstrumentation.transformer())),
+        none());
+    // The weaver sees the named bootstrap classes only, not every class the application loads.
     Set<String> names = Set.copyOf(JdkExecutorInstrumentation.NAMES);
     Set<String> internalNames = names.stream().map(name -> name.replace('.', '/')).collect(Collectors.toSet());
     instrumentation.addTransformer(new ClassFileTransformer() {
