@@ -62,10 +62,10 @@ final class Database {
             statement.execute("CREATE INDEX IF NOT EXISTS campaign_participations_learner "
                     + "ON campaign_participations (campaign_id, learner)");
             statement.execute("CREATE INDEX IF NOT EXISTS imports_campaign ON imports (campaign_id, created_at)");
-            if (isEmpty(statement, "owners")) {
-                statement.executeUpdate("INSERT INTO owners (name) "
-                        + "SELECT 'Owner ' || i FROM generate_series(1, 100) AS i");
-            }
+            // By ID and whatever is there already: the tests' other applications share the database
+            // and may have created owners first, with a few rows of their own.
+            statement.executeUpdate("INSERT INTO owners (id, name) "
+                    + "SELECT i, 'Owner ' || i FROM generate_series(1, 100) AS i ON CONFLICT (id) DO NOTHING");
             if (isEmpty(statement, "campaign_participations")) {
                 // 500 learners in each of the campaigns 1..20.
                 statement.executeUpdate("INSERT INTO campaign_participations (campaign_id, learner) "
