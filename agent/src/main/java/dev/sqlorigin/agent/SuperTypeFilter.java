@@ -75,19 +75,19 @@ final class SuperTypeFilter implements ClassFileTransformer {
   @Override
   public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
       ProtectionDomain protectionDomain, byte[] classfileBuffer) throws IllegalClassFormatException {
-    // The JDK's loaders are ignored by the agent builder too (their classes are not ours to change).
+    // The JDK's classes are not ours to change (the executors' few have a weaver of their own).
     if (loader == null || loader == PLATFORM) {
       return null;
     }
     if (classBeingRedefined == null && !mayMatch(loader, classfileBuffer)) {
       return null;
     }
-    ClassFileTransformer byteBuddy = weaver(className);
-    return byteBuddy == null ? null
-        : byteBuddy.transform(module, loader, className, classBeingRedefined, protectionDomain, classfileBuffer);
+    ClassFileTransformer built = weaver(className);
+    return built == null ? null
+        : built.transform(module, loader, className, classBeingRedefined, protectionDomain, classfileBuffer);
   }
 
-  /** Byte Buddy's transformer, once built; null if it failed (said once, where it failed) or is late. */
+  /** The weaver, once built; null if it failed (said once, where it failed) or is late. */
   private ClassFileTransformer weaver(String className) {
     try {
       return weaver.get(waitNanos, TimeUnit.NANOSECONDS);
