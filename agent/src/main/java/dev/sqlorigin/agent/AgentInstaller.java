@@ -129,11 +129,12 @@ public final class AgentInstaller {
         // Framework route templates refine the servlet route once the framework has matched one.
         new Weaver.Rule(SpringMvcInstrumentation.types(), SpringMvcInstrumentation.transformer()),
         new Weaver.Rule(JerseyInstrumentation.types(), JerseyInstrumentation.transformer())),
-        // The JDK's classes are not ours to change (the filter in front leaves out the JDK's
-        // loaders); nor are the agent's own, whose weaving would recurse (only the agent's:
-        // applications may live under dev.sqlorigin), the OpenTelemetry Java agent's, when it is
-        // attached too (their types live in its own class loader, out of our pools' sight), or
-        // classes a compiler generated.
+        // The JDK's classes are not ours to change: the filter in front leaves out the JDK's
+        // loaders, and these names the classes the JDK generates in other loaders (reflection
+        // accessors, jdk.proxyN.$Proxy), whose class files cannot be read. Nor are the agent's own,
+        // whose weaving would recurse (only the agent's: applications may live under
+        // dev.sqlorigin), the OpenTelemetry Java agent's, when it is attached too (their types live
+        // in its own class loader, out of our pools' sight), or classes a compiler generated.
         nameStartsWith("dev.sqlorigin.agent.").or(nameStartsWith("dev.sqlorigin.instrumentation."))
             .or(nameStartsWith("dev.sqlorigin.shaded.")).or(nameStartsWith("io.opentelemetry.javaagent."))
             .or(nameStartsWith("java.")).or(nameStartsWith("jdk.")).or(nameStartsWith("sun."))
