@@ -29,6 +29,7 @@ import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.dynamic.scaffold.MethodGraph;
@@ -39,6 +40,10 @@ import net.bytebuddy.dynamic.scaffold.TypeValidation;
  * instrumentation itself is built on a thread of its own.
  */
 public final class AgentInstaller {
+
+  // How long a class that may be changed waits for the weaver still being built before it loads
+  // unchanged: far longer than the build takes, short of a start that looks hung.
+  private static final long WEAVER_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private AgentInstaller() {
   }
@@ -70,7 +75,8 @@ public final class AgentInstaller {
         JakartaServletInstrumentation.SUPER_TYPES, JavaxServletInstrumentation.SUPER_TYPES,
         JakartaAsyncContextInstrumentation.SUPER_TYPES, JavaxAsyncContextInstrumentation.SUPER_TYPES)
         .flatMap(List::stream).toList(),
-        List.of(SqlOriginApiInstrumentation.NAME, SpringMvcInstrumentation.NAME, JerseyInstrumentation.NAME)));
+        List.of(SqlOriginApiInstrumentation.NAME, SpringMvcInstrumentation.NAME, JerseyInstrumentation.NAME),
+        WEAVER_WAIT_NANOS));
     Runnable buildWeaver = () -> {
       long building = System.nanoTime();
       try {

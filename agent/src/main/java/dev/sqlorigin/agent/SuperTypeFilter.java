@@ -42,9 +42,6 @@ final class SuperTypeFilter implements ClassFileTransformer {
   private static final int MAX_DEPTH = 32;
   private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
 
-  // How long a class that may match waits for the weaver still being built before it loads unchanged.
-  private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
-
   private final Future<ClassFileTransformer> weaver;
   private final long waitNanos;
   private final Set<String> exactNames;
@@ -57,10 +54,6 @@ final class SuperTypeFilter implements ClassFileTransformer {
    * @param superTypes the super types the instrumentations match (binary names)
    * @param exactNames the classes they match by name
    */
-  SuperTypeFilter(Future<ClassFileTransformer> weaver, Collection<String> superTypes, Collection<String> exactNames) {
-    this(weaver, superTypes, exactNames, WAIT_NANOS);
-  }
-
   SuperTypeFilter(Future<ClassFileTransformer> weaver, Collection<String> superTypes, Collection<String> exactNames,
       long waitNanos) {
     this.weaver = weaver;

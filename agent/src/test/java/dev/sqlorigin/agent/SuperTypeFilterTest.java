@@ -49,9 +49,11 @@ class SuperTypeFilterTest {
   static final class DispatcherLike {
   }
 
+  private static final long WAIT = TimeUnit.SECONDS.toNanos(10);
+
   private final ClassLoader loader = getClass().getClassLoader();
   private final SuperTypeFilter filter = new SuperTypeFilter(CompletableFuture.completedFuture(new ClassFileTransformer() {
-  }), List.of("java.sql.Statement"), List.of(DispatcherLike.class.getName()));
+  }), List.of("java.sql.Statement"), List.of(DispatcherLike.class.getName()), WAIT);
 
   @Test
   void headerNamesTheClassItsSuperClassAndItsInterfaces() throws IOException {
@@ -105,7 +107,7 @@ class SuperTypeFilterTest {
   @Test
   void aClassThatMayMatchWaitsForTheWeaverStillBeingBuilt() throws Exception {
     CompletableFuture<ClassFileTransformer> weaver = new CompletableFuture<>();
-    SuperTypeFilter building = new SuperTypeFilter(weaver, List.of("java.sql.Statement"), List.of());
+    SuperTypeFilter building = new SuperTypeFilter(weaver, List.of("java.sql.Statement"), List.of(), WAIT);
     FutureTask<byte[]> loading = new FutureTask<>(() -> transform(building, Driver.class));
     Thread loader = new Thread(loading, "loads Driver");
     loader.start();
@@ -126,7 +128,7 @@ class SuperTypeFilterTest {
         TimeUnit.MILLISECONDS.toNanos(50));
     assertNull(transform(late, Driver.class));
     SuperTypeFilter failed = new SuperTypeFilter(CompletableFuture.failedFuture(new LinkageError("no Byte Buddy")),
-        List.of("java.sql.Statement"), List.of());
+        List.of("java.sql.Statement"), List.of(), WAIT);
     assertNull(transform(failed, Driver.class));
   }
 
