@@ -7,12 +7,12 @@ import dev.sqlorigin.comment.SqlComment;
 import dev.sqlorigin.config.Config;
 import dev.sqlorigin.context.AsyncRequestListener;
 import dev.sqlorigin.context.Binding;
-import dev.sqlorigin.label.ApplicationName;
 import dev.sqlorigin.context.ClientSocket;
 import dev.sqlorigin.context.CurrentRequest;
 import dev.sqlorigin.context.RequestContext;
 import dev.sqlorigin.context.RequestIds;
 import dev.sqlorigin.context.RequestStart;
+import dev.sqlorigin.label.ApplicationName;
 import dev.sqlorigin.log.AgentLog;
 import dev.sqlorigin.route.Routes;
 import dev.sqlorigin.telemetry.TelemetryHooks;
@@ -21,8 +21,8 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * The entry points that advice code calls. Every method here fails open: a fault is logged once
- * and the application's request or statement goes on as if sqlorigin were not there.
+ * The entry points that advice code calls. Every method here fails open: a fault is logged once and
+ * the application's request or statement goes on as if sqlorigin were not there.
  */
 public final class Sqlorigin {
 
@@ -34,8 +34,7 @@ public final class Sqlorigin {
 
   private static volatile Config config = Config.defaults();
 
-  private Sqlorigin() {
-  }
+  private Sqlorigin() {}
 
   /** Installs the settings; called once by the agent at start-up. */
   public static void configure(Config newConfig) {
@@ -60,16 +59,24 @@ public final class Sqlorigin {
    * Creates the context of a new request from what the servlet container reports, or returns null
    * when sqlorigin is disabled or fails. The caller binds it with {@link CurrentRequest#bind}.
    */
-  public static RequestContext startRequest(String method, String contextPath, String servletPath,
-      String pathInfo, String mappingPattern, String mappingMatch, String incomingRequestId,
-      String requestStartHeader, int localPort, int remotePort) {
+  public static RequestContext startRequest(
+      String method,
+      String contextPath,
+      String servletPath,
+      String pathInfo,
+      String mappingPattern,
+      String mappingMatch,
+      String incomingRequestId,
+      String requestStartHeader,
+      int localPort,
+      int remotePort) {
     try {
       Config current = config;
       if (!current.enabled()) {
         return null;
       }
-      String route = Routes.servlet(method, contextPath, servletPath, pathInfo, mappingPattern,
-          mappingMatch);
+      String route =
+          Routes.servlet(method, contextPath, servletPath, pathInfo, mappingPattern, mappingMatch);
       String requestId = RequestIds.accept(incomingRequestId, current.requestIdMaxLength());
       if (requestId == null) {
         requestId = RequestIds.generate();
@@ -77,16 +84,20 @@ public final class Sqlorigin {
       long now = System.nanoTime();
       long deadline = 0;
       if (current.requestTimeoutNanos() > 0) {
-        deadline = now + current.requestTimeoutNanos() - RequestStart.queuedNanos(requestStartHeader,
-            System.currentTimeMillis());
+        deadline =
+            now
+                + current.requestTimeoutNanos()
+                - RequestStart.queuedNanos(requestStartHeader, System.currentTimeMillis());
         deadline = deadline == 0 ? 1 : deadline; // 0 means "no deadline"
       }
-      ClientSocket socket = localPort > 0 && remotePort > 0 ? new ClientSocket(localPort, remotePort) : null;
+      ClientSocket socket =
+          localPort > 0 && remotePort > 0 ? new ClientSocket(localPort, remotePort) : null;
       RequestContext context = new RequestContext(current, route, requestId, now, deadline, socket);
       ActiveRequests.started(context);
       return context;
     } catch (Throwable t) {
-      AgentLog.warnOnce("start-request", "could not start a request context; the request runs untracked", t);
+      AgentLog.warnOnce(
+          "start-request", "could not start a request context; the request runs untracked", t);
       return null;
     }
   }
@@ -102,12 +113,16 @@ public final class Sqlorigin {
         context.refineRoute(Routes.template(method, basePath, template));
       }
     } catch (Throwable t) {
-      AgentLog.warnOnce("refine-route", "could not read a framework's route; the servlet route is kept", t);
+      AgentLog.warnOnce(
+          "refine-route", "could not read a framework's route; the servlet route is kept", t);
     }
   }
 
   /** Ends the request on this thread. */
-  /** Ends the request on this thread, which answered {@code status} (0: unknown) or threw {@code thrown}. */
+  /**
+   * Ends the request on this thread, which answered {@code status} (0: unknown) or threw {@code
+   * thrown}.
+   */
   public static void endRequest(RequestContext context, int status, Throwable thrown) {
     CurrentRequest.unbind();
     finishRequest(context, status, thrown);
@@ -126,8 +141,8 @@ public final class Sqlorigin {
 
   /**
    * A later dispatch of a request that went async ({@code DispatcherType.ASYNC} or {@code ERROR})
-   * joins that request instead of starting one: binds and returns it, or null when
-   * {@code attribute} (the request's {@link #CONTEXT_ATTRIBUTE}) holds none.
+   * joins that request instead of starting one: binds and returns it, or null when {@code
+   * attribute} (the request's {@link #CONTEXT_ATTRIBUTE}) holds none.
    */
   public static RequestContext rejoinRequest(Object attribute) {
     if (!(attribute instanceof RequestContext)) {
@@ -162,8 +177,9 @@ public final class Sqlorigin {
       if (!current.enabled()) {
         return null;
       }
-      RequestContext context = new RequestContext(current, Routes.origin(origin), RequestIds.generate(),
-          System.nanoTime(), 0, null);
+      RequestContext context =
+          new RequestContext(
+              current, Routes.origin(origin), RequestIds.generate(), System.nanoTime(), 0, null);
       ActiveRequests.started(context);
       return CurrentRequest.enter(context);
     } catch (Throwable t) {
@@ -183,8 +199,10 @@ public final class Sqlorigin {
     try {
       RequestContext context = CurrentRequest.get();
       String comment = context != null ? context.comment() : outsideRequestComment();
-      if (context != null && TelemetryHooks.enabled()
-          && config.commentFields().contains(CommentField.TRACEPARENT) && !SqlComment.isTagged(sql)) {
+      if (context != null
+          && TelemetryHooks.enabled()
+          && config.commentFields().contains(CommentField.TRACEPARENT)
+          && !SqlComment.isTagged(sql)) {
         comment = withTraceparent(context, comment);
       }
       return SqlComment.insert(sql, comment);
@@ -195,8 +213,8 @@ public final class Sqlorigin {
   }
 
   /**
-   * For a statement about to run outside any request: its connection may still carry the ID of
-   * the last request that used it, which must not name a background job's work.
+   * For a statement about to run outside any request: its connection may still carry the ID of the
+   * last request that used it, which must not name a background job's work.
    */
   public static void statementOutsideRequest(Object statement) {
     try {
@@ -219,20 +237,26 @@ public final class Sqlorigin {
       return null;
     }
     String traceparent = TelemetryHooks.nextStatementTraceparent(context);
-    return traceparent == null ? comment : SqlComment.withField(config.commentFormat(), comment,
-        CommentField.TRACEPARENT.key(), traceparent);
+    return traceparent == null
+        ? comment
+        : SqlComment.withField(
+            config.commentFormat(), comment, CommentField.TRACEPARENT.key(), traceparent);
   }
 
   private static String outsideRequestComment() {
     Config current = config;
     String origin = current.outsideRequestOrigin();
-    if (origin == null || !current.enabled() || !current.commentFields().contains(CommentField.ROUTE)) {
+    if (origin == null
+        || !current.enabled()
+        || !current.commentFields().contains(CommentField.ROUTE)) {
       return null;
     }
-    String route = origin.contains(Config.THREAD_PLACEHOLDER)
-        ? origin.replace(Config.THREAD_PLACEHOLDER, Routes.threadName(Thread.currentThread().getName()))
-        : origin;
-    return SqlComment.render(current.commentFormat(),
-        Collections.singletonMap(CommentField.ROUTE.key(), route));
+    String route =
+        origin.contains(Config.THREAD_PLACEHOLDER)
+            ? origin.replace(
+                Config.THREAD_PLACEHOLDER, Routes.threadName(Thread.currentThread().getName()))
+            : origin;
+    return SqlComment.render(
+        current.commentFormat(), Collections.singletonMap(CommentField.ROUTE.key(), route));
   }
 }

@@ -11,19 +11,19 @@ import dev.sqlorigin.agent.otel.OtelActivation;
 import dev.sqlorigin.agent.otel.OtelTelemetry;
 import dev.sqlorigin.cancel.ActiveRequests;
 import dev.sqlorigin.config.Config;
-import dev.sqlorigin.label.ApplicationName;
+import dev.sqlorigin.instrumentation.jaxrs.JerseyInstrumentation;
+import dev.sqlorigin.instrumentation.jdbc.ConnectionInstrumentation;
 import dev.sqlorigin.instrumentation.jdbc.DataSourceInstrumentation;
 import dev.sqlorigin.instrumentation.jdbc.JdbcApplicationName;
 import dev.sqlorigin.instrumentation.jdbc.JdbcStatementCanceller;
-import dev.sqlorigin.instrumentation.jdbc.ConnectionInstrumentation;
 import dev.sqlorigin.instrumentation.jdbc.StatementInstrumentation;
+import dev.sqlorigin.instrumentation.jobs.SqlOriginApiInstrumentation;
 import dev.sqlorigin.instrumentation.servlet.jakarta.JakartaAsyncContextInstrumentation;
-import dev.sqlorigin.instrumentation.jaxrs.JerseyInstrumentation;
 import dev.sqlorigin.instrumentation.servlet.jakarta.JakartaServletInstrumentation;
 import dev.sqlorigin.instrumentation.servlet.javax.JavaxAsyncContextInstrumentation;
 import dev.sqlorigin.instrumentation.servlet.javax.JavaxServletInstrumentation;
-import dev.sqlorigin.instrumentation.jobs.SqlOriginApiInstrumentation;
 import dev.sqlorigin.instrumentation.spring.SpringMvcInstrumentation;
+import dev.sqlorigin.label.ApplicationName;
 import dev.sqlorigin.log.AgentLog;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
@@ -45,8 +45,7 @@ public final class AgentInstaller {
   // unchanged: far longer than the build takes, short of a start that looks hung.
   private static final long WEAVER_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-  private AgentInstaller() {
-  }
+  private AgentInstaller() {}
 
   public static void install(Instrumentation instrumentation) {
     long began = System.nanoTime();
@@ -64,34 +63,52 @@ public final class AgentInstaller {
     ActiveRequests.installCanceller(new JdbcStatementCanceller());
     ApplicationName.installLabeler(new JdbcApplicationName());
     // Only when asked for: the SDK's classes are not even loaded otherwise.
-    boolean otel = OtelActivation.requested(System.getProperties(), System.getenv())
-        && OtelTelemetry.install(config);
+    boolean otel =
+        OtelActivation.requested(System.getProperties(), System.getenv())
+            && OtelTelemetry.install(config);
     // The filter goes in now, so that no class loads unseen; what it hands on waits for the weaver.
     CompletableFuture<ClassFileTransformer> weaver = new CompletableFuture<>();
     // Registered without retransformation (the application's classes are changed as they load), in
     // front of the weaver, to keep Byte Buddy from parsing the classes that cannot match.
-    instrumentation.addTransformer(new SuperTypeFilter(weaver, Stream.of(ConnectionInstrumentation.SUPER_TYPES,
-        StatementInstrumentation.SUPER_TYPES, DataSourceInstrumentation.SUPER_TYPES,
-        JakartaServletInstrumentation.SUPER_TYPES, JavaxServletInstrumentation.SUPER_TYPES,
-        JakartaAsyncContextInstrumentation.SUPER_TYPES, JavaxAsyncContextInstrumentation.SUPER_TYPES)
-        .flatMap(List::stream).toList(),
-        List.of(SqlOriginApiInstrumentation.NAME, SpringMvcInstrumentation.NAME, JerseyInstrumentation.NAME),
-        WEAVER_WAIT_NANOS));
-    Runnable buildWeaver = () -> {
-      long building = System.nanoTime();
-      try {
-        weaver.complete(weaver());
-        JdkClassesInstaller.install(instrumentation);
-        AgentLog.debug("instrumentation ready in " + (System.nanoTime() - building) / 1_000_000 + " ms");
-      } catch (Throwable t) {
-        weaver.completeExceptionally(t);
-        AgentLog.warnOnce("weaver", "sqlorigin could not build its instrumentation; the application runs without it", t);
-      }
-    };
+    instrumentation.addTransformer(
+        new SuperTypeFilter(
+            weaver,
+            Stream.of(
+                    ConnectionInstrumentation.SUPER_TYPES,
+                    StatementInstrumentation.SUPER_TYPES,
+                    DataSourceInstrumentation.SUPER_TYPES,
+                    JakartaServletInstrumentation.SUPER_TYPES,
+                    JavaxServletInstrumentation.SUPER_TYPES,
+                    JakartaAsyncContextInstrumentation.SUPER_TYPES,
+                    JavaxAsyncContextInstrumentation.SUPER_TYPES)
+                .flatMap(List::stream)
+                .toList(),
+            List.of(
+                SqlOriginApiInstrumentation.NAME,
+                SpringMvcInstrumentation.NAME,
+                JerseyInstrumentation.NAME),
+            WEAVER_WAIT_NANOS));
+    Runnable buildWeaver =
+        () -> {
+          long building = System.nanoTime();
+          try {
+            weaver.complete(weaver());
+            JdkClassesInstaller.install(instrumentation);
+            AgentLog.debug(
+                "instrumentation ready in " + (System.nanoTime() - building) / 1_000_000 + " ms");
+          } catch (Throwable t) {
+            weaver.completeExceptionally(t);
+            AgentLog.warnOnce(
+                "weaver",
+                "sqlorigin could not build its instrumentation; the application runs without it",
+                t);
+          }
+        };
     // Building the weaver is most of the agent's own start-up (loading Byte Buddy, reading the
     // advice): done beside the application's own start, which reaches a class to change
     // (a servlet, a JDBC driver) later than that, or waits for it. Not when the system class loader
-    // serialises its loading: it loads the agent's classes, and a class waiting for the weaver would
+    // serialises its loading: it loads the agent's classes, and a class waiting for the weaver
+    // would
     // hold its lock.
     if (ClassLoader.getSystemClassLoader().isRegisteredAsParallelCapable()) {
       Thread builder = new Thread(buildWeaver, "sqlorigin-init");
@@ -105,46 +122,78 @@ public final class AgentInstaller {
       ShutdownCanceller.install(config.shutdownTimeoutNanos());
     }
     if (config.jmx()) {
-      // The platform MBean server costs ~70 ms of class loading: not on the application's start-up path.
-      Thread jmx = new Thread(() -> {
-        try {
-          Requests.register();
-        } catch (Exception e) {
-          AgentLog.warnOnce("jmx", "the JMX MBean " + Requests.NAME + " is not available", e);
-        }
-      }, "sqlorigin-jmx");
+      // The platform MBean server costs ~70 ms of class loading: not on the application's start-up
+      // path.
+      Thread jmx =
+          new Thread(
+              () -> {
+                try {
+                  Requests.register();
+                } catch (Exception e) {
+                  AgentLog.warnOnce(
+                      "jmx", "the JMX MBean " + Requests.NAME + " is not available", e);
+                }
+              },
+              "sqlorigin-jmx");
       jmx.setDaemon(true);
       jmx.start();
     }
     // The time the application's start waited for us; the instrumentation is built beside it.
-    AgentLog.info("sqlorigin " + version + " started in " + (System.nanoTime() - began) / 1_000_000 + " ms: "
-        + config + (otel ? " opentelemetry=on" : "")
-        + (config.cancelOnDisconnect() && !disconnects ? " (client-disconnect detection unavailable: no /proc/net/tcp)" : ""));
+    AgentLog.info(
+        "sqlorigin "
+            + version
+            + " started in "
+            + (System.nanoTime() - began) / 1_000_000
+            + " ms: "
+            + config
+            + (otel ? " opentelemetry=on" : "")
+            + (config.cancelOnDisconnect() && !disconnects
+                ? " (client-disconnect detection unavailable: no /proc/net/tcp)"
+                : ""));
   }
 
   private static ClassFileTransformer weaver() {
-    return new Weaver(byteBuddy(), List.of(
-        new Weaver.Rule(ConnectionInstrumentation.types(), ConnectionInstrumentation.transformer()),
-        new Weaver.Rule(StatementInstrumentation.types(), StatementInstrumentation.transformer()),
-        new Weaver.Rule(DataSourceInstrumentation.types(), DataSourceInstrumentation.transformer()),
-        new Weaver.Rule(JakartaServletInstrumentation.types(), JakartaServletInstrumentation.transformer()),
-        new Weaver.Rule(JavaxServletInstrumentation.types(), JavaxServletInstrumentation.transformer()),
-        new Weaver.Rule(JakartaAsyncContextInstrumentation.types(), JakartaAsyncContextInstrumentation.transformer()),
-        new Weaver.Rule(JavaxAsyncContextInstrumentation.types(), JavaxAsyncContextInstrumentation.transformer()),
-        new Weaver.Rule(SqlOriginApiInstrumentation.types(), SqlOriginApiInstrumentation.transformer()),
-        // Framework route templates refine the servlet route once the framework has matched one.
-        new Weaver.Rule(SpringMvcInstrumentation.types(), SpringMvcInstrumentation.transformer()),
-        new Weaver.Rule(JerseyInstrumentation.types(), JerseyInstrumentation.transformer())),
+    return new Weaver(
+        byteBuddy(),
+        List.of(
+            new Weaver.Rule(
+                ConnectionInstrumentation.types(), ConnectionInstrumentation.transformer()),
+            new Weaver.Rule(
+                StatementInstrumentation.types(), StatementInstrumentation.transformer()),
+            new Weaver.Rule(
+                DataSourceInstrumentation.types(), DataSourceInstrumentation.transformer()),
+            new Weaver.Rule(
+                JakartaServletInstrumentation.types(), JakartaServletInstrumentation.transformer()),
+            new Weaver.Rule(
+                JavaxServletInstrumentation.types(), JavaxServletInstrumentation.transformer()),
+            new Weaver.Rule(
+                JakartaAsyncContextInstrumentation.types(),
+                JakartaAsyncContextInstrumentation.transformer()),
+            new Weaver.Rule(
+                JavaxAsyncContextInstrumentation.types(),
+                JavaxAsyncContextInstrumentation.transformer()),
+            new Weaver.Rule(
+                SqlOriginApiInstrumentation.types(), SqlOriginApiInstrumentation.transformer()),
+            // Framework route templates refine the servlet route once the framework has matched
+            // one.
+            new Weaver.Rule(
+                SpringMvcInstrumentation.types(), SpringMvcInstrumentation.transformer()),
+            new Weaver.Rule(JerseyInstrumentation.types(), JerseyInstrumentation.transformer())),
         // The JDK's classes are not ours to change: the filter in front leaves out the JDK's
         // loaders, and these names the classes the JDK generates in other loaders (reflection
         // accessors, jdk.proxyN.$Proxy), whose class files cannot be read. Nor are the agent's own,
         // whose weaving would recurse (only the agent's: applications may live under
         // dev.sqlorigin), the OpenTelemetry Java agent's, when it is attached too (their types live
         // in its own class loader, out of our pools' sight), or classes a compiler generated.
-        nameStartsWith("dev.sqlorigin.agent.").or(nameStartsWith("dev.sqlorigin.instrumentation."))
-            .or(nameStartsWith("dev.sqlorigin.shaded.")).or(nameStartsWith("io.opentelemetry.javaagent."))
-            .or(nameStartsWith("java.")).or(nameStartsWith("jdk.")).or(nameStartsWith("sun."))
-            .or(nameStartsWith("com.sun.")).or(isSynthetic()));
+        nameStartsWith("dev.sqlorigin.agent.")
+            .or(nameStartsWith("dev.sqlorigin.instrumentation."))
+            .or(nameStartsWith("dev.sqlorigin.shaded."))
+            .or(nameStartsWith("io.opentelemetry.javaagent."))
+            .or(nameStartsWith("java."))
+            .or(nameStartsWith("jdk."))
+            .or(nameStartsWith("sun."))
+            .or(nameStartsWith("com.sun."))
+            .or(isSynthetic()));
   }
 
   /** Byte Buddy as both weavers use it. */
@@ -152,6 +201,8 @@ public final class AgentInstaller {
     // Our advice is known to be valid: skipping Byte Buddy's validation of every transformed type
     // shortens start-up; advice changes declared methods only, so the method graph of the super
     // types need not be computed either (a third of the time spent weaving a JDBC class).
-    return new ByteBuddy().with(TypeValidation.DISABLED).with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE);
+    return new ByteBuddy()
+        .with(TypeValidation.DISABLED)
+        .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE);
   }
 }

@@ -6,14 +6,13 @@ import org.slf4j.simple.SimpleLogger;
 import org.slf4j.simple.SimpleServiceProvider;
 
 /**
- * Routes {@link AgentLog} to the agent's own (relocated) SLF4J simple logger on standard error.
- * The property names below are relocated with SLF4J, so they never configure the application's
- * SLF4J, and the application's settings never reach ours.
+ * Routes {@link AgentLog} to the agent's own (relocated) SLF4J simple logger on standard error. The
+ * property names below are relocated with SLF4J, so they never configure the application's SLF4J,
+ * and the application's settings never reach ours.
  */
 final class AgentLogging {
 
-  private AgentLogging() {
-  }
+  private AgentLogging() {}
 
   static void install(String level) {
     System.setProperty(SimpleLogger.DEFAULT_LOG_LEVEL_KEY, level);
@@ -26,21 +25,22 @@ final class AgentLogging {
     SimpleServiceProvider provider = new SimpleServiceProvider();
     provider.initialize();
     Logger logger = provider.getLoggerFactory().getLogger("sqlorigin");
-    AgentLog.install(new AgentLog.Sink() {
-      @Override
-      public void info(String message) {
-        logger.info(message);
-      }
+    AgentLog.install(
+        new AgentLog.Sink() {
+          @Override
+          public void info(String message) {
+            logger.info(message);
+          }
 
-      @Override
-      public void warn(String message, Throwable cause) {
-        logger.warn(message, cause);
-      }
+          @Override
+          public void warn(String message, Throwable cause) {
+            logger.warn(message, cause);
+          }
 
-      @Override
-      public void debug(String message) {
-        logger.debug(message);
-      }
-    });
+          @Override
+          public void debug(String message) {
+            logger.debug(message);
+          }
+        });
   }
 }

@@ -11,6 +11,7 @@ final class ClassHeader {
 
   final String name;
   final boolean isInterface;
+
   /** The super class and the interfaces; the super class is absent for {@code java/lang/Object}. */
   final String[] superTypes;
 
@@ -20,7 +21,9 @@ final class ClassHeader {
     this.superTypes = superTypes;
   }
 
-  /** The header of {@code classFile}, or null when it is not a class file this reader understands. */
+  /**
+   * The header of {@code classFile}, or null when it is not a class file this reader understands.
+   */
   static ClassHeader read(byte[] classFile) {
     try {
       if (u4(classFile, 0) != 0xCAFEBABE) {
@@ -37,16 +40,28 @@ final class ClassHeader {
           case 1: // Utf8
             at += 3 + u2(classFile, at + 1);
             break;
-          case 7: case 8: case 16: case 19: case 20: // Class, String, MethodType, Module, Package
+          case 7:
+          case 8:
+          case 16:
+          case 19:
+          case 20: // Class, String, MethodType, Module, Package
             at += 3;
             break;
           case 15: // MethodHandle
             at += 4;
             break;
-          case 3: case 4: case 9: case 10: case 11: case 12: case 17: case 18:
+          case 3:
+          case 4:
+          case 9:
+          case 10:
+          case 11:
+          case 12:
+          case 17:
+          case 18:
             at += 5;
             break;
-          case 5: case 6: // Long and Double take two entries
+          case 5:
+          case 6: // Long and Double take two entries
             at += 9;
             i++;
             break;

@@ -17,24 +17,25 @@ public final class SqloriginAgent {
 
   private static final String CORE_JAR = "sqlorigin-core.jar";
 
-  private SqloriginAgent() {
-  }
+  private SqloriginAgent() {}
 
   public static void premain(String arguments, Instrumentation instrumentation) {
     try {
       instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(extractCore()));
-      Class.forName("dev.sqlorigin.agent.AgentInstaller", true, SqloriginAgent.class.getClassLoader())
+      Class.forName(
+              "dev.sqlorigin.agent.AgentInstaller", true, SqloriginAgent.class.getClassLoader())
           .getMethod("install", Instrumentation.class)
           .invoke(null, instrumentation);
     } catch (Throwable t) {
       // Fail open: the application starts as if the agent were not there.
-      System.err.println("[sqlorigin] ERROR sqlorigin did not start; the application runs without it: " + t);
+      System.err.println(
+          "[sqlorigin] ERROR sqlorigin did not start; the application runs without it: " + t);
     }
   }
 
   /**
-   * Advice inlined into any class loader's classes must see core, and only the bootstrap class
-   * path is visible to all of them; the JVM takes a file, hence the copy.
+   * Advice inlined into any class loader's classes must see core, and only the bootstrap class path
+   * is visible to all of them; the JVM takes a file, hence the copy.
    */
   private static File extractCore() throws Exception {
     Path target = Files.createTempFile("sqlorigin-core-", ".jar");

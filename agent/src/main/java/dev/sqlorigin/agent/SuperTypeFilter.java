@@ -19,12 +19,12 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Lets Byte Buddy look only at the classes that may match. Every instrumentation matches by super
- * type ({@code java.sql.Statement}, {@code jakarta.servlet.Filter}, ...) or by exact name, and
- * Byte Buddy answers that by parsing each loaded class and its super types whole: in a Spring Boot
- * application that was most of the agent's start-up cost. This filter reads only the header of
- * each class file and remembers, per class name, whether the class has one of the wanted super
- * types. A class goes to Byte Buddy unless each of its direct super types is known not to lead to
- * one; an interface never does, as no instrumentation changes interfaces.
+ * type ({@code java.sql.Statement}, {@code jakarta.servlet.Filter}, ...) or by exact name, and Byte
+ * Buddy answers that by parsing each loaded class and its super types whole: in a Spring Boot
+ * application that was most of the agent's start-up cost. This filter reads only the header of each
+ * class file and remembers, per class name, whether the class has one of the wanted super types. A
+ * class goes to Byte Buddy unless each of its direct super types is known not to lead to one; an
+ * interface never does, as no instrumentation changes interfaces.
  *
  * <p>The JVM runs transformers on a class before it loads the class's super types, so a super type
  * may not have been seen yet: its header is then read from its class file, as the class's loader
@@ -48,13 +48,17 @@ final class SuperTypeFilter implements ClassFileTransformer {
   // Names (internal form) with a wanted super type, the wanted ones included.
   private final Set<String> relevant = ConcurrentHashMap.newKeySet();
   // Per defining loader, the names whose super types are all known not to lead to a wanted one.
-  private final Map<ClassLoader, Set<String>> irrelevant = Collections.synchronizedMap(new WeakHashMap<>());
+  private final Map<ClassLoader, Set<String>> irrelevant =
+      Collections.synchronizedMap(new WeakHashMap<>());
 
   /**
    * @param superTypes the super types the instrumentations match (binary names)
    * @param exactNames the classes they match by name
    */
-  SuperTypeFilter(Future<ClassFileTransformer> weaver, Collection<String> superTypes, Collection<String> exactNames,
+  SuperTypeFilter(
+      Future<ClassFileTransformer> weaver,
+      Collection<String> superTypes,
+      Collection<String> exactNames,
       long waitNanos) {
     this.weaver = weaver;
     this.waitNanos = waitNanos;
@@ -66,8 +70,14 @@ final class SuperTypeFilter implements ClassFileTransformer {
   }
 
   @Override
-  public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
-      ProtectionDomain protectionDomain, byte[] classfileBuffer) throws IllegalClassFormatException {
+  public byte[] transform(
+      Module module,
+      ClassLoader loader,
+      String className,
+      Class<?> classBeingRedefined,
+      ProtectionDomain protectionDomain,
+      byte[] classfileBuffer)
+      throws IllegalClassFormatException {
     // The JDK's classes are not ours to change (the executors' few have a weaver of their own).
     if (loader == null || loader == PLATFORM) {
       return null;
@@ -76,8 +86,10 @@ final class SuperTypeFilter implements ClassFileTransformer {
       return null;
     }
     ClassFileTransformer built = weaver(className);
-    return built == null ? null
-        : built.transform(module, loader, className, classBeingRedefined, protectionDomain, classfileBuffer);
+    return built == null
+        ? null
+        : built.transform(
+            module, loader, className, classBeingRedefined, protectionDomain, classfileBuffer);
   }
 
   /** The weaver, once built; null if it failed (said once, where it failed) or is late. */
@@ -85,9 +97,14 @@ final class SuperTypeFilter implements ClassFileTransformer {
     try {
       return weaver.get(waitNanos, TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
-      AgentLog.warnOnce("weaver-late", "sqlorigin's instrumentation was not ready after "
-          + TimeUnit.NANOSECONDS.toMillis(waitNanos) + " ms; " + String.valueOf(className).replace('/', '.')
-          + " loads without it", null);
+      AgentLog.warnOnce(
+          "weaver-late",
+          "sqlorigin's instrumentation was not ready after "
+              + TimeUnit.NANOSECONDS.toMillis(waitNanos)
+              + " ms; "
+              + String.valueOf(className).replace('/', '.')
+              + " loads without it",
+          null);
       return null;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -106,10 +123,15 @@ final class SuperTypeFilter implements ClassFileTransformer {
     Verdict verdict = judge(loader, header, 0);
     // No instrumentation changes an interface (jakarta.servlet.Servlet loads early in a Spring Boot
     // application, long before anything that can be changed).
-    return !header.isInterface && (verdict != Verdict.IRRELEVANT || exactNames.contains(header.name));
+    return !header.isInterface
+        && (verdict != Verdict.IRRELEVANT || exactNames.contains(header.name));
   }
 
-  private enum Verdict { RELEVANT, IRRELEVANT, UNKNOWN }
+  private enum Verdict {
+    RELEVANT,
+    IRRELEVANT,
+    UNKNOWN
+  }
 
   /** Whether {@code header}'s class has a wanted super type, remembering the answer. */
   private Verdict judge(ClassLoader loader, ClassHeader header, int depth) {

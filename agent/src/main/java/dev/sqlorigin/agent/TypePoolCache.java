@@ -7,19 +7,20 @@ import net.bytebuddy.pool.TypePool;
 
 /**
  * Keeps the type descriptions read from class files per class loader, across the classes it loads.
- * The instrumentations match by super type ({@code java.sql.Statement}, {@code jakarta.servlet.Filter}),
- * which means reading the class files of every loaded class's super types; without a shared cache
- * Byte Buddy reads {@code Object}, {@code AbstractList}, Spring's base classes... again for each class,
- * and a Spring Boot application took seconds longer to start.
+ * The instrumentations match by super type ({@code java.sql.Statement}, {@code
+ * jakarta.servlet.Filter}), which means reading the class files of every loaded class's super
+ * types; without a shared cache Byte Buddy reads {@code Object}, {@code AbstractList}, Spring's
+ * base classes... again for each class, and a Spring Boot application took seconds longer to start.
  *
- * <p>Each cache is held softly: the JVM may take the memory back, and the descriptions are then read
- * again. Loaders are keys of a weak map, but the descriptions refer back to their loader, so a
+ * <p>Each cache is held softly: the JVM may take the memory back, and the descriptions are then
+ * read again. Loaders are keys of a weak map, but the descriptions refer back to their loader, so a
  * redeployed web application's loader goes once its soft cache has been cleared, not at once.
  */
 final class TypePoolCache extends AgentBuilder.PoolStrategy.WithTypePoolCache {
 
   private final Map<ClassLoader, TypePool.CacheProvider> caches = new WeakHashMap<>();
-  private final TypePool.CacheProvider bootstrap = new TypePool.CacheProvider.Simple.UsingSoftReference();
+  private final TypePool.CacheProvider bootstrap =
+      new TypePool.CacheProvider.Simple.UsingSoftReference();
 
   TypePoolCache() {
     super(TypePool.Default.ReaderMode.FAST);
@@ -31,7 +32,8 @@ final class TypePoolCache extends AgentBuilder.PoolStrategy.WithTypePoolCache {
       return bootstrap;
     }
     synchronized (caches) {
-      return caches.computeIfAbsent(classLoader, loader -> new TypePool.CacheProvider.Simple.UsingSoftReference());
+      return caches.computeIfAbsent(
+          classLoader, loader -> new TypePool.CacheProvider.Simple.UsingSoftReference());
     }
   }
 }

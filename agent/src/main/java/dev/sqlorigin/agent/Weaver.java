@@ -16,8 +16,8 @@ import net.bytebuddy.pool.TypePool;
 import net.bytebuddy.utility.JavaModule;
 
 /**
- * Weaves the instrumentations' advice into the classes they match, with Byte Buddy's decoration
- * and without its {@code AgentBuilder}. The agent builder brings what this agent does not use
+ * Weaves the instrumentations' advice into the classes they match, with Byte Buddy's decoration and
+ * without its {@code AgentBuilder}. The agent builder brings what this agent does not use
  * (redefinition strategies, class injection, a circularity lock that the JVM makes redundant: it
  * never runs a transformer for a class loaded from inside one), and building it cost a third of a
  * second of CPU at every start, most of it generating a subclass of its own transformer.
@@ -30,8 +30,8 @@ import net.bytebuddy.utility.JavaModule;
 final class Weaver implements ClassFileTransformer {
 
   /** What an instrumentation matches, and what it does to the classes it matches. */
-  record Rule(ElementMatcher<? super TypeDescription> types, AgentBuilder.Transformer transformer) {
-  }
+  record Rule(
+      ElementMatcher<? super TypeDescription> types, AgentBuilder.Transformer transformer) {}
 
   private final ByteBuddy byteBuddy;
   private final List<Rule> rules;
@@ -46,15 +46,22 @@ final class Weaver implements ClassFileTransformer {
   }
 
   @Override
-  public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
-      ProtectionDomain protectionDomain, byte[] classfileBuffer) {
+  public byte[] transform(
+      Module module,
+      ClassLoader loader,
+      String className,
+      Class<?> classBeingRedefined,
+      ProtectionDomain protectionDomain,
+      byte[] classfileBuffer) {
     if (className == null) {
       return null;
     }
     String name = className.replace('/', '.');
     try {
-      ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(name, classfileBuffer),
-          ClassFileLocator.ForClassLoader.of(loader));
+      ClassFileLocator locator =
+          new ClassFileLocator.Compound(
+              ClassFileLocator.Simple.of(name, classfileBuffer),
+              ClassFileLocator.ForClassLoader.of(loader));
       TypePool pool = pools.typePool(locator, loader, name);
       TypeDescription type = pool.describe(name).resolve();
       if (ignored.matches(type)) {
@@ -64,8 +71,14 @@ final class Weaver implements ClassFileTransformer {
       DynamicType.Builder<?> builder = null;
       for (Rule rule : rules) {
         if (rule.types().matches(type)) {
-          builder = rule.transformer().transform(builder == null ? byteBuddy.decorate(type, locator) : builder,
-              type, loader, javaModule, protectionDomain);
+          builder =
+              rule.transformer()
+                  .transform(
+                      builder == null ? byteBuddy.decorate(type, locator) : builder,
+                      type,
+                      loader,
+                      javaModule,
+                      protectionDomain);
         }
       }
       if (builder == null) {
@@ -75,8 +88,10 @@ final class Weaver implements ClassFileTransformer {
       AgentLog.debug("instrumented " + name);
       return woven;
     } catch (Throwable t) {
-      AgentLog.warnOnce("instrument:" + name, "could not instrument " + name
-          + "; its statements or requests are not tagged", t);
+      AgentLog.warnOnce(
+          "instrument:" + name,
+          "could not instrument " + name + "; its statements or requests are not tagged",
+          t);
       return null;
     }
   }

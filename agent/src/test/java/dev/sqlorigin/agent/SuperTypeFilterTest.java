@@ -31,29 +31,27 @@ class SuperTypeFilterTest {
     private static final long serialVersionUID = 1L;
   }
 
-  abstract static class Driver implements Statement {
-  }
+  abstract static class Driver implements Statement {}
 
-  abstract static class DriverChild extends Driver {
-  }
+  abstract static class DriverChild extends Driver {}
 
-  abstract static class Prepared implements java.sql.PreparedStatement {
-  }
+  abstract static class Prepared implements java.sql.PreparedStatement {}
 
-  interface DriverApi extends Statement {
-  }
+  interface DriverApi extends Statement {}
 
-  abstract static class ApiDriver implements DriverApi {
-  }
+  abstract static class ApiDriver implements DriverApi {}
 
-  static final class DispatcherLike {
-  }
+  static final class DispatcherLike {}
 
   private static final long WAIT = TimeUnit.SECONDS.toNanos(10);
 
   private final ClassLoader loader = getClass().getClassLoader();
-  private final SuperTypeFilter filter = new SuperTypeFilter(CompletableFuture.completedFuture(new ClassFileTransformer() {
-  }), List.of("java.sql.Statement"), List.of(DispatcherLike.class.getName()), WAIT);
+  private final SuperTypeFilter filter =
+      new SuperTypeFilter(
+          CompletableFuture.completedFuture(new ClassFileTransformer() {}),
+          List.of("java.sql.Statement"),
+          List.of(DispatcherLike.class.getName()),
+          WAIT);
 
   @Test
   void headerNamesTheClassItsSuperClassAndItsInterfaces() throws IOException {
@@ -63,7 +61,8 @@ class SuperTypeFilterTest {
     assertArrayEquals(new String[] {"java/lang/Object", "java/io/Serializable"}, header.superTypes);
     ClassHeader statement = ClassHeader.read(classFile(java.sql.PreparedStatement.class));
     assertTrue(statement.isInterface);
-    assertArrayEquals(new String[] {"java/lang/Object", "java/sql/Statement"}, statement.superTypes);
+    assertArrayEquals(
+        new String[] {"java/lang/Object", "java/sql/Statement"}, statement.superTypes);
     assertNull(ClassHeader.read(new byte[] {1, 2, 3}));
   }
 
@@ -82,32 +81,35 @@ class SuperTypeFilterTest {
   @Test
   void aSuperTypeNotLoadedYetIsJudgedFromItsClassFile() throws IOException {
     // The JVM runs transformers on a class before it loads the class's super types.
-    assertTrue(mayMatch(DriverChild.class), "Driver, read from its class file, implements Statement");
-    assertFalse(mayMatch(PlainChild.class), "Plain, read from its class file, leads to no wanted type");
+    assertTrue(
+        mayMatch(DriverChild.class), "Driver, read from its class file, implements Statement");
+    assertFalse(
+        mayMatch(PlainChild.class), "Plain, read from its class file, leads to no wanted type");
   }
 
   @Test
   void aHierarchyThatCannotBeReadIsLeftToByteBuddy() throws IOException {
-    ClassLoader servesNoClassFiles = new ClassLoader(null) {
-    };
+    ClassLoader servesNoClassFiles = new ClassLoader(null) {};
     assertTrue(filter.mayMatch(servesNoClassFiles, classFile(PlainChild.class)));
   }
 
   @Test
   void aNameIsIrrelevantOnlyForItsOwnLoaderAndTheLoadersBelow() throws IOException {
     assertFalse(mayMatch(Plain.class));
-    ClassLoader unrelated = new ClassLoader(null) {
-    };
-    assertTrue(filter.mayMatch(unrelated, classFile(PlainChild.class)), "Plain was seen in another loader only");
-    ClassLoader child = new ClassLoader(loader) {
-    };
-    assertFalse(filter.mayMatch(child, classFile(PlainChild.class)), "Plain was seen in the parent loader");
+    ClassLoader unrelated = new ClassLoader(null) {};
+    assertTrue(
+        filter.mayMatch(unrelated, classFile(PlainChild.class)),
+        "Plain was seen in another loader only");
+    ClassLoader child = new ClassLoader(loader) {};
+    assertFalse(
+        filter.mayMatch(child, classFile(PlainChild.class)), "Plain was seen in the parent loader");
   }
 
   @Test
   void aClassThatMayMatchWaitsForTheWeaverStillBeingBuilt() throws Exception {
     CompletableFuture<ClassFileTransformer> weaver = new CompletableFuture<>();
-    SuperTypeFilter building = new SuperTypeFilter(weaver, List.of("java.sql.Statement"), List.of(), WAIT);
+    SuperTypeFilter building =
+        new SuperTypeFilter(weaver, List.of("java.sql.Statement"), List.of(), WAIT);
     FutureTask<byte[]> loading = new FutureTask<>(() -> transform(building, Driver.class));
     Thread loader = new Thread(loading, "loads Driver");
     loader.start();
@@ -116,7 +118,9 @@ class SuperTypeFilterTest {
       Thread.onSpinWait();
     }
     assertFalse(loading.isDone(), "Driver waits for the weaver");
-    assertTimeoutPreemptively(Duration.ofSeconds(5), () -> assertNull(transform(building, Plain.class)),
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(5),
+        () -> assertNull(transform(building, Plain.class)),
         "a class that cannot match does not wait");
     weaver.complete(WOVEN);
     assertArrayEquals(WOVEN_BYTES, loading.get(10, TimeUnit.SECONDS));
@@ -124,25 +128,39 @@ class SuperTypeFilterTest {
 
   @Test
   void aClassLoadsUnchangedWhenTheWeaverIsLateOrFailed() throws Exception {
-    SuperTypeFilter late = new SuperTypeFilter(new CompletableFuture<>(), List.of("java.sql.Statement"), List.of(),
-        TimeUnit.MILLISECONDS.toNanos(50));
+    SuperTypeFilter late =
+        new SuperTypeFilter(
+            new CompletableFuture<>(),
+            List.of("java.sql.Statement"),
+            List.of(),
+            TimeUnit.MILLISECONDS.toNanos(50));
     assertNull(transform(late, Driver.class));
-    SuperTypeFilter failed = new SuperTypeFilter(CompletableFuture.failedFuture(new LinkageError("no Byte Buddy")),
-        List.of("java.sql.Statement"), List.of(), WAIT);
+    SuperTypeFilter failed =
+        new SuperTypeFilter(
+            CompletableFuture.failedFuture(new LinkageError("no Byte Buddy")),
+            List.of("java.sql.Statement"),
+            List.of(),
+            WAIT);
     assertNull(transform(failed, Driver.class));
   }
 
   private static final byte[] WOVEN_BYTES = {1, 2, 3};
-  private static final ClassFileTransformer WOVEN = new ClassFileTransformer() {
-    @Override
-    public byte[] transform(ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain,
-        byte[] classFile) {
-      return WOVEN_BYTES;
-    }
-  };
+  private static final ClassFileTransformer WOVEN =
+      new ClassFileTransformer() {
+        @Override
+        public byte[] transform(
+            ClassLoader loader,
+            String className,
+            Class<?> redefined,
+            ProtectionDomain domain,
+            byte[] classFile) {
+          return WOVEN_BYTES;
+        }
+      };
 
   private byte[] transform(SuperTypeFilter filter, Class<?> type) throws Exception {
-    return filter.transform(null, loader, type.getName().replace('.', '/'), null, null, classFile(type));
+    return filter.transform(
+        null, loader, type.getName().replace('.', '/'), null, null, classFile(type));
   }
 
   private boolean mayMatch(Class<?> type) throws IOException {
@@ -150,7 +168,8 @@ class SuperTypeFilterTest {
   }
 
   private static byte[] classFile(Class<?> type) throws IOException {
-    try (InputStream in = ClassLoader.getSystemResourceAsStream(type.getName().replace('.', '/') + ".class")) {
+    try (InputStream in =
+        ClassLoader.getSystemResourceAsStream(type.getName().replace('.', '/') + ".class")) {
       return in.readAllBytes();
     }
   }

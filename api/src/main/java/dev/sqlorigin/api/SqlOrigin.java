@@ -19,8 +19,7 @@ import java.util.concurrent.Callable;
  */
 public final class SqlOrigin {
 
-  private SqlOrigin() {
-  }
+  private SqlOrigin() {}
 
   /**
    * Runs {@code work} as the unit of work named {@code origin} (e.g. {@code job:import-learners};

@@ -20,10 +20,14 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** An application (the sample app, a test app) in a JVM of its own, started for one run of one configuration. */
+/**
+ * An application (the sample app, a test app) in a JVM of its own, started for one run of one
+ * configuration.
+ */
 final class AppUnderTest implements AutoCloseable {
 
-  private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
+  private static final Pattern LISTENING =
+      Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
   private static final int KEPT_LINES = 200;
 
@@ -38,7 +42,9 @@ final class AppUnderTest implements AutoCloseable {
     Map<String, String> environment = builder.environment();
     // Each configuration must be exactly what its name says: the agent also reads SQLORIGIN_* and
     // OTEL_* variables, which a developer's shell may set.
-    environment.keySet().removeIf(name -> name.startsWith("SQLORIGIN_") || name.startsWith("OTEL_"));
+    environment
+        .keySet()
+        .removeIf(name -> name.startsWith("SQLORIGIN_") || name.startsWith("OTEL_"));
     // By environment rather than flag: an external URL may carry a password, and flags show in ps.
     environment.put("DATABASE_URL", databaseUrl);
     launchedNanos = System.nanoTime();
@@ -55,17 +61,26 @@ final class AppUnderTest implements AutoCloseable {
   static AppUnderTest start(Path java, List<String> jvmOptions, Path appJar, String databaseUrl)
       throws IOException, InterruptedException {
     // --host: the app's default too, but the harness must never listen wider
-    return start(java, jvmOptions, List.of("-jar", appJar.toString(), "--host=127.0.0.1", "--port=0"),
-        "/health", databaseUrl);
+    return start(
+        java,
+        jvmOptions,
+        List.of("-jar", appJar.toString(), "--host=127.0.0.1", "--port=0"),
+        "/health",
+        databaseUrl);
   }
 
   /**
-   * Starts {@code java [jvmOptions] [application]} (an application that prints
-   * {@code listening on http://127.0.0.1:<port>} and reads {@code DATABASE_URL}) and returns once it
-   * answers {@code GET healthPath} with 200.
+   * Starts {@code java [jvmOptions] [application]} (an application that prints {@code listening on
+   * http://127.0.0.1:<port>} and reads {@code DATABASE_URL}) and returns once it answers {@code GET
+   * healthPath} with 200.
    */
-  static AppUnderTest start(Path java, List<String> jvmOptions, List<String> application, String healthPath,
-      String databaseUrl) throws IOException, InterruptedException {
+  static AppUnderTest start(
+      Path java,
+      List<String> jvmOptions,
+      List<String> application,
+      String healthPath,
+      String databaseUrl)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(java.toString());
     command.addAll(jvmOptions);
@@ -86,8 +101,8 @@ final class AppUnderTest implements AutoCloseable {
     try {
       found = port.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException | TimeoutException e) {
-      throw new IOException("the app did not print its port within " + START_TIMEOUT.toSeconds() + " s"
-          + output());
+      throw new IOException(
+          "the app did not print its port within " + START_TIMEOUT.toSeconds() + " s" + output());
     }
     if (found < 0) {
       throw new IOException("the app exited before listening" + output());
@@ -112,8 +127,9 @@ final class AppUnderTest implements AutoCloseable {
   }
 
   private void pump() {
-    try (BufferedReader in = new BufferedReader(
-        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader in =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = in.readLine()) != null) {
         synchronized (lastLines) {

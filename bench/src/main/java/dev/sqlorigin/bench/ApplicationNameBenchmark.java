@@ -43,7 +43,9 @@ public class ApplicationNameBenchmark {
   private EmbeddedPostgres postgres;
   private Connection connection;
   private Statement statement;
-  private final String[] ids = {"3f2a9c1e0b7d4c55a1e2f3a4b5c6d7e8", "0b7d4c55a1e2f3a43f2a9c1eb5c6d7e8"};
+  private final String[] ids = {
+    "3f2a9c1e0b7d4c55a1e2f3a4b5c6d7e8", "0b7d4c55a1e2f3a43f2a9c1eb5c6d7e8"
+  };
   private int next;
 
   @Setup(Level.Trial)
@@ -60,11 +62,12 @@ public class ApplicationNameBenchmark {
 
   @Benchmark
   public Object label() {
-    String id = switch (mode) {
-      case "same-request" -> ids[0];
-      case "new-request" -> ids[next++ & 1];
-      default -> null;
-    };
+    String id =
+        switch (mode) {
+          case "same-request" -> ids[0];
+          case "new-request" -> ids[next++ & 1];
+          default -> null;
+        };
     labeler.label(statement, id);
     return statement;
   }

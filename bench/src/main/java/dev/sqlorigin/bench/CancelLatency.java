@@ -18,8 +18,8 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
- * How long an abandoned request's statement keeps running: from the client closing its socket,
- * and from the deadline, to the backend being idle in {@code pg_stat_activity}; and the watchdog
+ * How long an abandoned request's statement keeps running: from the client closing its socket, and
+ * from the deadline, to the backend being idle in {@code pg_stat_activity}; and the watchdog
  * thread's CPU time, idle and with statements in flight. See docs/benchmarks.md.
  *
  * <p>{@code java -cp bench/target/benchmarks.jar dev.sqlorigin.bench.CancelLatency [trials]}
@@ -28,8 +28,7 @@ public final class CancelLatency {
 
   private static final long POLL_MILLIS = 2;
 
-  private CancelLatency() {
-  }
+  private CancelLatency() {}
 
   public static void main(String[] args) throws Exception {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
@@ -41,7 +40,8 @@ public final class CancelLatency {
       String url = database.appUrl();
       List<Double> disconnect = new ArrayList<>();
       List<Double> deadline = new ArrayList<>();
-      try (AppUnderTest app = AppUnderTest.start(java, List.of("-javaagent:" + agent), appJar, url)) {
+      try (AppUnderTest app =
+          AppUnderTest.start(java, List.of("-javaagent:" + agent), appJar, url)) {
         double idleCpu = watchdogCpuMillis(app, 10_000);
         for (int i = 0; i < trials; i++) {
           String id = "disconnect-" + i;
@@ -58,11 +58,18 @@ public final class CancelLatency {
           disconnect.add((System.nanoTime() - closed) / 1e6);
         }
         double busyCpu = busyWatchdogCpuMillis(app, url, 10_000);
-        System.out.printf(Locale.ROOT, "watchdog CPU: %.1f ms over 10 s idle; %.1f ms over 10 s with 8 statements in flight%n",
-            idleCpu, busyCpu);
+        System.out.printf(
+            Locale.ROOT,
+            "watchdog CPU: %.1f ms over 10 s idle; %.1f ms over 10 s with 8 statements in flight%n",
+            idleCpu,
+            busyCpu);
       }
-      try (AppUnderTest app = AppUnderTest.start(java, List.of("-javaagent:" + agent,
-          "-Dsqlorigin.request.timeout=1s"), appJar, url)) {
+      try (AppUnderTest app =
+          AppUnderTest.start(
+              java,
+              List.of("-javaagent:" + agent, "-Dsqlorigin.request.timeout=1s"),
+              appJar,
+              url)) {
         for (int i = 0; i < trials; i++) {
           String id = "deadline-" + i;
           long sent = System.nanoTime();
@@ -85,8 +92,14 @@ public final class CancelLatency {
 
   private static void row(String what, List<Double> millis) {
     Collections.sort(millis);
-    System.out.printf(Locale.ROOT, "| %s | %.0f ms | %.0f ms | %.0f ms | %.0f ms | %d |%n", what,
-        percentile(millis, 50), percentile(millis, 90), percentile(millis, 99), millis.get(millis.size() - 1),
+    System.out.printf(
+        Locale.ROOT,
+        "| %s | %.0f ms | %.0f ms | %.0f ms | %.0f ms | %d |%n",
+        what,
+        percentile(millis, 50),
+        percentile(millis, 90),
+        percentile(millis, 99),
+        millis.get(millis.size() - 1),
         millis.size());
   }
 
@@ -99,8 +112,12 @@ public final class CancelLatency {
   private static Socket send(int port, String requestId) throws IOException {
     Socket socket = new Socket("127.0.0.1", port);
     OutputStream out = socket.getOutputStream();
-    out.write(("POST /api/imports?seconds=30 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n"
-        + "X-Request-Id: " + requestId + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    out.write(
+        ("POST /api/imports?seconds=30 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n"
+                + "X-Request-Id: "
+                + requestId
+                + "\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
     out.flush();
     return socket;
   }
@@ -108,8 +125,10 @@ public final class CancelLatency {
   private static void awaitRunning(String url, String requestId, int count) throws Exception {
     long deadline = System.nanoTime() + 60_000_000_000L;
     try (Connection connection = DriverManager.getConnection(url);
-        PreparedStatement select = connection.prepareStatement("SELECT count(*) FROM pg_stat_activity"
-            + " WHERE state = 'active' AND query LIKE ? AND pid <> pg_backend_pid()")) {
+        PreparedStatement select =
+            connection.prepareStatement(
+                "SELECT count(*) FROM pg_stat_activity"
+                    + " WHERE state = 'active' AND query LIKE ? AND pid <> pg_backend_pid()")) {
       select.setString(1, "%request_id='" + requestId + "'%");
       while (System.nanoTime() < deadline) {
         try (ResultSet rs = select.executeQuery()) {
@@ -132,7 +151,8 @@ public final class CancelLatency {
   }
 
   /** The same while eight imports keep statements in flight, so the watchdog polls throughout. */
-  private static double busyWatchdogCpuMillis(AppUnderTest app, String url, long millis) throws Exception {
+  private static double busyWatchdogCpuMillis(AppUnderTest app, String url, long millis)
+      throws Exception {
     List<Socket> clients = new ArrayList<>();
     try {
       for (int i = 0; i < 8; i++) {

@@ -21,9 +21,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What carrying a request to another thread adds per task submitted to a JDK executor: the
- * capture where the task enters ({@link CarriedTasks#carry}, the executor advice's whole work) and,
- * when a request is bound, the wrapper's bind and restore around the task's run. The executor's own
+ * What carrying a request to another thread adds per task submitted to a JDK executor: the capture
+ * where the task enters ({@link CarriedTasks#carry}, the executor advice's whole work) and, when a
+ * request is bound, the wrapper's bind and restore around the task's run. The executor's own
  * hand-off is not measured (it is the same with and without the agent, and far noisier).
  */
 @State(Scope.Thread)
@@ -36,19 +36,25 @@ public class CarryBenchmark {
 
   /**
    * {@code outside-request}: no request bound, the task is returned as it is (what every task of a
-   * batch job or a pool's housekeeping pays); {@code runnable}: a request bound, a lambda is wrapped
-   * and run; {@code future}: the same for the {@code FutureTask} that {@code submit} makes.
+   * batch job or a pool's housekeeping pays); {@code runnable}: a request bound, a lambda is
+   * wrapped and run; {@code future}: the same for the {@code FutureTask} that {@code submit} makes.
    */
   @Param({"outside-request", "runnable", "future"})
   public String mode;
 
-  private final Runnable task = () -> { };
+  private final Runnable task = () -> {};
 
   @Setup
   public void setUp() {
     if (!mode.equals("outside-request")) {
-      CurrentRequest.bind(new RequestContext(Config.load(Map.of(), Map.of()), "GET /api/owners/{id}", "id",
-          System.nanoTime(), 0, null));
+      CurrentRequest.bind(
+          new RequestContext(
+              Config.load(Map.of(), Map.of()),
+              "GET /api/owners/{id}",
+              "id",
+              System.nanoTime(),
+              0,
+              null));
     }
   }
 

@@ -19,8 +19,7 @@ import java.nio.charset.StandardCharsets;
 final class HttpConnection implements Closeable {
 
   /** What the load generator needs of a response; the body is read and dropped. */
-  record Response(int status, boolean echoedRequestId) {
-  }
+  record Response(int status, boolean echoedRequestId) {}
 
   private final Socket socket;
   private final InputStream in;
@@ -104,7 +103,8 @@ final class HttpConnection implements Closeable {
     while (true) {
       String sizeLine = readLine();
       int extension = sizeLine.indexOf(';');
-      long size = Long.parseLong((extension < 0 ? sizeLine : sizeLine.substring(0, extension)).trim(), 16);
+      long size =
+          Long.parseLong((extension < 0 ? sizeLine : sizeLine.substring(0, extension)).trim(), 16);
       if (size == 0) {
         while (!readLine().isEmpty()) {
           // trailers

@@ -19,10 +19,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The cancellation bookkeeping the execute advice adds around every statement of a request:
- * {@link Binding#statementStarted} (the abandonment and deadline check, registering the
- * statement, counting it in) and {@link Binding#statementEnded}. {@code nested} is a pool
- * proxy's call followed by its driver's, where the inner one only moves the thread's depth counter.
+ * The cancellation bookkeeping the execute advice adds around every statement of a request: {@link
+ * Binding#statementStarted} (the abandonment and deadline check, registering the statement,
+ * counting it in) and {@link Binding#statementEnded}. {@code nested} is a pool proxy's call
+ * followed by its driver's, where the inner one only moves the thread's depth counter.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -41,9 +41,17 @@ public class InFlightBenchmark {
 
   @Setup
   public void setUp() {
-    long deadline = mode.equals("with-deadline") ? System.nanoTime() + TimeUnit.HOURS.toNanos(1) : 0;
-    binding = CurrentRequest.enter(new RequestContext(Config.load(Map.of(), Map.of()), "GET /api/owners/{id}", "id",
-        System.nanoTime(), deadline, null));
+    long deadline =
+        mode.equals("with-deadline") ? System.nanoTime() + TimeUnit.HOURS.toNanos(1) : 0;
+    binding =
+        CurrentRequest.enter(
+            new RequestContext(
+                Config.load(Map.of(), Map.of()),
+                "GET /api/owners/{id}",
+                "id",
+                System.nanoTime(),
+                deadline,
+                null));
   }
 
   @Benchmark

@@ -21,9 +21,12 @@ final class LoadGenerator {
     /** {@code GET /api/owners/{1..100}}: one primary-key lookup per request. */
     OWNERS("GET /api/owners/{1..100} (one primary-key lookup)", "FROM owners WHERE id"),
     /** {@code GET /api/campaigns/{1..20}?learner=N}: three small joins per request. */
-    REPORT("GET /api/campaigns/{1..20}?learner=N (three small joins)", "FROM imports i JOIN campaigns");
+    REPORT(
+        "GET /api/campaigns/{1..20}?learner=N (three small joins)",
+        "FROM imports i JOIN campaigns");
 
     final String description;
+
     /** A fragment of one of its statements, to find them in pg_stat_activity. */
     final String queryFragment;
 
@@ -76,7 +79,10 @@ final class LoadGenerator {
   LoadGenerator(int port, int connections, Workload workload) {
     this.port = port;
     this.connections = connections;
-    this.requests = workload.paths().stream().map(path -> HttpConnection.get(path, port)).toArray(byte[][]::new);
+    this.requests =
+        workload.paths().stream()
+            .map(path -> HttpConnection.get(path, port))
+            .toArray(byte[][]::new);
   }
 
   /** Drives load for {@code duration}; returns once every worker has stopped. */
@@ -161,7 +167,8 @@ final class LoadGenerator {
               close(connection);
               connection = new HttpConnection(port, TIMEOUT_MILLIS);
             }
-            HttpConnection.Response response = connection.send(requests[random.nextInt(requests.length)]);
+            HttpConnection.Response response =
+                connection.send(requests[random.nextInt(requests.length)]);
             long received = System.nanoTime();
             if (received > end) {
               break; // finished after the deadline: not part of this measurement
@@ -176,7 +183,8 @@ final class LoadGenerator {
               echoed++;
             }
           } catch (IOException | RuntimeException e) {
-            // Refused, reset, timed out or garbled: an error, and a fresh connection for the next one.
+            // Refused, reset, timed out or garbled: an error, and a fresh connection for the next
+            // one.
             errors++;
             close(connection);
             connection = null;

@@ -28,8 +28,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /**
- * Runs the sample app under load in several configurations (without the agent, with it, with it
- * set to route only) and prints a Markdown comparison. See docs/benchmarks.md.
+ * Runs the sample app under load in several configurations (without the agent, with it, with it set
+ * to route only) and prints a Markdown comparison. See docs/benchmarks.md.
  *
  * <p>{@code java -cp bench/target/benchmarks.jar dev.sqlorigin.bench.LoadHarness [options]}, from
  * the repository root after {@code ./mvnw install -DskipTests}.
@@ -42,11 +42,14 @@ import java.util.stream.Stream;
 public final class LoadHarness {
 
   /** Which agent a configuration attaches. */
-  enum Agent { NONE, SQLORIGIN, OPENTELEMETRY }
+  enum Agent {
+    NONE,
+    SQLORIGIN,
+    OPENTELEMETRY
+  }
 
   /** A way to start the sample app: which agent, and its settings. */
-  record Configuration(String name, Agent agent, List<String> systemProperties) {
-  }
+  record Configuration(String name, Agent agent, List<String> systemProperties) {}
 
   static final Map<String, Configuration> CONFIGURATIONS = new LinkedHashMap<>();
 
@@ -54,45 +57,76 @@ public final class LoadHarness {
     add(new Configuration(Report.BASELINE, Agent.NONE, List.of()));
     // Defaults: the route in the comment, the request ID kept out of the database.
     add(new Configuration("sqlorigin", Agent.SQLORIGIN, List.of()));
-    add(new Configuration("sqlorigin-application-name", Agent.SQLORIGIN,
-        List.of("sqlorigin.request-id.application-name=true")));
-    add(new Configuration("sqlorigin-id-in-comment", Agent.SQLORIGIN, List.of("sqlorigin.comment.fields=route,request_id")));
-    add(new Configuration("sqlorigin-sqlcommenter", Agent.SQLORIGIN, List.of("sqlorigin.comment.format=sqlcommenter")));
-    add(new Configuration("sqlorigin-disabled", Agent.SQLORIGIN, List.of("sqlorigin.enabled=false")));
+    add(
+        new Configuration(
+            "sqlorigin-application-name",
+            Agent.SQLORIGIN,
+            List.of("sqlorigin.request-id.application-name=true")));
+    add(
+        new Configuration(
+            "sqlorigin-id-in-comment",
+            Agent.SQLORIGIN,
+            List.of("sqlorigin.comment.fields=route,request_id")));
+    add(
+        new Configuration(
+            "sqlorigin-sqlcommenter",
+            Agent.SQLORIGIN,
+            List.of("sqlorigin.comment.format=sqlcommenter")));
+    add(
+        new Configuration(
+            "sqlorigin-disabled", Agent.SQLORIGIN, List.of("sqlorigin.enabled=false")));
     // Spans and metrics made but not exported, then exported over OTLP/HTTP to a local sink that
     // accepts everything ({otlp} is its address); both with the traceparent off, as by default.
-    add(new Configuration("sqlorigin-otel-no-export", Agent.SQLORIGIN,
-        List.of("otel.traces.exporter=none", "otel.metrics.exporter=none")));
-    add(new Configuration("sqlorigin-otel-otlp", Agent.SQLORIGIN, List.of("otel.exporter.otlp.endpoint=" + OtlpSink.ADDRESS)));
-    // The OpenTelemetry Java agent as users compare with it: its traceparent comment on, nothing exported.
-    add(new Configuration("otel-agent", Agent.OPENTELEMETRY, List.of(
-        "otel.instrumentation.common.db.experimental.sqlcommenter.enabled=true",
-        "otel.traces.exporter=none", "otel.metrics.exporter=none", "otel.logs.exporter=none")));
+    add(
+        new Configuration(
+            "sqlorigin-otel-no-export",
+            Agent.SQLORIGIN,
+            List.of("otel.traces.exporter=none", "otel.metrics.exporter=none")));
+    add(
+        new Configuration(
+            "sqlorigin-otel-otlp",
+            Agent.SQLORIGIN,
+            List.of("otel.exporter.otlp.endpoint=" + OtlpSink.ADDRESS)));
+    // The OpenTelemetry Java agent as users compare with it: its traceparent comment on, nothing
+    // exported.
+    add(
+        new Configuration(
+            "otel-agent",
+            Agent.OPENTELEMETRY,
+            List.of(
+                "otel.instrumentation.common.db.experimental.sqlcommenter.enabled=true",
+                "otel.traces.exporter=none",
+                "otel.metrics.exporter=none",
+                "otel.logs.exporter=none")));
   }
 
   private static void add(Configuration configuration) {
     CONFIGURATIONS.put(configuration.name(), configuration);
   }
 
-  static final String USAGE = String.join("\n",
-      "usage: java -cp bench/target/benchmarks.jar dev.sqlorigin.bench.LoadHarness [options]",
-      "  --rounds=N            rounds; each runs every configuration once (default 5)",
-      "  --duration=T          measured load per run, e.g. 10s, 500ms, 1m (default 10s)",
-      "  --warmup=T            load before measuring, discarded (default 5s)",
-      "  --connections=N       concurrent keep-alive connections, closed loop (default 8)",
-      "  --configs=A,B,...     of " + String.join(", ", CONFIGURATIONS.keySet()).replace("sqlorigin-otel", "\n                        sqlorigin-otel"),
-      "                        (default no-agent,sqlorigin,sqlorigin-application-name,",
-      "                        sqlorigin-id-in-comment,otel-agent)",
-      "  --database-url=URL    an existing database for the app (default: one embedded PostgreSQL)",
-      "  --workload=W          owners (one primary-key lookup per request) or report (three",
-      "                        small joins per request, where planning shows) (default owners)",
-      "  --agent-jar=PATH      (default agent/target/sqlorigin-agent.jar)",
-      "  --otel-agent-jar=PATH the OpenTelemetry Java agent, for otel-agent",
-      "                        (default bench/target/otel/opentelemetry-javaagent.jar)",
-      "  --app-jar=PATH        (default sample-app/target/sample-app.jar)",
-      "  --java=PATH           the java that runs the app (default: the one running this)",
-      "  --jvm-opts='A B'      JVM options of the app in every configuration (default -Xmx512m)",
-      "  --seed=N              for the run order and the owner IDs (default: random, printed)");
+  static final String USAGE =
+      String.join(
+          "\n",
+          "usage: java -cp bench/target/benchmarks.jar dev.sqlorigin.bench.LoadHarness [options]",
+          "  --rounds=N            rounds; each runs every configuration once (default 5)",
+          "  --duration=T          measured load per run, e.g. 10s, 500ms, 1m (default 10s)",
+          "  --warmup=T            load before measuring, discarded (default 5s)",
+          "  --connections=N       concurrent keep-alive connections, closed loop (default 8)",
+          "  --configs=A,B,...     of "
+              + String.join(", ", CONFIGURATIONS.keySet())
+                  .replace("sqlorigin-otel", "\n                        sqlorigin-otel"),
+          "                        (default no-agent,sqlorigin,sqlorigin-application-name,",
+          "                        sqlorigin-id-in-comment,otel-agent)",
+          "  --database-url=URL    an existing database for the app (default: one embedded PostgreSQL)",
+          "  --workload=W          owners (one primary-key lookup per request) or report (three",
+          "                        small joins per request, where planning shows) (default owners)",
+          "  --agent-jar=PATH      (default agent/target/sqlorigin-agent.jar)",
+          "  --otel-agent-jar=PATH the OpenTelemetry Java agent, for otel-agent",
+          "                        (default bench/target/otel/opentelemetry-javaagent.jar)",
+          "  --app-jar=PATH        (default sample-app/target/sample-app.jar)",
+          "  --java=PATH           the java that runs the app (default: the one running this)",
+          "  --jvm-opts='A B'      JVM options of the app in every configuration (default -Xmx512m)",
+          "  --seed=N              for the run order and the owner IDs (default: random, printed)");
 
   /** A command line that cannot be used; the message says why. */
   static final class Invalid extends Exception {
@@ -103,9 +137,20 @@ public final class LoadHarness {
     }
   }
 
-  record Options(int rounds, Duration duration, Duration warmup, int connections, List<String> configs,
-      LoadGenerator.Workload workload, String databaseUrl, Path agentJar, Path otelAgentJar, Path appJar,
-      Path java, List<String> jvmOptions, long seed) {
+  record Options(
+      int rounds,
+      Duration duration,
+      Duration warmup,
+      int connections,
+      List<String> configs,
+      LoadGenerator.Workload workload,
+      String databaseUrl,
+      Path agentJar,
+      Path otelAgentJar,
+      Path appJar,
+      Path java,
+      List<String> jvmOptions,
+      long seed) {
 
     static Options parse(String... args) throws Invalid {
       Map<String, String> values = new LinkedHashMap<>();
@@ -117,36 +162,56 @@ public final class LoadHarness {
         values.put(arg.substring(2, eq), arg.substring(eq + 1));
       }
       String java = values.remove("java");
-      String jvmOptions = values.containsKey("jvm-opts") ? values.remove("jvm-opts").trim() : "-Xmx512m";
+      String jvmOptions =
+          values.containsKey("jvm-opts") ? values.remove("jvm-opts").trim() : "-Xmx512m";
       String seed = values.remove("seed");
-      Options options = new Options(
-          integer(values.remove("rounds"), 5, 1, 100, "rounds"),
-          duration(values.remove("duration"), Duration.ofSeconds(10), Duration.ofSeconds(1), "duration"),
-          duration(values.remove("warmup"), Duration.ofSeconds(5), Duration.ZERO, "warmup"),
-          integer(values.remove("connections"), 8, 1, 256, "connections"),
-          configs(values.remove("configs")),
-          workload(values.remove("workload")),
-          values.remove("database-url"),
-          file(values.remove("agent-jar"), "agent/target/sqlorigin-agent.jar"),
-          file(values.remove("otel-agent-jar"), "bench/target/otel/opentelemetry-javaagent.jar"),
-          file(values.remove("app-jar"), "sample-app/target/sample-app.jar"),
-          java != null ? Paths.get(java) : Paths.get(System.getProperty("java.home"), "bin", "java"),
-          jvmOptions.isEmpty() ? List.of() : List.of(jvmOptions.split("\\s+")),
-          seed != null ? longValue(seed, "seed") : ThreadLocalRandom.current().nextLong(1_000_000));
+      Options options =
+          new Options(
+              integer(values.remove("rounds"), 5, 1, 100, "rounds"),
+              duration(
+                  values.remove("duration"),
+                  Duration.ofSeconds(10),
+                  Duration.ofSeconds(1),
+                  "duration"),
+              duration(values.remove("warmup"), Duration.ofSeconds(5), Duration.ZERO, "warmup"),
+              integer(values.remove("connections"), 8, 1, 256, "connections"),
+              configs(values.remove("configs")),
+              workload(values.remove("workload")),
+              values.remove("database-url"),
+              file(values.remove("agent-jar"), "agent/target/sqlorigin-agent.jar"),
+              file(
+                  values.remove("otel-agent-jar"), "bench/target/otel/opentelemetry-javaagent.jar"),
+              file(values.remove("app-jar"), "sample-app/target/sample-app.jar"),
+              java != null
+                  ? Paths.get(java)
+                  : Paths.get(System.getProperty("java.home"), "bin", "java"),
+              jvmOptions.isEmpty() ? List.of() : List.of(jvmOptions.split("\\s+")),
+              seed != null
+                  ? longValue(seed, "seed")
+                  : ThreadLocalRandom.current().nextLong(1_000_000));
       if (!values.isEmpty()) {
         throw new Invalid("unknown option --" + values.keySet().iterator().next());
       }
       if (options.uses(Agent.SQLORIGIN) && !Files.isRegularFile(options.agentJar)) {
-        throw new Invalid("the agent jar " + options.agentJar + " is missing: build it with "
-            + "`./mvnw -q install -DskipTests` from the repository root, or pass --agent-jar");
+        throw new Invalid(
+            "the agent jar "
+                + options.agentJar
+                + " is missing: build it with "
+                + "`./mvnw -q install -DskipTests` from the repository root, or pass --agent-jar");
       }
       if (options.uses(Agent.OPENTELEMETRY) && !Files.isRegularFile(options.otelAgentJar)) {
-        throw new Invalid("the OpenTelemetry agent jar " + options.otelAgentJar + " is missing: "
-            + "`./mvnw -q install -DskipTests` downloads it into bench/target/otel, or pass --otel-agent-jar");
+        throw new Invalid(
+            "the OpenTelemetry agent jar "
+                + options.otelAgentJar
+                + " is missing: "
+                + "`./mvnw -q install -DskipTests` downloads it into bench/target/otel, or pass --otel-agent-jar");
       }
       if (!Files.isRegularFile(options.appJar)) {
-        throw new Invalid("the sample app jar " + options.appJar + " is missing: build it with "
-            + "`./mvnw -q install -DskipTests` from the repository root, or pass --app-jar");
+        throw new Invalid(
+            "the sample app jar "
+                + options.appJar
+                + " is missing: build it with "
+                + "`./mvnw -q install -DskipTests` from the repository root, or pass --app-jar");
       }
       if (options.databaseUrl != null && options.databaseUrl.isBlank()) {
         throw new Invalid("--database-url is empty");
@@ -188,13 +253,17 @@ public final class LoadHarness {
         } else if (text.endsWith("m")) {
           parsed = Duration.ofMinutes(Long.parseLong(text.substring(0, text.length() - 1)));
         } else {
-          parsed = Duration.ofSeconds(Long.parseLong(text.endsWith("s") ? text.substring(0, text.length() - 1) : text));
+          parsed =
+              Duration.ofSeconds(
+                  Long.parseLong(text.endsWith("s") ? text.substring(0, text.length() - 1) : text));
         }
       } catch (NumberFormatException e) {
-        throw new Invalid("--" + name + " must be a duration such as 10s or 500ms, got '" + value + "'");
+        throw new Invalid(
+            "--" + name + " must be a duration such as 10s or 500ms, got '" + value + "'");
       }
       if (parsed.compareTo(min) < 0 || parsed.compareTo(Duration.ofMinutes(10)) > 0) {
-        throw new Invalid("--" + name + " must be from " + min.toMillis() + " ms to 10 minutes, got " + value);
+        throw new Invalid(
+            "--" + name + " must be from " + min.toMillis() + " ms to 10 minutes, got " + value);
       }
       return parsed;
     }
@@ -217,15 +286,22 @@ public final class LoadHarness {
 
     private static List<String> configs(String value) throws Invalid {
       if (value == null) {
-        return List.of(Report.BASELINE, "sqlorigin", "sqlorigin-application-name", "sqlorigin-id-in-comment",
+        return List.of(
+            Report.BASELINE,
+            "sqlorigin",
+            "sqlorigin-application-name",
+            "sqlorigin-id-in-comment",
             "otel-agent");
       }
       List<String> names = new ArrayList<>();
       for (String part : value.split(",")) {
         String name = part.trim();
         if (!CONFIGURATIONS.containsKey(name)) {
-          throw new Invalid("unknown configuration '" + name + "'; known: "
-              + String.join(", ", CONFIGURATIONS.keySet()));
+          throw new Invalid(
+              "unknown configuration '"
+                  + name
+                  + "'; known: "
+                  + String.join(", ", CONFIGURATIONS.keySet()));
         }
         if (!names.contains(name)) {
           names.add(name);
@@ -234,7 +310,10 @@ public final class LoadHarness {
       return names;
     }
 
-    /** The given path, or the default relative to the working directory (the repository root or bench/). */
+    /**
+     * The given path, or the default relative to the working directory (the repository root or
+     * bench/).
+     */
     static Path file(String value, String defaultPath) {
       if (value != null) {
         return Paths.get(value).toAbsolutePath().normalize();
@@ -251,8 +330,7 @@ public final class LoadHarness {
     }
   }
 
-  private LoadHarness() {
-  }
+  private LoadHarness() {}
 
   public static void main(String[] args) throws Exception {
     if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
@@ -283,21 +361,34 @@ public final class LoadHarness {
   static Report run(Options options) throws Exception {
     AtomicReference<AppUnderTest> current = new AtomicReference<>();
     // Interrupted (Ctrl-C): no app JVM may outlive the harness.
-    Thread hook = new Thread(() -> {
-      AppUnderTest app = current.get();
-      if (app != null) {
-        app.kill();
-      }
-    }, "load-harness-shutdown");
+    Thread hook =
+        new Thread(
+            () -> {
+              AppUnderTest app = current.get();
+              if (app != null) {
+                app.kill();
+              }
+            },
+            "load-harness-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    try (Database database = Database.open(options.databaseUrl()); OtlpSink sink = OtlpSink.start()) {
-      String settings = String.format(Locale.ROOT,
-          "%d round(s) x [%s], order shuffled per round (seed %d); per run: %d ms warm-up, %d ms measured, "
-              + "%d connections on %s; app JVM options %s; %s; harness on %d CPUs, Java %s",
-          options.rounds(), String.join(", ", options.configs()), options.seed(), options.warmup().toMillis(),
-          options.duration().toMillis(), options.connections(), options.workload().description,
-          String.join(" ", options.jvmOptions()), database.description(),
-          Runtime.getRuntime().availableProcessors(), Runtime.version());
+    try (Database database = Database.open(options.databaseUrl());
+        OtlpSink sink = OtlpSink.start()) {
+      String settings =
+          String.format(
+              Locale.ROOT,
+              "%d round(s) x [%s], order shuffled per round (seed %d); per run: %d ms warm-up, %d ms measured, "
+                  + "%d connections on %s; app JVM options %s; %s; harness on %d CPUs, Java %s",
+              options.rounds(),
+              String.join(", ", options.configs()),
+              options.seed(),
+              options.warmup().toMillis(),
+              options.duration().toMillis(),
+              options.connections(),
+              options.workload().description,
+              String.join(" ", options.jvmOptions()),
+              database.description(),
+              Runtime.getRuntime().availableProcessors(),
+              Runtime.version());
       progress(settings);
       progress("this takes about " + options.estimate().toSeconds() + " s");
       Random order = new Random(options.seed());
@@ -306,14 +397,26 @@ public final class LoadHarness {
         List<String> configs = new ArrayList<>(options.configs());
         Collections.shuffle(configs, order);
         for (String name : configs) {
-          Report.Run run = runOnce(options, CONFIGURATIONS.get(name), round, database, sink, current);
+          Report.Run run =
+              runOnce(options, CONFIGURATIONS.get(name), round, database, sink, current);
           runs.add(run);
-          progress(String.format(Locale.ROOT,
-              "round %d/%d %-22s %6.0f req/s  p50 %5.2f ms  p99 %5.2f ms  CPU app %3.0f db %3.0f us/req  "
-                  + "errors %d  start-up %4d ms  RSS %3.0f MiB  comment %s",
-              round, options.rounds(), name, run.throughput(), run.p50Millis(), run.p99Millis(),
-              run.cpuMicrosPerRequest(), run.dbCpuMicrosPerRequest(), run.errors(), run.startupMillis(),
-              run.rssMib(), run.sqlComment()));
+          progress(
+              String.format(
+                  Locale.ROOT,
+                  "round %d/%d %-22s %6.0f req/s  p50 %5.2f ms  p99 %5.2f ms  CPU app %3.0f db %3.0f us/req  "
+                      + "errors %d  start-up %4d ms  RSS %3.0f MiB  comment %s",
+                  round,
+                  options.rounds(),
+                  name,
+                  run.throughput(),
+                  run.p50Millis(),
+                  run.p99Millis(),
+                  run.cpuMicrosPerRequest(),
+                  run.dbCpuMicrosPerRequest(),
+                  run.errors(),
+                  run.startupMillis(),
+                  run.rssMib(),
+                  run.sqlComment()));
         }
       }
       return new Report(settings, options.configs(), runs);
@@ -326,8 +429,14 @@ public final class LoadHarness {
     }
   }
 
-  private static Report.Run runOnce(Options options, Configuration configuration, int round,
-      Database database, OtlpSink sink, AtomicReference<AppUnderTest> current) throws Exception {
+  private static Report.Run runOnce(
+      Options options,
+      Configuration configuration,
+      int round,
+      Database database,
+      OtlpSink sink,
+      AtomicReference<AppUnderTest> current)
+      throws Exception {
     List<String> jvm = new ArrayList<>(options.jvmOptions());
     if (configuration.agent() == Agent.SQLORIGIN) {
       jvm.add("-javaagent:" + options.agentJar());
@@ -340,7 +449,8 @@ public final class LoadHarness {
     AppUnderTest app = AppUnderTest.start(options.java(), jvm, options.appJar(), database.appUrl());
     current.set(app);
     try {
-      LoadGenerator generator = new LoadGenerator(app.port(), options.connections(), options.workload());
+      LoadGenerator generator =
+          new LoadGenerator(app.port(), options.connections(), options.workload());
       long seed = options.seed() * 31 + round;
       if (!options.warmup().isZero()) {
         generator.run(options.warmup(), seed);
@@ -353,10 +463,20 @@ public final class LoadHarness {
       // Measured while the app is still up, right after the load: what it holds when busy.
       long rss = app.residentKib();
       String comment = database.lastComment(options.workload().queryFragment);
-      return new Report.Run(round, configuration.name(), result.ok(), result.errors(),
-          result.echoedRequestIds(), result.throughput(), result.latencyMillis(0.50),
-          result.latencyMillis(0.99), perRequestMicros(cpuBefore, cpuAfter, result.ok()),
-          perRequestMicros(dbCpuBefore, dbCpuAfter, result.ok()), app.startupMillis(), rss, comment);
+      return new Report.Run(
+          round,
+          configuration.name(),
+          result.ok(),
+          result.errors(),
+          result.echoedRequestIds(),
+          result.throughput(),
+          result.latencyMillis(0.50),
+          result.latencyMillis(0.99),
+          perRequestMicros(cpuBefore, cpuAfter, result.ok()),
+          perRequestMicros(dbCpuBefore, dbCpuAfter, result.ok()),
+          app.startupMillis(),
+          rss,
+          comment);
     } finally {
       app.close();
       current.set(null);
@@ -364,7 +484,9 @@ public final class LoadHarness {
   }
 
   private static double perRequestMicros(long before, long after, long requests) {
-    return before < 0 || after < 0 || requests == 0 ? Double.NaN : (after - before) / 1e3 / requests;
+    return before < 0 || after < 0 || requests == 0
+        ? Double.NaN
+        : (after - before) / 1e3 / requests;
   }
 
   private static void progress(String line) {
@@ -385,8 +507,9 @@ public final class LoadHarness {
       this.appUrl = appUrl;
       this.jdbcUrl = appUrl.startsWith("jdbc:postgresql:") ? appUrl : null;
       String version = query("SHOW server_version");
-      this.description = (embedded != null ? "embedded PostgreSQL " : "external PostgreSQL ")
-          + (version != null ? version : "(version unknown)");
+      this.description =
+          (embedded != null ? "embedded PostgreSQL " : "external PostgreSQL ")
+              + (version != null ? version : "(version unknown)");
       this.postmaster = findPostmaster();
     }
 
@@ -409,9 +532,9 @@ public final class LoadHarness {
     /**
      * Which fields the app's last statements of the workload carried, as PostgreSQL saw them: every
      * idle pool connection still shows its last statement (and name) in pg_stat_activity. This
-     * checks that each configuration did what its name says ({@code none} without an agent,
-     * {@code route+application_name} with the defaults), not just that the app was started with some
-     * flag. "?" when it cannot be seen.
+     * checks that each configuration did what its name says ({@code none} without an agent, {@code
+     * route+application_name} with the defaults), not just that the app was started with some flag.
+     * "?" when it cannot be seen.
      */
     String lastComment(String queryFragment) {
       if (jdbcUrl == null) {
@@ -419,9 +542,11 @@ public final class LoadHarness {
       }
       Set<String> seen = new TreeSet<>();
       try (Connection connection = DriverManager.getConnection(jdbcUrl);
-          PreparedStatement statement = connection.prepareStatement("SELECT query, application_name"
-              + " FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
-              + " AND query LIKE ?")) {
+          PreparedStatement statement =
+              connection.prepareStatement(
+                  "SELECT query, application_name"
+                      + " FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                      + " AND query LIKE ?")) {
         statement.setString(1, "%" + queryFragment + "%");
         try (ResultSet rows = statement.executeQuery()) {
           while (rows.next()) {
@@ -466,9 +591,16 @@ public final class LoadHarness {
           ResultSet rows = statement.executeQuery("SELECT pg_backend_pid()")) {
         rows.next();
         // Looked up while the connection is open: the backend exits when it closes.
-        return ProcessHandle.of(rows.getLong(1)).flatMap(ProcessHandle::parent)
+        return ProcessHandle.of(rows.getLong(1))
+            .flatMap(ProcessHandle::parent)
             // A remote server's PID may name an unrelated local process.
-            .filter(process -> process.info().command().map(command -> command.contains("postgres")).orElse(false))
+            .filter(
+                process ->
+                    process
+                        .info()
+                        .command()
+                        .map(command -> command.contains("postgres"))
+                        .orElse(false))
             .orElse(null);
       } catch (SQLException e) {
         return null;

@@ -14,6 +14,7 @@ final class OtlpSink implements AutoCloseable {
 
   /** Stands for the sink's address in a configuration's settings. */
   static final String ADDRESS = "{otlp}";
+
   private final HttpServer server;
 
   private OtlpSink(HttpServer server) {
@@ -22,14 +23,16 @@ final class OtlpSink implements AutoCloseable {
 
   static OtlpSink start() throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/", exchange -> {
-      try (InputStream in = exchange.getRequestBody()) {
-        in.transferTo(java.io.OutputStream.nullOutputStream());
-      }
-      exchange.getResponseHeaders().set("Content-Type", "application/x-protobuf");
-      exchange.sendResponseHeaders(200, -1);
-      exchange.close();
-    });
+    server.createContext(
+        "/",
+        exchange -> {
+          try (InputStream in = exchange.getRequestBody()) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+          }
+          exchange.getResponseHeaders().set("Content-Type", "application/x-protobuf");
+          exchange.sendResponseHeaders(200, -1);
+          exchange.close();
+        });
     server.start();
     return new OtlpSink(server);
   }

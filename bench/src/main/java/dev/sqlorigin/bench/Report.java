@@ -13,8 +13,8 @@ import java.util.stream.Collectors;
  * The runs of a harness invocation and their summary as Markdown: every run, the median of each
  * configuration, and each configuration against the baseline.
  *
- * <p>Against the baseline, each value is the median over rounds of the ratio (or difference) of
- * the two runs of the same round, with its range: runs of one round ran minutes apart at most, so
+ * <p>Against the baseline, each value is the median over rounds of the ratio (or difference) of the
+ * two runs of the same round, with its range: runs of one round ran minutes apart at most, so
  * pairing them cancels slow drift of a shared machine, and the range shows how much noise there is.
  */
 final class Report {
@@ -25,9 +25,20 @@ final class Report {
    * One run of one configuration. CPU per request is of the app's JVM and of the PostgreSQL server
    * (NaN when it cannot be seen); {@code sqlComment} is what pg_stat_activity showed, or "?".
    */
-  record Run(int round, String config, long ok, long errors, long echoedRequestIds, double throughput,
-      double p50Millis, double p99Millis, double cpuMicrosPerRequest, double dbCpuMicrosPerRequest,
-      long startupMillis, long rssKib, String sqlComment) {
+  record Run(
+      int round,
+      String config,
+      long ok,
+      long errors,
+      long echoedRequestIds,
+      double throughput,
+      double p50Millis,
+      double p99Millis,
+      double cpuMicrosPerRequest,
+      double dbCpuMicrosPerRequest,
+      long startupMillis,
+      long rssKib,
+      String sqlComment) {
 
     double rssMib() {
       return rssKib < 0 ? Double.NaN : rssKib / 1024.0;
@@ -61,57 +72,86 @@ final class Report {
     out.append("Settings: ").append(settings).append("\n\n");
 
     out.append("### Medians per configuration\n\n");
-    out.append("| configuration | runs | throughput (req/s) | p50 (ms) | p99 (ms) | app CPU (us/req) "
-        + "| DB CPU (us/req) | errors (all runs) | start-up (ms) | RSS (MiB) | SQL comment |\n");
+    out.append(
+        "| configuration | runs | throughput (req/s) | p50 (ms) | p99 (ms) | app CPU (us/req) "
+            + "| DB CPU (us/req) | errors (all runs) | start-up (ms) | RSS (MiB) | SQL comment |\n");
     out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (String config : configs) {
       List<Run> mine = runs(config);
       if (mine.isEmpty()) {
         continue;
       }
-      out.append(row("| %s | %d | %.0f | %.2f | %.2f | %.0f | %.0f | %d | %.0f | %.0f | %s |%n",
-          config, mine.size(), median(mine, Run::throughput), median(mine, Run::p50Millis),
-          median(mine, Run::p99Millis), median(mine, Run::cpuMicrosPerRequest),
-          median(mine, Run::dbCpuMicrosPerRequest),
-          mine.stream().mapToLong(Run::errors).sum(),
-          median(mine, run -> run.startupMillis()), median(mine, Run::rssMib),
-          mine.stream().map(Run::sqlComment).distinct().collect(Collectors.joining(", "))));
+      out.append(
+          row(
+              "| %s | %d | %.0f | %.2f | %.2f | %.0f | %.0f | %d | %.0f | %.0f | %s |%n",
+              config,
+              mine.size(),
+              median(mine, Run::throughput),
+              median(mine, Run::p50Millis),
+              median(mine, Run::p99Millis),
+              median(mine, Run::cpuMicrosPerRequest),
+              median(mine, Run::dbCpuMicrosPerRequest),
+              mine.stream().mapToLong(Run::errors).sum(),
+              median(mine, run -> run.startupMillis()),
+              median(mine, Run::rssMib),
+              mine.stream().map(Run::sqlComment).distinct().collect(Collectors.joining(", "))));
     }
 
     if (configs.contains(BASELINE) && configs.size() > 1) {
-      out.append("\n### Against ").append(BASELINE)
+      out.append("\n### Against ")
+          .append(BASELINE)
           .append(" (median of per-round ratios or differences, range in brackets)\n\n");
-      out.append("| configuration | throughput ratio | p50 ratio | p99 ratio | app CPU/req ratio "
-          + "| DB CPU/req ratio | start-up delta (ms) | RSS delta (MiB) |\n");
+      out.append(
+          "| configuration | throughput ratio | p50 ratio | p99 ratio | app CPU/req ratio "
+              + "| DB CPU/req ratio | start-up delta (ms) | RSS delta (MiB) |\n");
       out.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
       for (String config : configs) {
         if (config.equals(BASELINE) || runs(config).isEmpty()) {
           continue;
         }
-        out.append("| ").append(config)
-            .append(" | ").append(paired(config, Run::throughput, true, "%.3f"))
-            .append(" | ").append(paired(config, Run::p50Millis, true, "%.3f"))
-            .append(" | ").append(paired(config, Run::p99Millis, true, "%.3f"))
-            .append(" | ").append(paired(config, Run::cpuMicrosPerRequest, true, "%.3f"))
-            .append(" | ").append(paired(config, Run::dbCpuMicrosPerRequest, true, "%.3f"))
-            .append(" | ").append(paired(config, run -> run.startupMillis(), false, "%+.0f"))
-            .append(" | ").append(paired(config, Run::rssMib, false, "%+.0f"))
+        out.append("| ")
+            .append(config)
+            .append(" | ")
+            .append(paired(config, Run::throughput, true, "%.3f"))
+            .append(" | ")
+            .append(paired(config, Run::p50Millis, true, "%.3f"))
+            .append(" | ")
+            .append(paired(config, Run::p99Millis, true, "%.3f"))
+            .append(" | ")
+            .append(paired(config, Run::cpuMicrosPerRequest, true, "%.3f"))
+            .append(" | ")
+            .append(paired(config, Run::dbCpuMicrosPerRequest, true, "%.3f"))
+            .append(" | ")
+            .append(paired(config, run -> run.startupMillis(), false, "%+.0f"))
+            .append(" | ")
+            .append(paired(config, Run::rssMib, false, "%+.0f"))
             .append(" |\n");
       }
     }
 
     out.append("\n### All runs, in the order they ran\n\n");
-    out.append("| round | configuration | requests | errors | throughput (req/s) | p50 (ms) | p99 (ms) "
-        + "| app CPU (us/req) | DB CPU (us/req) | start-up (ms) | RSS (MiB) | X-Request-Id echoed "
-        + "| SQL comment |\n");
+    out.append(
+        "| round | configuration | requests | errors | throughput (req/s) | p50 (ms) | p99 (ms) "
+            + "| app CPU (us/req) | DB CPU (us/req) | start-up (ms) | RSS (MiB) | X-Request-Id echoed "
+            + "| SQL comment |\n");
     out.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (Run run : runs) {
-      out.append(row("| %d | %s | %d | %d | %.0f | %.2f | %.2f | %.0f | %.0f | %d | %.0f | %d | %s |%n",
-          run.round(), run.config(), run.ok() + run.errors(), run.errors(), run.throughput(),
-          run.p50Millis(), run.p99Millis(), run.cpuMicrosPerRequest(), run.dbCpuMicrosPerRequest(),
-          run.startupMillis(), run.rssMib(),
-          run.echoedRequestIds(),
-          run.sqlComment()));
+      out.append(
+          row(
+              "| %d | %s | %d | %d | %.0f | %.2f | %.2f | %.0f | %.0f | %d | %.0f | %d | %s |%n",
+              run.round(),
+              run.config(),
+              run.ok() + run.errors(),
+              run.errors(),
+              run.throughput(),
+              run.p50Millis(),
+              run.p99Millis(),
+              run.cpuMicrosPerRequest(),
+              run.dbCpuMicrosPerRequest(),
+              run.startupMillis(),
+              run.rssMib(),
+              run.echoedRequestIds(),
+              run.sqlComment()));
     }
     return out.toString();
   }
@@ -143,8 +183,12 @@ final class Report {
     if (values.size() == 1) {
       return median;
     }
-    return median + " [" + String.format(Locale.ROOT, format, values.get(0)) + " .. "
-        + String.format(Locale.ROOT, format, values.get(values.size() - 1)) + "]";
+    return median
+        + " ["
+        + String.format(Locale.ROOT, format, values.get(0))
+        + " .. "
+        + String.format(Locale.ROOT, format, values.get(values.size() - 1))
+        + "]";
   }
 
   private Map<Integer, Run> byRound(String config) {

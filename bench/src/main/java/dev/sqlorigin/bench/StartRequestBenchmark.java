@@ -23,10 +23,10 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * What the servlet advice adds once per HTTP request, default settings: {@link
  * Sqlorigin#startRequest} with the values Jetty reports for {@code GET /api/owners/42} (a path
- * mapping {@code /api/owners/*}), binding, the first {@link RequestContext#comment()} (which renders
- * the comment that every statement of the request then reuses) and {@link Sqlorigin#endRequest}
- * (without which the registry of active requests would grow for ever). Echoing the ID in a response
- * header is the container's cost and is left out.
+ * mapping {@code /api/owners/*}), binding, the first {@link RequestContext#comment()} (which
+ * renders the comment that every statement of the request then reuses) and {@link
+ * Sqlorigin#endRequest} (without which the registry of active requests would grow for ever).
+ * Echoing the ID in a response header is the container's cost and is left out.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -45,7 +45,10 @@ public class StartRequestBenchmark {
 
   private String incomingId;
 
-  /** {@code GET /api/owners/42} as the sample app's Jetty reports it; fields so the JIT cannot fold them. */
+  /**
+   * {@code GET /api/owners/42} as the sample app's Jetty reports it; fields so the JIT cannot fold
+   * them.
+   */
   private static final class Servlet {
     static String method = "GET";
     static String contextPath = "";
@@ -58,9 +61,18 @@ public class StartRequestBenchmark {
   }
 
   static RequestContext startOwnersRequest(String incomingId) {
-    RequestContext context = Sqlorigin.startRequest(Servlet.method, Servlet.contextPath,
-        Servlet.servletPath, Servlet.pathInfo, Servlet.mappingPattern, Servlet.mappingMatch, incomingId,
-        null, Servlet.localPort, Servlet.remotePort);
+    RequestContext context =
+        Sqlorigin.startRequest(
+            Servlet.method,
+            Servlet.contextPath,
+            Servlet.servletPath,
+            Servlet.pathInfo,
+            Servlet.mappingPattern,
+            Servlet.mappingMatch,
+            incomingId,
+            null,
+            Servlet.localPort,
+            Servlet.remotePort);
     if (context == null) {
       throw new IllegalStateException("sqlorigin refused to start a request: see its log");
     }
@@ -72,7 +84,8 @@ public class StartRequestBenchmark {
     Sqlorigin.configure(Config.load(Collections.emptyMap(), Collections.emptyMap()));
     incomingId = requestId.equals("incoming") ? "3f2c8a9e-6b1d-4f7a-9c3e-0d5b8e2a1f47" : null;
     String comment = request();
-    if (!comment.contains("route='GET /api/owners/{id}'") || !comment.contains("request_id=")
+    if (!comment.contains("route='GET /api/owners/{id}'")
+        || !comment.contains("request_id=")
         || (incomingId != null && !comment.contains(incomingId))) {
       throw new IllegalStateException("unexpected comment " + comment);
     }

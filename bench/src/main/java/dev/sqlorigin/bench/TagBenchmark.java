@@ -28,10 +28,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * once per request, so not measured here: see {@link StartRequestBenchmark}) and the insertion into
  * the SQL text.
  *
- * <p>Not measured here: the in-flight bookkeeping the execute advice does around each statement
- * for cancellation. The state is per thread because the request is bound to the benchmark thread,
- * as the servlet advice binds it to the thread serving the request. The configuration is global ({@link
- * Sqlorigin#configure}), as in the agent.
+ * <p>Not measured here: the in-flight bookkeeping the execute advice does around each statement for
+ * cancellation. The state is per thread because the request is bound to the benchmark thread, as
+ * the servlet advice binds it to the thread serving the request. The configuration is global
+ * ({@link Sqlorigin#configure}), as in the agent.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -43,10 +43,13 @@ public class TagBenchmark {
 
   /** The sample app's primary-key lookup, the most common statement shape. */
   static final String SQL = "SELECT id, name FROM owners WHERE id = ?";
+
   static final String HINTED_SQL = "/*+ IndexScan(owners owners_pkey) */ " + SQL;
   static final String ROUTE = "GET /api/owners/{id}";
 
   /**
+   *
+   *
    * <ul>
    *   <li>{@code outside-request}: no request bound, default settings: the cost every statement of
    *       a batch job or a start-up migration pays.
@@ -58,17 +61,26 @@ public class TagBenchmark {
    *       comment must go after.
    *   <li>{@code already-tagged}, {@code already-tagged-sqlcommenter}: the SQL already carries the
    *       comment. Every statement pays this too, several times: the pool's proxy tags, then each
-   *       driver overload it delegates to ({@code prepareStatement(String)} calls
-   *       {@code prepareStatement(String, int, int)}, ...) sees the comment and adds nothing.
+   *       driver overload it delegates to ({@code prepareStatement(String)} calls {@code
+   *       prepareStatement(String, int, int)}, ...) sees the comment and adds nothing.
    *   <li>{@code outside-request-thread}: no request bound and {@code
    *       sqlorigin.comment.outside-request=thread}, where the comment is rendered per statement.
    * </ul>
    */
-  @Param({"outside-request", "default", "id-in-comment", "sqlcommenter", "hint", "already-tagged",
-      "already-tagged-sqlcommenter", "outside-request-thread"})
+  @Param({
+    "outside-request",
+    "default",
+    "id-in-comment",
+    "sqlcommenter",
+    "hint",
+    "already-tagged",
+    "already-tagged-sqlcommenter",
+    "outside-request-thread"
+  })
   public String mode;
 
-  // Not final, and read from the state object, so that the JIT cannot fold the input into a constant.
+  // Not final, and read from the state object, so that the JIT cannot fold the input into a
+  // constant.
   private String sql;
   private RequestContext context;
 

@@ -28,15 +28,15 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What sqlorigin does for one request with one prepared statement (the sample app's
- * {@code GET /api/owners/{id}}), with its OpenTelemetry off and on: start the request (and its
- * server span), tag and prepare the statement, run it (its client span and the duration metric),
- * end the request. The database and the container are left out: this is the agent's own cost.
+ * What sqlorigin does for one request with one prepared statement (the sample app's {@code GET
+ * /api/owners/{id}}), with its OpenTelemetry off and on: start the request (and its server span),
+ * tag and prepare the statement, run it (its client span and the duration metric), end the request.
+ * The database and the container are left out: this is the agent's own cost.
  *
- * <p>{@code off}: no OpenTelemetry setting (the default). {@code no-export}: spans and metrics made,
- * exporters {@code none}. {@code otlp}: exported over OTLP/HTTP to a sink in this JVM (the batch
- * processor's and the metric reader's threads then compete for the same CPUs). {@code otlp-traceparent}:
- * the same with the traceparent in the comment.
+ * <p>{@code off}: no OpenTelemetry setting (the default). {@code no-export}: spans and metrics
+ * made, exporters {@code none}. {@code otlp}: exported over OTLP/HTTP to a sink in this JVM (the
+ * batch processor's and the metric reader's threads then compete for the same CPUs). {@code
+ * otlp-traceparent}: the same with the traceparent in the comment.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -56,8 +56,10 @@ public class TelemetryBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
-    Map<String, String> settings = mode.equals("otlp-traceparent")
-        ? Map.of(Config.COMMENT_FIELDS, "route,request_id,traceparent") : Map.of();
+    Map<String, String> settings =
+        mode.equals("otlp-traceparent")
+            ? Map.of(Config.COMMENT_FIELDS, "route,request_id,traceparent")
+            : Map.of();
     Config config = Config.load(settings, Map.of());
     Sqlorigin.configure(config);
     if (mode.equals("no-export")) {
@@ -105,16 +107,35 @@ public class TelemetryBenchmark {
   /** A statement whose connection reports the sample app's JDBC URL, as the telemetry asks. */
   private static PreparedStatement statement() {
     ClassLoader loader = TelemetryBenchmark.class.getClassLoader();
-    DatabaseMetaData metaData = (DatabaseMetaData) Proxy.newProxyInstance(loader,
-        new Class<?>[] {DatabaseMetaData.class}, (proxy, method, args) ->
-            method.getName().equals("getURL") ? "jdbc:postgresql://localhost:5432/sample" : null);
-    Connection connection = (Connection) Proxy.newProxyInstance(loader, new Class<?>[] {Connection.class},
-        (proxy, method, args) -> method.getName().equals("getMetaData") ? metaData
-            : method.getName().equals("hashCode") ? System.identityHashCode(proxy)
-            : method.getName().equals("equals") ? proxy == args[0] : null);
-    return (PreparedStatement) Proxy.newProxyInstance(loader, new Class<?>[] {PreparedStatement.class},
-        (proxy, method, args) -> method.getName().equals("getConnection") ? connection
-            : method.getName().equals("hashCode") ? System.identityHashCode(proxy)
-            : method.getName().equals("equals") ? proxy == args[0] : null);
+    DatabaseMetaData metaData =
+        (DatabaseMetaData)
+            Proxy.newProxyInstance(
+                loader,
+                new Class<?>[] {DatabaseMetaData.class},
+                (proxy, method, args) ->
+                    method.getName().equals("getURL")
+                        ? "jdbc:postgresql://localhost:5432/sample"
+                        : null);
+    Connection connection =
+        (Connection)
+            Proxy.newProxyInstance(
+                loader,
+                new Class<?>[] {Connection.class},
+                (proxy, method, args) ->
+                    method.getName().equals("getMetaData")
+                        ? metaData
+                        : method.getName().equals("hashCode")
+                            ? System.identityHashCode(proxy)
+                            : method.getName().equals("equals") ? proxy == args[0] : null);
+    return (PreparedStatement)
+        Proxy.newProxyInstance(
+            loader,
+            new Class<?>[] {PreparedStatement.class},
+            (proxy, method, args) ->
+                method.getName().equals("getConnection")
+                    ? connection
+                    : method.getName().equals("hashCode")
+                        ? System.identityHashCode(proxy)
+                        : method.getName().equals("equals") ? proxy == args[0] : null);
   }
 }

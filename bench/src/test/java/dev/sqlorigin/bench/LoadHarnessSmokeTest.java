@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class LoadHarnessSmokeTest {
 
-  private static final List<String> CONFIGS = List.of("no-agent", "sqlorigin", "sqlorigin-application-name", "otel-agent");
+  private static final List<String> CONFIGS =
+      List.of("no-agent", "sqlorigin", "sqlorigin-application-name", "otel-agent");
 
   private static Report report;
   private static String markdown;
@@ -35,10 +36,18 @@ class LoadHarnessSmokeTest {
     Path agentJar = existing("sqlorigin.agent.jar", "the shaded agent jar");
     Path appJar = existing("sqlorigin.sample.jar", "the sample application jar");
     Path otelAgentJar = existing("sqlorigin.otel.agent.jar", "the OpenTelemetry Java agent jar");
-    LoadHarness.Options options = LoadHarness.Options.parse(
-        "--rounds=1", "--configs=" + String.join(",", CONFIGS), "--workload=report", "--warmup=1s",
-        "--duration=2s", "--connections=4", "--agent-jar=" + agentJar, "--otel-agent-jar=" + otelAgentJar,
-        "--app-jar=" + appJar, "--seed=42");
+    LoadHarness.Options options =
+        LoadHarness.Options.parse(
+            "--rounds=1",
+            "--configs=" + String.join(",", CONFIGS),
+            "--workload=report",
+            "--warmup=1s",
+            "--duration=2s",
+            "--connections=4",
+            "--agent-jar=" + agentJar,
+            "--otel-agent-jar=" + otelAgentJar,
+            "--app-jar=" + appJar,
+            "--seed=42");
     report = LoadHarness.run(options);
     markdown = report.markdown();
   }
@@ -49,7 +58,8 @@ class LoadHarnessSmokeTest {
       List<Report.Run> runs = report.runs(config);
       assertEquals(1, runs.size(), config + ": one run per round");
       Report.Run run = runs.get(0);
-      assertAll(config,
+      assertAll(
+          config,
           () -> assertTrue(run.ok() > 0, "no successful request"),
           () -> assertEquals(0, run.errors(), "errors"),
           () -> assertTrue(run.throughput() > 0, "throughput"),
@@ -67,9 +77,13 @@ class LoadHarnessSmokeTest {
     Report.Run agent = report.runs("sqlorigin").get(0);
     assertEquals("none", plain.sqlComment(), "what PostgreSQL saw without an agent");
     assertEquals("route", agent.sqlComment(), "what PostgreSQL saw with sqlorigin");
-    assertEquals("route+application_name", report.runs("sqlorigin-application-name").get(0).sqlComment(),
+    assertEquals(
+        "route+application_name",
+        report.runs("sqlorigin-application-name").get(0).sqlComment(),
         "what PostgreSQL saw with the request ID in application_name");
-    assertEquals("traceparent", report.runs("otel-agent").get(0).sqlComment(),
+    assertEquals(
+        "traceparent",
+        report.runs("otel-agent").get(0).sqlComment(),
         "what PostgreSQL saw with the OpenTelemetry agent");
     assertEquals(0, plain.echoedRequestIds());
     assertEquals(agent.ok(), agent.echoedRequestIds(), "every response echoes an ID");
@@ -80,43 +94,70 @@ class LoadHarnessSmokeTest {
     assertTrue(markdown.contains("\n| no-agent | 1 | "), markdown);
     assertTrue(markdown.contains("\n| sqlorigin | 1 | "), markdown);
     assertTrue(markdown.contains("### Against no-agent"), markdown);
-    String ratioRow = markdown.lines().filter(line -> line.startsWith("| sqlorigin | ") && !line.contains(" | 1 | "))
-        .findFirst().orElse("");
-    assertFalse(ratioRow.isEmpty() || ratioRow.contains("n/a"), "ratio row: " + ratioRow + "\n" + markdown);
+    String ratioRow =
+        markdown
+            .lines()
+            .filter(line -> line.startsWith("| sqlorigin | ") && !line.contains(" | 1 | "))
+            .findFirst()
+            .orElse("");
+    assertFalse(
+        ratioRow.isEmpty() || ratioRow.contains("n/a"), "ratio row: " + ratioRow + "\n" + markdown);
   }
 
   @Test
   void badOptionsAreRejectedWithAMessageThatNamesThem() {
-    LoadHarness.Invalid unknown = assertThrows(LoadHarness.Invalid.class,
-        () -> LoadHarness.Options.parse("--config=no-agent"));
+    LoadHarness.Invalid unknown =
+        assertThrows(
+            LoadHarness.Invalid.class, () -> LoadHarness.Options.parse("--config=no-agent"));
     assertTrue(unknown.getMessage().contains("--config"), unknown.getMessage());
-    LoadHarness.Invalid badConfig = assertThrows(LoadHarness.Invalid.class,
-        () -> LoadHarness.Options.parse("--configs=no-agent,sqlorgin"));
+    LoadHarness.Invalid badConfig =
+        assertThrows(
+            LoadHarness.Invalid.class,
+            () -> LoadHarness.Options.parse("--configs=no-agent,sqlorgin"));
     assertTrue(badConfig.getMessage().contains("sqlorgin"), badConfig.getMessage());
-    LoadHarness.Invalid missingJar = assertThrows(LoadHarness.Invalid.class,
-        () -> LoadHarness.Options.parse("--app-jar=/nonexistent/sample-app.jar"));
-    assertTrue(missingJar.getMessage().contains("/nonexistent/sample-app.jar"), missingJar.getMessage());
+    LoadHarness.Invalid missingJar =
+        assertThrows(
+            LoadHarness.Invalid.class,
+            () -> LoadHarness.Options.parse("--app-jar=/nonexistent/sample-app.jar"));
+    assertTrue(
+        missingJar.getMessage().contains("/nonexistent/sample-app.jar"), missingJar.getMessage());
   }
 
   @Test
   void optionsHaveBoundedDefaults() throws Exception {
-    LoadHarness.Options options = LoadHarness.Options.parse(
-        "--agent-jar=" + existing("sqlorigin.agent.jar", "the shaded agent jar"),
-        "--app-jar=" + existing("sqlorigin.sample.jar", "the sample application jar"),
-        "--otel-agent-jar=" + existing("sqlorigin.otel.agent.jar", "the OpenTelemetry Java agent jar"));
+    LoadHarness.Options options =
+        LoadHarness.Options.parse(
+            "--agent-jar=" + existing("sqlorigin.agent.jar", "the shaded agent jar"),
+            "--app-jar=" + existing("sqlorigin.sample.jar", "the sample application jar"),
+            "--otel-agent-jar="
+                + existing("sqlorigin.otel.agent.jar", "the OpenTelemetry Java agent jar"));
     assertEquals(5, options.rounds());
     assertEquals(Duration.ofSeconds(10), options.duration());
     assertEquals(8, options.connections());
-    assertEquals(List.of("no-agent", "sqlorigin", "sqlorigin-application-name", "sqlorigin-id-in-comment", "otel-agent"),
+    assertEquals(
+        List.of(
+            "no-agent",
+            "sqlorigin",
+            "sqlorigin-application-name",
+            "sqlorigin-id-in-comment",
+            "otel-agent"),
         options.configs());
-    assertTrue(options.estimate().compareTo(Duration.ofMinutes(10)) < 0, "a default run takes minutes, not hours");
+    assertTrue(
+        options.estimate().compareTo(Duration.ofMinutes(10)) < 0,
+        "a default run takes minutes, not hours");
   }
 
   private static Path existing(String property, String what) {
     String value = System.getProperty(property);
     if (value == null || !Files.isRegularFile(Paths.get(value))) {
-      fail(what + " is missing (" + property + "=" + value + "): build the whole project with "
-          + "`./mvnw verify` (or `./mvnw install -DskipTests` first), which packages it before this module");
+      fail(
+          what
+              + " is missing ("
+              + property
+              + "="
+              + value
+              + "): build the whole project with "
+              + "`./mvnw verify` (or `./mvnw install -DskipTests` first), which packages it before this module");
     }
     return Paths.get(value).toAbsolutePath().normalize();
   }

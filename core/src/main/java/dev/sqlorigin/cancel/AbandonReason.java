@@ -6,7 +6,10 @@ public enum AbandonReason {
   CLIENT_DISCONNECTED("client disconnected"),
   SHUTDOWN("JVM shutting down"),
   OPERATOR("cancelled by an operator"),
-  /** The servlet container's async timeout fired (AsyncListener.onTimeout) before the request completed. */
+  /**
+   * The servlet container's async timeout fired (AsyncListener.onTimeout) before the request
+   * completed.
+   */
   ASYNC_TIMEOUT("async timeout"),
   /**
    * The container reported an error on an async request (AsyncListener.onError): an HTTP/2 stream

@@ -12,8 +12,14 @@ public final class Abandonment {
   public Abandonment(AbandonReason reason, long ageNanos, String requestId, String route) {
     this.reason = reason;
     this.ageNanos = ageNanos;
-    this.message = String.format(Locale.ROOT, "sqlorigin: request %s (%s) abandoned: %s after %.1f s",
-        requestId, route, reason.description(), ageNanos / 1e9);
+    this.message =
+        String.format(
+            Locale.ROOT,
+            "sqlorigin: request %s (%s) abandoned: %s after %.1f s",
+            requestId,
+            route,
+            reason.description(),
+            ageNanos / 1e9);
   }
 
   public AbandonReason reason() {

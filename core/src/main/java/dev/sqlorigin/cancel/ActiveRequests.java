@@ -35,8 +35,7 @@ public final class ActiveRequests {
     }
   }
 
-  private ActiveRequests() {
-  }
+  private ActiveRequests() {}
 
   public static void installCanceller(StatementCanceller newCanceller) {
     canceller = newCanceller;
@@ -72,13 +71,15 @@ public final class ActiveRequests {
   public static void statementStarted(long deadlineNanos) {
     STATEMENTS_IN_FLIGHT.getAndIncrement();
     Thread thread = watchdog;
-    if (thread != null && (watchdogAsleep
-        || deadlineNanos != 0 && deadlineNanos - watchdogNextRound < 0)) {
+    if (thread != null
+        && (watchdogAsleep || deadlineNanos != 0 && deadlineNanos - watchdogNextRound < 0)) {
       LockSupport.unpark(thread);
     }
   }
 
-  /** Set by the watchdog: parked until woken, or the {@link System#nanoTime()} of its next round. */
+  /**
+   * Set by the watchdog: parked until woken, or the {@link System#nanoTime()} of its next round.
+   */
   public static void watchdogState(boolean asleep, long nextRoundNanos) {
     watchdogNextRound = nextRoundNanos;
     watchdogAsleep = asleep;
@@ -124,8 +125,10 @@ public final class ActiveRequests {
       current.cancel(statement);
       return true;
     } catch (Throwable t) {
-      AgentLog.warnOnce("cancel:" + statement.getClass().getName(),
-          "could not cancel a statement of " + statement.getClass().getName(), t);
+      AgentLog.warnOnce(
+          "cancel:" + statement.getClass().getName(),
+          "could not cancel a statement of " + statement.getClass().getName(),
+          t);
       return false;
     }
   }

@@ -6,8 +6,7 @@ import dev.sqlorigin.context.CurrentRequest;
 /** The refusal a JDBC call of an abandoned request gets, for calls that run no statement. */
 public final class FailFast {
 
-  private FailFast() {
-  }
+  private FailFast() {}
 
   /** The message to throw with SQLState 57014, or null to go ahead. */
   public static String refusal() {

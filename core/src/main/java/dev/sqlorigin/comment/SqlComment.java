@@ -10,10 +10,9 @@ import java.util.TreeMap;
 /**
  * Writes, places and reads back sqlorigin's SQL comment.
  *
- * <p>Values are percent-encoded so that no input can close the comment ({@code *}{@code /}),
- * open a nested one ({@code /*}: PostgreSQL nests block comments), or carry a quote, a backslash,
- * a control character or a placeholder ({@code ?}). Everything the encoder emits is printable
- * ASCII.
+ * <p>Values are percent-encoded so that no input can close the comment ({@code *}{@code /}), open a
+ * nested one ({@code /*}: PostgreSQL nests block comments), or carry a quote, a backslash, a
+ * control character or a placeholder ({@code ?}). Everything the encoder emits is printable ASCII.
  */
 public final class SqlComment {
 
@@ -22,15 +21,15 @@ public final class SqlComment {
   private static final String COMMENTER_ROUTE = "/*" + CommentField.ROUTE.key() + "='";
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
-  private SqlComment() {
-  }
+  private SqlComment() {}
 
   /**
    * Renders {@code fields} (key to value, in the order to show them; null or empty values are left
    * out) as a complete block comment, or returns null when no field has a value.
    */
   public static String render(CommentFormat format, Map<String, String> fields) {
-    Map<String, String> ordered = format == CommentFormat.SQLCOMMENTER ? new TreeMap<>(fields) : fields;
+    Map<String, String> ordered =
+        format == CommentFormat.SQLCOMMENTER ? new TreeMap<>(fields) : fields;
     StringBuilder out = new StringBuilder(64);
     for (Map.Entry<String, String> field : ordered.entrySet()) {
       String value = field.getValue();
@@ -106,7 +105,10 @@ public final class SqlComment {
     return fields == null ? Collections.emptyMap() : fields;
   }
 
-  /** {@code sql} as the application wrote it: without the sqlorigin comment {@link #insert} put there. */
+  /**
+   * {@code sql} as the application wrote it: without the sqlorigin comment {@link #insert} put
+   * there.
+   */
   public static String strip(String sql) {
     int at = sql == null ? -1 : insertionPoint(sql);
     if (at < 0) {
@@ -163,7 +165,8 @@ public final class SqlComment {
    * nested JDBC call.
    */
   private static boolean isOursAt(String sql, int i) {
-    return sql.startsWith(MARKER, i) || sql.startsWith(COMMENTER_REQUEST_ID, i)
+    return sql.startsWith(MARKER, i)
+        || sql.startsWith(COMMENTER_REQUEST_ID, i)
         || sql.startsWith(COMMENTER_ROUTE, i);
   }
 
@@ -200,7 +203,8 @@ public final class SqlComment {
       }
       i = skipWhitespace(sql, i + 1);
     }
-    if (!sql.regionMatches(true, i, "call", 0, 4) || i + 4 >= sql.length()
+    if (!sql.regionMatches(true, i, "call", 0, 4)
+        || i + 4 >= sql.length()
         || !Character.isWhitespace(sql.charAt(i + 4))) {
       return -1;
     }
@@ -226,7 +230,8 @@ public final class SqlComment {
         continue;
       }
       int codePoint = c;
-      if (Character.isHighSurrogate(c) && i + 1 < value.length()
+      if (Character.isHighSurrogate(c)
+          && i + 1 < value.length()
           && Character.isLowSurrogate(value.charAt(i + 1))) {
         codePoint = Character.toCodePoint(c, value.charAt(++i));
       } else if (Character.isSurrogate(c)) {
@@ -243,8 +248,13 @@ public final class SqlComment {
   }
 
   private static boolean isUnreserved(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-        || c == '-' || c == '.' || c == '_' || c == '~';
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || c == '-'
+        || c == '.'
+        || c == '_'
+        || c == '~';
   }
 
   private static void percent(StringBuilder out, int b) {
@@ -262,7 +272,8 @@ public final class SqlComment {
     Map<String, String> fields = new LinkedHashMap<>();
     while (true) {
       int keyStart = i;
-      while (i < sql.length() && (Character.isLetterOrDigit(sql.charAt(i)) || sql.charAt(i) == '_')) {
+      while (i < sql.length()
+          && (Character.isLetterOrDigit(sql.charAt(i)) || sql.charAt(i) == '_')) {
         i++;
       }
       if (i == keyStart || !sql.startsWith("='", i)) {
@@ -281,8 +292,10 @@ public final class SqlComment {
       fields.put(key, decode(sql.substring(valueStart, valueEnd).replace("\\'", "'")));
       i = valueEnd + 1;
       if (sql.startsWith("*/", i)) {
-        boolean ours = readable || fields.containsKey(CommentField.ROUTE.key())
-            || fields.containsKey(CommentField.REQUEST_ID.key());
+        boolean ours =
+            readable
+                || fields.containsKey(CommentField.ROUTE.key())
+                || fields.containsKey(CommentField.REQUEST_ID.key());
         return ours ? fields : null;
       }
       if (i >= sql.length() || sql.charAt(i) != separator) {

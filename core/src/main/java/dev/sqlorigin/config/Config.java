@@ -75,35 +75,78 @@ public final class Config {
 
   private Config(Reader reader) {
     enabled = reader.get(ENABLED, true, "true or false", Config::parseBoolean);
-    commentFields = reader.get(COMMENT_FIELDS, EnumSet.of(CommentField.ROUTE),
-        "a comma-separated list of route, request_id, traceparent (or none)", Config::parseFields);
-    commentFormat = reader.get(COMMENT_FORMAT, CommentFormat.SQLORIGIN, "sqlorigin or sqlcommenter",
-        value -> CommentFormat.valueOf(value.toUpperCase(Locale.ROOT)));
-    outsideRequestOrigin = reader.get(COMMENT_OUTSIDE_REQUEST, null,
-        "off, thread, or an origin of 1 to 64 letters, digits and - _ . : / that may contain {thread}"
-            + " (e.g. job:{thread})", Config::parseOrigin);
-    requestIdHeaders = List.of(reader.get(REQUEST_ID_HEADERS, new String[] {"X-Request-Id"},
-        "a comma-separated list of HTTP header names", Config::parseHeaderNames));
-    requestIdMaxLength = reader.get(REQUEST_ID_MAX_LENGTH, 200, "a whole number from 8 to 1024",
-        value -> parseIntIn(value, 8, 1024));
-    requestIdInApplicationName = reader.get(REQUEST_ID_APPLICATION_NAME, false, "true or false",
-        Config::parseBoolean);
+    commentFields =
+        reader.get(
+            COMMENT_FIELDS,
+            EnumSet.of(CommentField.ROUTE),
+            "a comma-separated list of route, request_id, traceparent (or none)",
+            Config::parseFields);
+    commentFormat =
+        reader.get(
+            COMMENT_FORMAT,
+            CommentFormat.SQLORIGIN,
+            "sqlorigin or sqlcommenter",
+            value -> CommentFormat.valueOf(value.toUpperCase(Locale.ROOT)));
+    outsideRequestOrigin =
+        reader.get(
+            COMMENT_OUTSIDE_REQUEST,
+            null,
+            "off, thread, or an origin of 1 to 64 letters, digits and - _ . : / that may contain {thread}"
+                + " (e.g. job:{thread})",
+            Config::parseOrigin);
+    requestIdHeaders =
+        List.of(
+            reader.get(
+                REQUEST_ID_HEADERS,
+                new String[] {"X-Request-Id"},
+                "a comma-separated list of HTTP header names",
+                Config::parseHeaderNames));
+    requestIdMaxLength =
+        reader.get(
+            REQUEST_ID_MAX_LENGTH,
+            200,
+            "a whole number from 8 to 1024",
+            value -> parseIntIn(value, 8, 1024));
+    requestIdInApplicationName =
+        reader.get(REQUEST_ID_APPLICATION_NAME, false, "true or false", Config::parseBoolean);
     logLevel = reader.get(LOG_LEVEL, "info", "error, warn, info or debug", Config::parseLogLevel);
-    requestTimeoutNanos = reader.get(REQUEST_TIMEOUT, 0L, DURATION + ", or off",
-        value -> value.equalsIgnoreCase("off") ? 0L : parseDuration(value, 1_000_000L));
-    requestStartHeader = reader.get(REQUEST_START_HEADER, "X-Request-Start", "an HTTP header name",
-        value -> parseHeaderNames(value)[0]);
-    cancelOnDisconnect = reader.get(CANCEL_ON_DISCONNECT, true, "true or false", Config::parseBoolean);
-    disconnectCheckAfterNanos = reader.get(CANCEL_DISCONNECT_AFTER, 500_000_000L, DURATION,
-        value -> parseDuration(value, 0L));
-    pollIntervalNanos = reader.get(CANCEL_POLL_INTERVAL, 200_000_000L, DURATION + " (10ms at least)",
-        value -> parseDuration(value, 10_000_000L));
+    requestTimeoutNanos =
+        reader.get(
+            REQUEST_TIMEOUT,
+            0L,
+            DURATION + ", or off",
+            value -> value.equalsIgnoreCase("off") ? 0L : parseDuration(value, 1_000_000L));
+    requestStartHeader =
+        reader.get(
+            REQUEST_START_HEADER,
+            "X-Request-Start",
+            "an HTTP header name",
+            value -> parseHeaderNames(value)[0]);
+    cancelOnDisconnect =
+        reader.get(CANCEL_ON_DISCONNECT, true, "true or false", Config::parseBoolean);
+    disconnectCheckAfterNanos =
+        reader.get(
+            CANCEL_DISCONNECT_AFTER, 500_000_000L, DURATION, value -> parseDuration(value, 0L));
+    pollIntervalNanos =
+        reader.get(
+            CANCEL_POLL_INTERVAL,
+            200_000_000L,
+            DURATION + " (10ms at least)",
+            value -> parseDuration(value, 10_000_000L));
     cancelOnShutdown = reader.get(CANCEL_ON_SHUTDOWN, true, "true or false", Config::parseBoolean);
-    shutdownTimeoutNanos = reader.get(CANCEL_SHUTDOWN_TIMEOUT, 5_000_000_000L, DURATION,
-        value -> parseDuration(value, 1_000_000L));
+    shutdownTimeoutNanos =
+        reader.get(
+            CANCEL_SHUTDOWN_TIMEOUT,
+            5_000_000_000L,
+            DURATION,
+            value -> parseDuration(value, 1_000_000L));
     jmx = reader.get(JMX, true, "true or false", Config::parseBoolean);
-    otelQueryText = reader.get(OTEL_QUERY_TEXT, QueryText.SANITIZED, "sanitized, raw or off",
-        value -> QueryText.valueOf(value.toUpperCase(Locale.ROOT)));
+    otelQueryText =
+        reader.get(
+            OTEL_QUERY_TEXT,
+            QueryText.SANITIZED,
+            "sanitized, raw or off",
+            value -> QueryText.valueOf(value.toUpperCase(Locale.ROOT)));
     problems = Collections.unmodifiableList(reader.problems);
   }
 
@@ -121,7 +164,10 @@ public final class Config {
     return DEFAULTS;
   }
 
-  /** The environment variable that stands for {@code key}: {@code sqlorigin.a-b.c} is {@code SQLORIGIN_A_B_C}. */
+  /**
+   * The environment variable that stands for {@code key}: {@code sqlorigin.a-b.c} is {@code
+   * SQLORIGIN_A_B_C}.
+   */
   public static String environmentName(String key) {
     return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
   }
@@ -164,7 +210,9 @@ public final class Config {
     return logLevel;
   }
 
-  /** Abandon a request this long after it started (less its time in the router's queue); 0: never. */
+  /**
+   * Abandon a request this long after it started (less its time in the router's queue); 0: never.
+   */
   public long requestTimeoutNanos() {
     return requestTimeoutNanos;
   }
@@ -215,13 +263,22 @@ public final class Config {
     for (CommentField field : commentFields) {
       fields.append(fields.length() == 0 ? "" : ",").append(field.key());
     }
-    return "comment=" + (fields.length() == 0 ? "none" : fields)
-        + " format=" + commentFormat.name().toLowerCase(Locale.ROOT)
-        + " outside-request=" + (outsideRequestOrigin == null ? "off" : outsideRequestOrigin)
-        + " request-id-headers=" + String.join(",", requestIdHeaders)
-        + " request-id-in-application-name=" + requestIdInApplicationName
-        + " request-timeout=" + (requestTimeoutNanos == 0 ? "off" : requestTimeoutNanos / 1_000_000 + "ms")
-        + " cancel-on-disconnect=" + cancelOnDisconnect + " cancel-on-shutdown=" + cancelOnShutdown;
+    return "comment="
+        + (fields.length() == 0 ? "none" : fields)
+        + " format="
+        + commentFormat.name().toLowerCase(Locale.ROOT)
+        + " outside-request="
+        + (outsideRequestOrigin == null ? "off" : outsideRequestOrigin)
+        + " request-id-headers="
+        + String.join(",", requestIdHeaders)
+        + " request-id-in-application-name="
+        + requestIdInApplicationName
+        + " request-timeout="
+        + (requestTimeoutNanos == 0 ? "off" : requestTimeoutNanos / 1_000_000 + "ms")
+        + " cancel-on-disconnect="
+        + cancelOnDisconnect
+        + " cancel-on-shutdown="
+        + cancelOnShutdown;
   }
 
   private static boolean parseBoolean(String value) {
@@ -263,7 +320,8 @@ public final class Config {
       return "thread:" + THREAD_PLACEHOLDER;
     }
     // Written by the operator, yet shown in every background statement: plain and short.
-    if (!value.replace(THREAD_PLACEHOLDER, "").matches("[A-Za-z0-9_.:/-]*") || value.isEmpty()
+    if (!value.replace(THREAD_PLACEHOLDER, "").matches("[A-Za-z0-9_.:/-]*")
+        || value.isEmpty()
         || value.length() > 64) {
       throw new IllegalArgumentException();
     }
@@ -285,12 +343,16 @@ public final class Config {
 
   /** {@code 250ms}, {@code 55s}, {@code 2m}; at least {@code minNanos}, at most a day. */
   static long parseDuration(String value, long minNanos) {
-    java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m)").matcher(value.trim());
+    java.util.regex.Matcher matcher =
+        java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m)").matcher(value.trim());
     if (!matcher.matches()) {
       throw new IllegalArgumentException();
     }
     long amount = Long.parseLong(matcher.group(1));
-    long unit = matcher.group(2).equals("ms") ? 1_000_000L : matcher.group(2).equals("s") ? 1_000_000_000L : 60_000_000_000L;
+    long unit =
+        matcher.group(2).equals("ms")
+            ? 1_000_000L
+            : matcher.group(2).equals("s") ? 1_000_000_000L : 60_000_000_000L;
     long nanos = amount * unit;
     if (nanos < minNanos || nanos > 86_400_000_000_000L) {
       throw new IllegalArgumentException();
@@ -339,8 +401,14 @@ public final class Config {
       try {
         return parser.apply(value);
       } catch (RuntimeException e) {
-        problems.add("ignoring " + source + "=\"" + printable(value) + "\": expected " + accepted
-            + "; using the default");
+        problems.add(
+            "ignoring "
+                + source
+                + "=\""
+                + printable(value)
+                + "\": expected "
+                + accepted
+                + "; using the default");
         return defaultValue;
       }
     }

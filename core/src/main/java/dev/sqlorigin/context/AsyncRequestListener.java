@@ -7,10 +7,10 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 
 /**
- * What a request gone async hears from its container, as the handler of a
- * {@link java.lang.reflect.Proxy} implementing the servlet API's {@code AsyncListener} (javax or
- * jakarta: the methods are the same). A proxy rather than a class of ours: a class implementing
- * the servlet interface would have to be injected into the application's class loader.
+ * What a request gone async hears from its container, as the handler of a {@link
+ * java.lang.reflect.Proxy} implementing the servlet API's {@code AsyncListener} (javax or jakarta:
+ * the methods are the same). A proxy rather than a class of ours: a class implementing the servlet
+ * interface would have to be injected into the application's class loader.
  */
 public final class AsyncRequestListener implements InvocationHandler {
 

@@ -3,8 +3,8 @@ package dev.sqlorigin.context;
 import dev.sqlorigin.cancel.Abandonment;
 
 /**
- * One thread's part in a request (or job): the request, and the nesting counters of that thread.
- * A request's context may be carried to other threads (executors, {@code CompletableFuture}, async
+ * One thread's part in a request (or job): the request, and the nesting counters of that thread. A
+ * request's context may be carried to other threads (executors, {@code CompletableFuture}, async
  * servlets); each of them gets a binding of its own, so that the counters are only ever touched by
  * the thread that owns the binding and need no synchronisation.
  */

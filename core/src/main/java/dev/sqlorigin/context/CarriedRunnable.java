@@ -2,8 +2,8 @@ package dev.sqlorigin.context;
 
 /**
  * A task submitted during a request, run on another thread bound to that request; the thread's
- * previous binding (normally none) is restored afterwards, so nothing leaks into the next task of
- * a pooled thread.
+ * previous binding (normally none) is restored afterwards, so nothing leaks into the next task of a
+ * pooled thread.
  */
 class CarriedRunnable implements Runnable {
 

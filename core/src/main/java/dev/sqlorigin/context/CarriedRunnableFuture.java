@@ -37,7 +37,8 @@ final class CarriedRunnableFuture<V> extends CarriedRunnable implements Runnable
   }
 
   @Override
-  public V get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
+  public V get(long timeout, TimeUnit unit)
+      throws InterruptedException, ExecutionException, TimeoutException {
     return future.get(timeout, unit);
   }
 }

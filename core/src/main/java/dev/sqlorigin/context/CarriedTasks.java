@@ -19,13 +19,15 @@ public final class CarriedTasks {
   // request (the virtual thread carries the request itself, from its creation), so it stays bare.
   private static final String VIRTUAL_THREAD_CONTINUATION = "java.lang.VirtualThread$";
 
-  private CarriedTasks() {
-  }
+  private CarriedTasks() {}
 
   /** {@code task}, or a wrapper that runs it bound to the current request. */
   public static Runnable carry(Runnable task) {
     Binding binding = CurrentRequest.binding();
-    if (binding == null || task == null || task instanceof CarriedRunnable || binding.insideJdbc()) {
+    if (binding == null
+        || task == null
+        || task instanceof CarriedRunnable
+        || binding.insideJdbc()) {
       return task;
     }
     // A FutureTask from submit() stays a Future: shutdownNow()'s list is still castable.
@@ -40,7 +42,8 @@ public final class CarriedTasks {
    * and {@code CompletableFuture}'s own async tasks (which nobody else holds) are wrapped.
    */
   public static Runnable carryToForkJoinPool(Runnable task) {
-    if (task instanceof ForkJoinTask && !(task instanceof CompletableFuture.AsynchronousCompletionTask)
+    if (task instanceof ForkJoinTask
+            && !(task instanceof CompletableFuture.AsynchronousCompletionTask)
         || task != null && task.getClass().getName().startsWith(VIRTUAL_THREAD_CONTINUATION)) {
       return task;
     }
@@ -53,8 +56,10 @@ public final class CarriedTasks {
    * {@code Sqlorigin.CONTEXT_ATTRIBUTE}).
    */
   public static Runnable carry(Runnable task, Object requestAttribute) {
-    if (CurrentRequest.binding() != null || !(requestAttribute instanceof RequestContext)
-        || task == null || task instanceof CarriedRunnable) {
+    if (CurrentRequest.binding() != null
+        || !(requestAttribute instanceof RequestContext)
+        || task == null
+        || task instanceof CarriedRunnable) {
       return carry(task);
     }
     return new CarriedRunnable((RequestContext) requestAttribute, task);
@@ -63,7 +68,10 @@ public final class CarriedTasks {
   /** {@code task}, or a wrapper that calls it bound to the current request. */
   public static <T> Callable<T> carry(Callable<T> task) {
     Binding binding = CurrentRequest.binding();
-    if (binding == null || task == null || task instanceof CarriedCallable || binding.insideJdbc()) {
+    if (binding == null
+        || task == null
+        || task instanceof CarriedCallable
+        || binding.insideJdbc()) {
       return task;
     }
     return new CarriedCallable<>(binding.context(), task);

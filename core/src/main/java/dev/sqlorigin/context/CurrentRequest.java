@@ -10,8 +10,7 @@ public final class CurrentRequest {
 
   private static final ThreadLocal<Binding> CURRENT = new ThreadLocal<>();
 
-  private CurrentRequest() {
-  }
+  private CurrentRequest() {}
 
   public static RequestContext get() {
     Binding binding = CURRENT.get();
@@ -23,12 +22,18 @@ public final class CurrentRequest {
     return CURRENT.get();
   }
 
-  /** Binds the request that the outermost servlet call starts (or that a later async dispatch rejoins). */
+  /**
+   * Binds the request that the outermost servlet call starts (or that a later async dispatch
+   * rejoins).
+   */
   public static void bind(RequestContext context) {
     CURRENT.set(new Binding(context, null));
   }
 
-  /** Ends the request on this thread; {@code remove()} rather than {@code set(null)} leaves no entry. */
+  /**
+   * Ends the request on this thread; {@code remove()} rather than {@code set(null)} leaves no
+   * entry.
+   */
   public static void unbind() {
     CURRENT.remove();
   }

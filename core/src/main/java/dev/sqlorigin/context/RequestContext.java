@@ -43,8 +43,13 @@ public final class RequestContext {
    * @param deadlineNanos the {@link System#nanoTime()} after which the request is abandoned, or 0
    * @param clientSocket the connection the request came on, for disconnect detection, or null
    */
-  public RequestContext(Config config, String route, String requestId, long startNanos,
-      long deadlineNanos, ClientSocket clientSocket) {
+  public RequestContext(
+      Config config,
+      String route,
+      String requestId,
+      long startNanos,
+      long deadlineNanos,
+      ClientSocket clientSocket) {
     this.config = config;
     this.route = route;
     this.requestId = requestId;
@@ -175,15 +180,17 @@ public final class RequestContext {
 
   /**
    * For a statement that failed as cancelled (SQLState 57014) with {@code message}: the reason to
-   * report instead, or null when sqlorigin did not cancel it or the message already says why (a pool
-   * proxy sees what its driver's advice already explained).
+   * report instead, or null when sqlorigin did not cancel it or the message already says why (a
+   * pool proxy sees what its driver's advice already explained).
    */
   public String explainCancellation(String message) {
     Abandonment current = abandonment;
     return current == null || current.message().equals(message) ? null : current.message();
   }
 
-  /** The {@link System#nanoTime()} start of the oldest statement in flight, or {@code now} if none. */
+  /**
+   * The {@link System#nanoTime()} start of the oldest statement in flight, or {@code now} if none.
+   */
   public long oldestStatementStart(long now) {
     long oldest = now;
     for (long start : inFlight.values()) {
@@ -212,8 +219,11 @@ public final class RequestContext {
     int cancelled = cancelInFlight();
     ActiveRequests.countAbandoned(reason, cancelled);
     TelemetryHooks.requestAbandoned(this, reason, cancelled);
-    AgentLog.info(record.message().substring("sqlorigin: ".length()) + "; cancelled " + cancelled
-        + (cancelled == 1 ? " statement" : " statements"));
+    AgentLog.info(
+        record.message().substring("sqlorigin: ".length())
+            + "; cancelled "
+            + cancelled
+            + (cancelled == 1 ? " statement" : " statements"));
     return true;
   }
 

@@ -7,15 +7,14 @@ public final class RequestIds {
 
   private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-  private RequestIds() {
-  }
+  private RequestIds() {}
 
   /**
    * Returns {@code incoming} when it is a plausible request ID: 1 to {@code maxLength} characters
-   * among letters, digits and {@code - _ . : + = @ /} (UUIDs, Heroku's and most routers' IDs, base64).
-   * Anything else (too long, spaces, quotes, comment markers, control characters) returns null, and
-   * the caller generates a replacement: the ID is echoed to clients and written to logs, so a value
-   * that could mislead them is never passed on.
+   * among letters, digits and {@code - _ . : + = @ /} (UUIDs, Heroku's and most routers' IDs,
+   * base64). Anything else (too long, spaces, quotes, comment markers, control characters) returns
+   * null, and the caller generates a replacement: the ID is echoed to clients and written to logs,
+   * so a value that could mislead them is never passed on.
    */
   public static String accept(String incoming, int maxLength) {
     if (incoming == null || incoming.isEmpty() || incoming.length() > maxLength) {
@@ -23,9 +22,18 @@ public final class RequestIds {
     }
     for (int i = 0; i < incoming.length(); i++) {
       char c = incoming.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '-' || c == '_' || c == '.' || c == ':' || c == '+' || c == '=' || c == '@'
-          || c == '/';
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '-'
+              || c == '_'
+              || c == '.'
+              || c == ':'
+              || c == '+'
+              || c == '='
+              || c == '@'
+              || c == '/';
       if (!ok) {
         return null;
       }

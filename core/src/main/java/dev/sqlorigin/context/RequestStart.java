@@ -11,8 +11,7 @@ public final class RequestStart {
   private static final long MAX_QUEUE_MILLIS = 10 * 60_000L;
   private static final long FUTURE_TOLERANCE_MILLIS = 5_000L;
 
-  private RequestStart() {
-  }
+  private RequestStart() {}
 
   /** Nanoseconds spent queued before the application got the request; 0 when unknown or absurd. */
   public static long queuedNanos(String header, long nowMillis) {

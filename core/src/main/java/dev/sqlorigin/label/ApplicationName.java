@@ -1,11 +1,11 @@
 package dev.sqlorigin.label;
 
 /**
- * The request ID carried in PostgreSQL's {@code application_name} instead of the SQL text: the
- * text then stays the same for every request of a route, so pgjdbc keeps its statements prepared
- * on the server, and {@code pg_stat_activity.application_name} (or {@code %a} in
- * {@code log_line_prefix}) still names the request. The application's own name is kept in front:
- * {@code orders-api req=3f2a…}.
+ * The request ID carried in PostgreSQL's {@code application_name} instead of the SQL text: the text
+ * then stays the same for every request of a route, so pgjdbc keeps its statements prepared on the
+ * server, and {@code pg_stat_activity.application_name} (or {@code %a} in {@code log_line_prefix})
+ * still names the request. The application's own name is kept in front: {@code orders-api
+ * req=3f2a…}.
  */
 public final class ApplicationName {
 
@@ -16,8 +16,7 @@ public final class ApplicationName {
 
   private static volatile Labeler labeler;
 
-  private ApplicationName() {
-  }
+  private ApplicationName() {}
 
   /**
    * Reads and sets a statement's connection's name. Core cannot see {@code java.sql}; the JDBC
@@ -50,7 +49,9 @@ public final class ApplicationName {
     if (requestId != null && current != null && current.endsWith(requestId)) {
       // Every statement after a request's first on a connection comes here: no allocation.
       int id = current.length() - requestId.length() - MARKER.length() + 1;
-      if (id >= 0 && current.startsWith(MARKER.substring(1), id) && (id == 0 || current.charAt(id - 1) == ' ')) {
+      if (id >= 0
+          && current.startsWith(MARKER.substring(1), id)
+          && (id == 0 || current.charAt(id - 1) == ' ')) {
         return null;
       }
     }
@@ -81,8 +82,10 @@ public final class ApplicationName {
       return "";
     }
     int marker = current.lastIndexOf(MARKER);
-    String base = marker >= 0 ? current.substring(0, marker)
-        : current.startsWith(MARKER.substring(1)) ? "" : current;
+    String base =
+        marker >= 0
+            ? current.substring(0, marker)
+            : current.startsWith(MARKER.substring(1)) ? "" : current;
     StringBuilder clean = null;
     for (int i = 0; i < base.length(); i++) {
       char c = base.charAt(i);

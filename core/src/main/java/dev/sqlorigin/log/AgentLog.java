@@ -19,28 +19,27 @@ public final class AgentLog {
     void debug(String message);
   }
 
-  private static final Sink STDERR = new Sink() {
-    @Override
-    public void info(String message) {
-      System.err.println("[sqlorigin] INFO " + message);
-    }
+  private static final Sink STDERR =
+      new Sink() {
+        @Override
+        public void info(String message) {
+          System.err.println("[sqlorigin] INFO " + message);
+        }
 
-    @Override
-    public void warn(String message, Throwable cause) {
-      System.err.println("[sqlorigin] WARN " + message + (cause == null ? "" : ": " + cause));
-    }
+        @Override
+        public void warn(String message, Throwable cause) {
+          System.err.println("[sqlorigin] WARN " + message + (cause == null ? "" : ": " + cause));
+        }
 
-    @Override
-    public void debug(String message) {
-    }
-  };
+        @Override
+        public void debug(String message) {}
+      };
 
   private static volatile Sink sink = STDERR;
   // Keys of problems already reported: a fault on the hot path must not log once per request.
   private static final Set<String> reported = ConcurrentHashMap.newKeySet();
 
-  private AgentLog() {
-  }
+  private AgentLog() {}
 
   public static void install(Sink newSink) {
     sink = newSink == null ? STDERR : newSink;

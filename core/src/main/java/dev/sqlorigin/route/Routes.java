@@ -1,24 +1,28 @@
 package dev.sqlorigin.route;
 
 /**
- * Turns what a servlet container knows about a request into a low-cardinality route template:
- * the servlet mapping when it names the endpoint exactly, else the path with ID-like segments
- * replaced by {@code {id}}. Never the query string.
+ * Turns what a servlet container knows about a request into a low-cardinality route template: the
+ * servlet mapping when it names the endpoint exactly, else the path with ID-like segments replaced
+ * by {@code {id}}. Never the query string.
  */
 public final class Routes {
 
   static final int MAX_SEGMENTS = 12;
   static final int MAX_SEGMENT_LENGTH = 64;
 
-  private Routes() {
-  }
+  private Routes() {}
 
   /**
    * @param mappingMatch the name of the servlet {@code MappingMatch} ({@code EXACT}, {@code PATH},
    *     {@code EXTENSION}, {@code DEFAULT}, {@code CONTEXT_ROOT}), or null when unknown
    */
-  public static String servlet(String method, String contextPath, String servletPath,
-      String pathInfo, String mappingPattern, String mappingMatch) {
+  public static String servlet(
+      String method,
+      String contextPath,
+      String servletPath,
+      String pathInfo,
+      String mappingPattern,
+      String mappingMatch) {
     String context = contextPath == null ? "" : normalizePath(contextPath);
     if (context.equals("/")) {
       context = "";
@@ -37,11 +41,13 @@ public final class Routes {
 
   /**
    * A framework's route template (a Spring MVC pattern, JAX-RS {@code @Path}s joined) under the
-   * base path the servlet container gave it, bounded and cleaned like every route. A trailing
-   * slash is dropped: {@code /owners/} and {@code /owners} name one endpoint.
+   * base path the servlet container gave it, bounded and cleaned like every route. A trailing slash
+   * is dropped: {@code /owners/} and {@code /owners} name one endpoint.
    */
   public static String template(String method, String basePath, String template) {
-    String path = normalizePath((basePath == null ? "" : basePath) + "/" + (template == null ? "" : template));
+    String path =
+        normalizePath(
+            (basePath == null ? "" : basePath) + "/" + (template == null ? "" : template));
     if (path.length() > 1 && path.endsWith("/")) {
       path = path.substring(0, path.length() - 1);
     }
@@ -50,16 +56,19 @@ public final class Routes {
 
   /**
    * The part of a request's path that a servlet framework's patterns are relative to: the context
-   * path, plus the servlet path when the framework's servlet is mapped under a prefix
-   * ({@code /api/*}: there is a path info). Under the default mapping ({@code /}) the servlet path
-   * is the whole path and is left out.
+   * path, plus the servlet path when the framework's servlet is mapped under a prefix ({@code
+   * /api/*}: there is a path info). Under the default mapping ({@code /}) the servlet path is the
+   * whole path and is left out.
    */
   public static String servletBase(String contextPath, String servletPath, String pathInfo) {
     String context = contextPath == null ? "" : contextPath;
     return pathInfo != null && servletPath != null ? context + servletPath : context;
   }
 
-  /** The HTTP method when it is a plain token of capitals, else {@code _OTHER} (as OpenTelemetry does). */
+  /**
+   * The HTTP method when it is a plain token of capitals, else {@code _OTHER} (as OpenTelemetry
+   * does).
+   */
   public static String method(String method) {
     if (method == null || method.isEmpty() || method.length() > 16) {
       return "_OTHER";
@@ -133,8 +142,12 @@ public final class Routes {
     if (digits == length) {
       return true;
     }
-    if (length == 36 && hex == 32 && segment.charAt(8) == '-' && segment.charAt(13) == '-'
-        && segment.charAt(18) == '-' && segment.charAt(23) == '-') {
+    if (length == 36
+        && hex == 32
+        && segment.charAt(8) == '-'
+        && segment.charAt(13) == '-'
+        && segment.charAt(18) == '-'
+        && segment.charAt(23) == '-') {
       return true;
     }
     if (length >= 16 && hex == length) {
@@ -166,7 +179,8 @@ public final class Routes {
       }
       String segment = trimmed.substring(start, i);
       if (!segment.isEmpty()) {
-        out.append(isIdLike(segment) ? "{id}" : segment.length() > MAX_SEGMENT_LENGTH ? "{...}" : segment);
+        out.append(
+            isIdLike(segment) ? "{id}" : segment.length() > MAX_SEGMENT_LENGTH ? "{...}" : segment);
       }
       if (i < trimmed.length()) {
         out.append(trimmed.charAt(i));

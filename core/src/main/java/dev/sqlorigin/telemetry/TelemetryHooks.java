@@ -5,16 +5,14 @@ import dev.sqlorigin.context.RequestContext;
 import dev.sqlorigin.log.AgentLog;
 
 /**
- * The installed {@link Telemetry}, or none (the default): then every hook is one volatile read.
- * A fault in the telemetry is logged once and never reaches the application's request or
- * statement.
+ * The installed {@link Telemetry}, or none (the default): then every hook is one volatile read. A
+ * fault in the telemetry is logged once and never reaches the application's request or statement.
  */
 public final class TelemetryHooks {
 
   private static volatile Telemetry telemetry;
 
-  private TelemetryHooks() {
-  }
+  private TelemetryHooks() {}
 
   public static void install(Telemetry newTelemetry) {
     telemetry = newTelemetry;
@@ -25,12 +23,18 @@ public final class TelemetryHooks {
     return telemetry != null;
   }
 
-  public static void requestStarted(RequestContext context, String method, String path,
-      String scheme, String traceparent, String tracestate) {
+  public static void requestStarted(
+      RequestContext context,
+      String method,
+      String path,
+      String scheme,
+      String traceparent,
+      String tracestate) {
     Telemetry current = telemetry;
     if (current != null && context != null) {
       try {
-        context.telemetry(current.requestStarted(context, method, path, scheme, traceparent, tracestate));
+        context.telemetry(
+            current.requestStarted(context, method, path, scheme, traceparent, tracestate));
       } catch (Throwable t) {
         AgentLog.warnOnce("telemetry-request", "could not trace a request", t);
       }

@@ -39,7 +39,8 @@ class CommentThroughPostgresTest {
         }
 
         // A placeholder inside the comment would shift the parameters: there must be exactly one.
-        String prepared = SqlComment.insert("SELECT ?::int AS answer, current_query() AS sent", comment);
+        String prepared =
+            SqlComment.insert("SELECT ?::int AS answer, current_query() AS sent", comment);
         try (PreparedStatement statement = connection.prepareStatement(prepared)) {
           statement.setInt(1, i);
           try (ResultSet rs = statement.executeQuery()) {
@@ -49,7 +50,8 @@ class CommentThroughPostgresTest {
           }
         }
       }
-      try (ResultSet rs = plain.executeQuery("SELECT count(*) FROM pg_class WHERE relname = 'pg_class'")) {
+      try (ResultSet rs =
+          plain.executeQuery("SELECT count(*) FROM pg_class WHERE relname = 'pg_class'")) {
         assertTrue(rs.next());
         assertEquals(1, rs.getInt(1), "the catalog is intact");
       }
@@ -58,7 +60,11 @@ class CommentThroughPostgresTest {
 
   private static void assertRoundTrip(Map<String, String> fields, String sent, String context) {
     Map<String, String> parsed = SqlComment.parse(sent);
-    assertEquals(HostileStrings.expectedRoundTrip(fields.get("route")), parsed.get("route"), context);
-    assertEquals(HostileStrings.expectedRoundTrip(fields.get("request_id")), parsed.get("request_id"), context);
+    assertEquals(
+        HostileStrings.expectedRoundTrip(fields.get("route")), parsed.get("route"), context);
+    assertEquals(
+        HostileStrings.expectedRoundTrip(fields.get("request_id")),
+        parsed.get("request_id"),
+        context);
   }
 }

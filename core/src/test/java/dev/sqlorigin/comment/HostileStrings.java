@@ -6,10 +6,47 @@ import java.util.Random;
 final class HostileStrings {
 
   private static final String[] PIECES = {
-      "*/", "/*", "*", "/", "'", "''", "\"", "\\", "\\'", "--", ";", "\u0000", "\n", "\r", "\t",
-      "?", "$$", "$1", "{", "}", "%", "%2A", "%2", "=", ",", " ", "*/ DROP TABLE t; --",
-      "/*+ hint */", "é", "日本", "\uD83D\uDE00", "\uD800", "\uDFFF", "\u007F", "\u2028", "sqlorigin",
-      "route='x'", "request_id='", "GET /owners/{id}", "abc", "42"
+    "*/",
+    "/*",
+    "*",
+    "/",
+    "'",
+    "''",
+    "\"",
+    "\\",
+    "\\'",
+    "--",
+    ";",
+    "\u0000",
+    "\n",
+    "\r",
+    "\t",
+    "?",
+    "$$",
+    "$1",
+    "{",
+    "}",
+    "%",
+    "%2A",
+    "%2",
+    "=",
+    ",",
+    " ",
+    "*/ DROP TABLE t; --",
+    "/*+ hint */",
+    "é",
+    "日本",
+    "\uD83D\uDE00",
+    "\uD800",
+    "\uDFFF",
+    "\u007F",
+    "\u2028",
+    "sqlorigin",
+    "route='x'",
+    "request_id='",
+    "GET /owners/{id}",
+    "abc",
+    "42"
   };
 
   private final Random random;
@@ -36,7 +73,8 @@ final class HostileStrings {
     StringBuilder out = new StringBuilder(value.length());
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < value.length()
+      if (Character.isHighSurrogate(c)
+          && i + 1 < value.length()
           && Character.isLowSurrogate(value.charAt(i + 1))) {
         out.append(c).append(value.charAt(++i));
       } else {

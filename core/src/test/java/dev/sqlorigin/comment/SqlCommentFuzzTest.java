@@ -14,12 +14,12 @@ class SqlCommentFuzzTest {
   private static final int ITERATIONS = 100_000;
   // A statement, and where the comment (@) must land in it, everything else unchanged.
   private static final String[][] STATEMENTS = {
-      {"SELECT 1", "@ SELECT 1"},
-      {"  /*+ SeqScan(t) */SELECT * FROM t", "  /*+ SeqScan(t) */ @ SELECT * FROM t"},
-      {"{call f(?)}", "{call @ f(?)}"},
-      {"{ ? = call f(?) }", "{ ? = call @ f(?) }"},
-      {"/* app comment */ UPDATE t SET a = 1", "@ /* app comment */ UPDATE t SET a = 1"},
-      {"-- line comment\nSELECT 2", "@ -- line comment\nSELECT 2"}
+    {"SELECT 1", "@ SELECT 1"},
+    {"  /*+ SeqScan(t) */SELECT * FROM t", "  /*+ SeqScan(t) */ @ SELECT * FROM t"},
+    {"{call f(?)}", "{call @ f(?)}"},
+    {"{ ? = call f(?) }", "{ ? = call @ f(?) }"},
+    {"/* app comment */ UPDATE t SET a = 1", "@ /* app comment */ UPDATE t SET a = 1"},
+    {"-- line comment\nSELECT 2", "@ -- line comment\nSELECT 2"}
   };
 
   @Test
@@ -33,8 +33,17 @@ class SqlCommentFuzzTest {
       fields.put("route", route);
       fields.put("request_id", requestId);
       String comment = SqlComment.render(format, fields);
-      String context = "seed " + SEED + " iteration " + i + " route=" + escape(route) + " id="
-          + escape(requestId) + " comment=" + comment;
+      String context =
+          "seed "
+              + SEED
+              + " iteration "
+              + i
+              + " route="
+              + escape(route)
+              + " id="
+              + escape(requestId)
+              + " comment="
+              + comment;
       if (comment == null) {
         assertTrue(route.isEmpty() && requestId.isEmpty(), context);
         continue;
@@ -49,7 +58,8 @@ class SqlCommentFuzzTest {
         assertEquals(HostileStrings.expectedRoundTrip(route), parsed.get("route"), context);
       }
       if (!requestId.isEmpty()) {
-        assertEquals(HostileStrings.expectedRoundTrip(requestId), parsed.get("request_id"), context);
+        assertEquals(
+            HostileStrings.expectedRoundTrip(requestId), parsed.get("request_id"), context);
       }
     }
   }
@@ -58,7 +68,10 @@ class SqlCommentFuzzTest {
   static void assertWellFormed(String comment, String context) {
     assertTrue(comment.startsWith("/*") && comment.endsWith("*/"), context);
     String inside = comment.substring(2, comment.length() - 2);
-    if (inside.contains("*/") || inside.contains("/*") || inside.endsWith("*") || inside.startsWith("/")) {
+    if (inside.contains("*/")
+        || inside.contains("/*")
+        || inside.endsWith("*")
+        || inside.startsWith("/")) {
       fail("comment can be closed or nested: " + context);
     }
     for (int i = 0; i < comment.length(); i++) {

@@ -29,14 +29,17 @@ class SqlCommentTest {
 
   @Test
   void sqlcommenterFormatSortsKeysAndUrlEncodesValues() {
-    String comment = SqlComment.render(CommentFormat.SQLCOMMENTER, fields("GET /owners/{id}", "abc-1"));
+    String comment =
+        SqlComment.render(CommentFormat.SQLCOMMENTER, fields("GET /owners/{id}", "abc-1"));
     assertEquals("/*request_id='abc-1',route='GET%20%2Fowners%2F%7Bid%7D'*/", comment);
     assertEquals(fields("GET /owners/{id}", "abc-1"), SqlComment.parse(comment + " SELECT 1"));
   }
 
   @Test
   void emptyAndMissingValuesAreLeftOut() {
-    assertEquals("/*sqlorigin route='GET /'*/", SqlComment.render(CommentFormat.SQLORIGIN, fields("GET /", null)));
+    assertEquals(
+        "/*sqlorigin route='GET /'*/",
+        SqlComment.render(CommentFormat.SQLORIGIN, fields("GET /", null)));
     assertNull(SqlComment.render(CommentFormat.SQLORIGIN, fields(null, "")));
   }
 
@@ -48,7 +51,8 @@ class SqlCommentTest {
   @Test
   void commentGoesAfterALeadingHintBlock() {
     String sql = "  /*+ SeqScan(t) /* nested */ */SELECT * FROM t";
-    assertEquals("  /*+ SeqScan(t) /* nested */ */ " + COMMENT + " SELECT * FROM t",
+    assertEquals(
+        "  /*+ SeqScan(t) /* nested */ */ " + COMMENT + " SELECT * FROM t",
         SqlComment.insert(sql, COMMENT));
   }
 
@@ -61,7 +65,9 @@ class SqlCommentTest {
   @Test
   void commentGoesAfterTheCallKeywordOfJdbcEscapes() {
     assertEquals("{call " + COMMENT + " f(?)}", SqlComment.insert("{call f(?)}", COMMENT));
-    assertEquals(" { ? = CALL\t" + COMMENT + " f(?, ?) }", SqlComment.insert(" { ? = CALL\tf(?, ?) }", COMMENT));
+    assertEquals(
+        " { ? = CALL\t" + COMMENT + " f(?, ?) }",
+        SqlComment.insert(" { ? = CALL\tf(?, ?) }", COMMENT));
   }
 
   @Test
@@ -71,12 +77,14 @@ class SqlCommentTest {
 
   @Test
   void taggingTwiceAddsNothing() {
-    for (String sql : new String[] {"SELECT 1", "{call f(?)}", "/*+ Hint */ SELECT 1", "{? = call f()}"}) {
+    for (String sql :
+        new String[] {"SELECT 1", "{call f(?)}", "/*+ Hint */ SELECT 1", "{? = call f()}"}) {
       String once = SqlComment.insert(sql, COMMENT);
       assertTrue(SqlComment.isTagged(once), once);
       assertSame(once, SqlComment.insert(once, COMMENT));
       String other = SqlComment.render(CommentFormat.SQLORIGIN, fields("POST /x", "other"));
-      assertSame(once, SqlComment.insert(once, other), "a nested call must not add a second comment");
+      assertSame(
+          once, SqlComment.insert(once, other), "a nested call must not add a second comment");
     }
     String commenter = SqlComment.render(CommentFormat.SQLCOMMENTER, fields("GET /", "id"));
     String tagged = SqlComment.insert("SELECT 1", commenter);
@@ -107,8 +115,10 @@ class SqlCommentTest {
   void dangerousCharactersAreEncodedAndDecoded() {
     String route = "GET /a*/b/*c'd\\e?f%g\n\u0000é日本\uD83D\uDE00";
     String comment = SqlComment.render(CommentFormat.SQLORIGIN, fields(route, "x"));
-    assertEquals("/*sqlorigin route='GET /a%2A/b/%2Ac%27d%5Ce%3Ff%25g%0A%00%C3%A9%E6%97%A5%E6%9C%AC%F0%9F%98%80'"
-        + " request_id='x'*/", comment);
+    assertEquals(
+        "/*sqlorigin route='GET /a%2A/b/%2Ac%27d%5Ce%3Ff%25g%0A%00%C3%A9%E6%97%A5%E6%9C%AC%F0%9F%98%80'"
+            + " request_id='x'*/",
+        comment);
     assertEquals(route, SqlComment.parse(comment).get("route"));
   }
 
@@ -120,23 +130,42 @@ class SqlCommentTest {
 
   @Test
   void stripGivesBackTheSqlAsWritten() {
-    for (String sql : new String[] {"SELECT 1", "  /*+ SeqScan(t) */SELECT * FROM t", "/*+ H */ SELECT 2",
-        "{call f(?)}", "{? = call f(?)}"}) {
+    for (String sql :
+        new String[] {
+          "SELECT 1",
+          "  /*+ SeqScan(t) */SELECT * FROM t",
+          "/*+ H */ SELECT 2",
+          "{call f(?)}",
+          "{? = call f(?)}"
+        }) {
       assertEquals(sql, SqlComment.strip(SqlComment.insert(sql, COMMENT)));
     }
-    assertSame("SELECT 1 /*sqlorigin route='x'*/", SqlComment.strip("SELECT 1 /*sqlorigin route='x'*/"));
+    assertSame(
+        "SELECT 1 /*sqlorigin route='x'*/", SqlComment.strip("SELECT 1 /*sqlorigin route='x'*/"));
   }
 
   @Test
   void traceparentIsAddedLastAndReadFromTheLeadingComment() {
     String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
-    String readable = SqlComment.withField(CommentFormat.SQLORIGIN, COMMENT, "traceparent", traceparent);
-    assertEquals("/*sqlorigin route='GET /owners/{id}' request_id='abc-1' traceparent='" + traceparent + "'*/", readable);
-    assertEquals(traceparent, SqlComment.leadingFields(SqlComment.insert("SELECT 1", readable)).get("traceparent"));
+    String readable =
+        SqlComment.withField(CommentFormat.SQLORIGIN, COMMENT, "traceparent", traceparent);
+    assertEquals(
+        "/*sqlorigin route='GET /owners/{id}' request_id='abc-1' traceparent='"
+            + traceparent
+            + "'*/",
+        readable);
+    assertEquals(
+        traceparent,
+        SqlComment.leadingFields(SqlComment.insert("SELECT 1", readable)).get("traceparent"));
 
-    String commenter = SqlComment.withField(CommentFormat.SQLCOMMENTER,
-        SqlComment.render(CommentFormat.SQLCOMMENTER, fields("GET /", "abc-1")), "traceparent", traceparent);
-    assertEquals("/*request_id='abc-1',route='GET%20%2F',traceparent='" + traceparent + "'*/", commenter);
+    String commenter =
+        SqlComment.withField(
+            CommentFormat.SQLCOMMENTER,
+            SqlComment.render(CommentFormat.SQLCOMMENTER, fields("GET /", "abc-1")),
+            "traceparent",
+            traceparent);
+    assertEquals(
+        "/*request_id='abc-1',route='GET%20%2F',traceparent='" + traceparent + "'*/", commenter);
     String tagged = SqlComment.insert("SELECT 1", commenter);
     assertEquals(traceparent, SqlComment.leadingFields(tagged).get("traceparent"));
     assertEquals("SELECT 1", SqlComment.strip(tagged));
@@ -144,6 +173,7 @@ class SqlCommentTest {
 
   @Test
   void aTraceparentFurtherInIsNotTheLeadingComment() {
-    assertEquals(Map.of(), SqlComment.leadingFields("SELECT 1 /*sqlorigin traceparent='00-aa-bb-01'*/"));
+    assertEquals(
+        Map.of(), SqlComment.leadingFields("SELECT 1 /*sqlorigin traceparent='00-aa-bb-01'*/"));
   }
 }

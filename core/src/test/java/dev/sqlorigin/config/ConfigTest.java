@@ -30,9 +30,16 @@ class ConfigTest {
 
   @Test
   void systemPropertiesWinOverEnvironment() {
-    Config config = Config.load(Map.of("sqlorigin.comment.format", "sqlcommenter"),
-        Map.of("SQLORIGIN_COMMENT_FORMAT", "sqlorigin", "SQLORIGIN_COMMENT_FIELDS", "route",
-            "SQLORIGIN_REQUEST_ID_HEADERS", "X-Correlation-Id, X-Request-Id"));
+    Config config =
+        Config.load(
+            Map.of("sqlorigin.comment.format", "sqlcommenter"),
+            Map.of(
+                "SQLORIGIN_COMMENT_FORMAT",
+                "sqlorigin",
+                "SQLORIGIN_COMMENT_FIELDS",
+                "route",
+                "SQLORIGIN_REQUEST_ID_HEADERS",
+                "X-Correlation-Id, X-Request-Id"));
     assertEquals(CommentFormat.SQLCOMMENTER, config.commentFormat());
     assertEquals(EnumSet.of(CommentField.ROUTE), config.commentFields());
     assertEquals(List.of("X-Correlation-Id", "X-Request-Id"), config.requestIdHeaders());
@@ -40,18 +47,24 @@ class ConfigTest {
 
   @Test
   void badValuesKeepTheDefaultAndSayWhichKeyAndWhatIsAccepted() {
-    Config config = Config.load(Map.of("sqlorigin.comment.format", "xml",
-        "sqlorigin.request-id.max-length", "5"), Map.of("SQLORIGIN_ENABLED", "yes please",
-        "SQLORIGIN_REQUEST_ID_HEADERS", "X Bad Header"));
+    Config config =
+        Config.load(
+            Map.of("sqlorigin.comment.format", "xml", "sqlorigin.request-id.max-length", "5"),
+            Map.of(
+                "SQLORIGIN_ENABLED", "yes please", "SQLORIGIN_REQUEST_ID_HEADERS", "X Bad Header"));
     assertEquals(CommentFormat.SQLORIGIN, config.commentFormat());
     assertEquals(200, config.requestIdMaxLength());
     assertTrue(config.enabled());
     assertEquals(List.of("X-Request-Id"), config.requestIdHeaders());
     assertEquals(4, config.problems().size(), config.problems().toString());
-    assertTrue(config.problems().contains(
-        "ignoring sqlorigin.comment.format=\"xml\": expected sqlorigin or sqlcommenter; using the default"),
+    assertTrue(
+        config
+            .problems()
+            .contains(
+                "ignoring sqlorigin.comment.format=\"xml\": expected sqlorigin or sqlcommenter; using the default"),
         config.problems().toString());
-    assertTrue(config.problems().stream().anyMatch(p -> p.startsWith("ignoring SQLORIGIN_ENABLED=")));
+    assertTrue(
+        config.problems().stream().anyMatch(p -> p.startsWith("ignoring SQLORIGIN_ENABLED=")));
   }
 
   @Test
@@ -66,17 +79,22 @@ class ConfigTest {
   }
 
   private static String origin(String value) {
-    return Config.load(Map.of("sqlorigin.comment.outside-request", value), Map.of()).outsideRequestOrigin();
+    return Config.load(Map.of("sqlorigin.comment.outside-request", value), Map.of())
+        .outsideRequestOrigin();
   }
 
   @Test
   void noneLeavesTheCommentEmpty() {
-    assertFalse(Config.load(Map.of("sqlorigin.comment.fields", "none"), Map.of()).commentFields()
-        .contains(CommentField.ROUTE));
+    assertFalse(
+        Config.load(Map.of("sqlorigin.comment.fields", "none"), Map.of())
+            .commentFields()
+            .contains(CommentField.ROUTE));
   }
 
   @Test
   void environmentNames() {
-    assertEquals("SQLORIGIN_REQUEST_ID_MAX_LENGTH", Config.environmentName("sqlorigin.request-id.max-length"));
+    assertEquals(
+        "SQLORIGIN_REQUEST_ID_MAX_LENGTH",
+        Config.environmentName("sqlorigin.request-id.max-length"));
   }
 }

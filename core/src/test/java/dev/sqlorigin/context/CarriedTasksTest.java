@@ -23,7 +23,7 @@ class CarriedTasksTest {
 
   @Test
   void outsideARequestTasksAreLeftAsTheyAre() {
-    Runnable runnable = () -> { };
+    Runnable runnable = () -> {};
     Callable<String> callable = () -> "x";
     assertSame(runnable, CarriedTasks.carry(runnable));
     assertSame(callable, CarriedTasks.carry(callable));
@@ -54,7 +54,7 @@ class CarriedTasksTest {
   void tasksThatAPoolSubmitsFromInsideAJdbcCallCarryNothing() {
     CurrentRequest.bind(RequestContextTest.context(0));
     Binding binding = CurrentRequest.binding();
-    Runnable housekeeping = () -> { };
+    Runnable housekeeping = () -> {};
     binding.enterConnect();
     assertSame(housekeeping, CarriedTasks.carry(housekeeping), "submitted from getConnection");
     binding.exitConnect();
@@ -81,16 +81,14 @@ class CarriedTasksTest {
     CurrentRequest.bind(RequestContextTest.context(0));
     class Action extends RecursiveAction implements Runnable {
       @Override
-      protected void compute() {
-      }
+      protected void compute() {}
 
       @Override
-      public void run() {
-      }
+      public void run() {}
     }
     Action action = new Action();
     assertSame(action, CarriedTasks.carryToForkJoinPool(action));
-    Runnable plain = () -> { };
+    Runnable plain = () -> {};
     assertFalse(plain == CarriedTasks.carryToForkJoinPool(plain));
   }
 }

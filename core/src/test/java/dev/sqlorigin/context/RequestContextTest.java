@@ -32,7 +32,8 @@ class RequestContextTest {
   }
 
   static RequestContext context(long deadlineNanos) {
-    return new RequestContext(Config.load(Map.of(), Map.of()), "GET /x", "id-1", System.nanoTime(), deadlineNanos, null);
+    return new RequestContext(
+        Config.load(Map.of(), Map.of()), "GET /x", "id-1", System.nanoTime(), deadlineNanos, null);
   }
 
   @Test
@@ -43,7 +44,8 @@ class RequestContextTest {
     Object driver = new Object();
     assertNull(binding.statementStarted(proxy, null));
     assertNull(binding.statementStarted(driver, null));
-    assertEquals(Map.of(proxy, context.statementsInFlight().get(proxy)), context.statementsInFlight());
+    assertEquals(
+        Map.of(proxy, context.statementsInFlight().get(proxy)), context.statementsInFlight());
     binding.statementEnded(driver, null);
     assertEquals(1, context.statementsInFlight().size());
     binding.statementEnded(proxy, null);
@@ -58,14 +60,19 @@ class RequestContextTest {
     Object theirs = new Object();
     Object theirDriver = new Object();
     assertNull(here.statementStarted(mine, null));
-    CompletableFuture.runAsync(() -> {
-      Binding there = CurrentRequest.enter(context);
-      assertNull(there.statementStarted(theirs, null));
-      assertNull(there.statementStarted(theirDriver, null));
-      CurrentRequest.exit(there);
-    }, runnable -> new Thread(runnable).start()).join();
+    CompletableFuture.runAsync(
+            () -> {
+              Binding there = CurrentRequest.enter(context);
+              assertNull(there.statementStarted(theirs, null));
+              assertNull(there.statementStarted(theirDriver, null));
+              CurrentRequest.exit(there);
+            },
+            runnable -> new Thread(runnable).start())
+        .join();
     assertEquals(2, context.statementsInFlight().size(), context.statementsInFlight().toString());
-    assertTrue(context.statementsInFlight().containsKey(theirs) && !context.statementsInFlight().containsKey(theirDriver));
+    assertTrue(
+        context.statementsInFlight().containsKey(theirs)
+            && !context.statementsInFlight().containsKey(theirDriver));
     assertTrue(context.abandon(AbandonReason.OPERATOR));
     assertEquals(2, cancelled.size(), "the request's statements on both threads are cancelled");
   }
@@ -80,7 +87,10 @@ class RequestContextTest {
     assertFalse(context.abandon(AbandonReason.DEADLINE), "the first reason stands");
     assertEquals(List.of(running), cancelled);
     String refusal = binding.statementStarted(new Object(), null);
-    assertTrue(refusal.startsWith("sqlorigin: request id-1 (GET /x) abandoned: client disconnected after "), refusal);
+    assertTrue(
+        refusal.startsWith(
+            "sqlorigin: request id-1 (GET /x) abandoned: client disconnected after "),
+        refusal);
     assertEquals(1, context.statementsInFlight().size(), "a refused statement is not registered");
   }
 

@@ -11,16 +11,20 @@ class RequestIdsTest {
 
   @Test
   void commonIdsAreAccepted() {
-    for (String id : new String[] {"3f2a9c1e-0b7d-4c1a-9d55-1b2c3d4e5f60", "demo-1",
-        "Zm9vYmFy+/=", "req:42@edge.example"}) {
+    for (String id :
+        new String[] {
+          "3f2a9c1e-0b7d-4c1a-9d55-1b2c3d4e5f60", "demo-1", "Zm9vYmFy+/=", "req:42@edge.example"
+        }) {
       assertEquals(id, RequestIds.accept(id, 200));
     }
   }
 
   @Test
   void unsafeOrOversizedIdsAreRefused() {
-    for (String id : new String[] {"", "a b", "*/ DROP TABLE t; --", "a'b", "a\nb", "é", "a*b", "a?b",
-        "x".repeat(201)}) {
+    for (String id :
+        new String[] {
+          "", "a b", "*/ DROP TABLE t; --", "a'b", "a\nb", "é", "a*b", "a?b", "x".repeat(201)
+        }) {
       assertNull(RequestIds.accept(id, 200), id);
     }
     assertNull(RequestIds.accept(null, 200));

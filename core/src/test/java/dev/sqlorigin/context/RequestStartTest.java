@@ -13,7 +13,10 @@ class RequestStartTest {
     assertEquals(250_000_000L, RequestStart.queuedNanos("t=" + (NOW - 250) * 1000, NOW), "micros");
     assertEquals(250_000_000L, RequestStart.queuedNanos("t=" + (NOW - 250), NOW), "millis");
     assertEquals(250_000_000L, RequestStart.queuedNanos(String.valueOf(NOW - 250), NOW), "no t=");
-    assertEquals(250_000_000L, RequestStart.queuedNanos("t=" + (NOW - 250) / 1000.0, NOW), "seconds.fraction");
+    assertEquals(
+        250_000_000L,
+        RequestStart.queuedNanos("t=" + (NOW - 250) / 1000.0, NOW),
+        "seconds.fraction");
   }
 
   @Test
@@ -23,6 +26,7 @@ class RequestStartTest {
     assertEquals(0, RequestStart.queuedNanos("t=" + (NOW + 60_000), NOW), "in the future");
     assertEquals(0, RequestStart.queuedNanos("t=" + (NOW - 3_600_000), NOW), "queued an hour");
     assertEquals(0, RequestStart.queuedNanos("t=99999999999999999999", NOW), "overflow");
-    assertEquals(0, RequestStart.queuedNanos("t=" + (NOW + 2_000), NOW), "slightly ahead: clock skew");
+    assertEquals(
+        0, RequestStart.queuedNanos("t=" + (NOW + 2_000), NOW), "slightly ahead: clock skew");
   }
 }

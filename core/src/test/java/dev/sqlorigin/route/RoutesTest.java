@@ -10,28 +10,42 @@ class RoutesTest {
 
   @Test
   void exactMappingIsTheRoute() {
-    assertEquals("POST /api/imports",
+    assertEquals(
+        "POST /api/imports",
         Routes.servlet("POST", "", "/api/imports", null, "/api/imports", "EXACT"));
   }
 
   @Test
   void prefixMappingGivesThePathWithIdsReplaced() {
-    assertEquals("GET /shop/api/owners/{id}/pets/{id}",
-        Routes.servlet("GET", "/shop", "/api/owners", "/42/pets/6f1c1f0e-8d2b-4b8e-9a51-1c2b3d4e5f60",
-            "/api/owners/*", "PATH"));
+    assertEquals(
+        "GET /shop/api/owners/{id}/pets/{id}",
+        Routes.servlet(
+            "GET",
+            "/shop",
+            "/api/owners",
+            "/42/pets/6f1c1f0e-8d2b-4b8e-9a51-1c2b3d4e5f60",
+            "/api/owners/*",
+            "PATH"));
   }
 
   @Test
   void contextRootAndDefaultServlet() {
     assertEquals("GET /app/", Routes.servlet("GET", "/app", "", "/", "", "CONTEXT_ROOT"));
-    assertEquals("GET /static/{id}/logo.png",
+    assertEquals(
+        "GET /static/{id}/logo.png",
         Routes.servlet("GET", "", "/static/20261121/logo.png", null, "/", "DEFAULT"));
   }
 
   @Test
   void idLikeSegments() {
-    for (String id : new String[] {"42", "6f1c1f0e-8d2b-4b8e-9a51-1c2b3d4e5f60",
-        "0123456789abcdef0123", "ORD-2024-000123", "123abc"}) {
+    for (String id :
+        new String[] {
+          "42",
+          "6f1c1f0e-8d2b-4b8e-9a51-1c2b3d4e5f60",
+          "0123456789abcdef0123",
+          "ORD-2024-000123",
+          "123abc"
+        }) {
       assertTrue(Routes.isIdLike(id), id);
     }
     for (String word : new String[] {"owners", "v2", "api", "cafe", "page2", "edit"}) {
@@ -44,7 +58,8 @@ class RoutesTest {
     String longSegment = "z".repeat(10_000);
     assertEquals("GET /x/{...}", Routes.servlet("GET", "", "/x/" + longSegment, null, null, null));
     String deep = "/a".repeat(100);
-    assertEquals("GET " + "/a".repeat(Routes.MAX_SEGMENTS) + "/{...}",
+    assertEquals(
+        "GET " + "/a".repeat(Routes.MAX_SEGMENTS) + "/{...}",
         Routes.servlet("GET", "", deep, null, null, null));
   }
 
@@ -80,7 +95,8 @@ class RoutesTest {
 
   @Test
   void frameworkTemplateJoinsItsBasePathAndKeepsPlaceholders() {
-    assertEquals("GET /petclinic/owners/{ownerId}/pets/{petId}/edit",
+    assertEquals(
+        "GET /petclinic/owners/{ownerId}/pets/{petId}/edit",
         Routes.template("GET", "/petclinic", "/owners/{ownerId}/pets/{petId}/edit"));
     assertEquals("POST /api/owners", Routes.template("POST", "/api/", "owners/"));
     assertEquals("GET /", Routes.template("GET", "", "/"));

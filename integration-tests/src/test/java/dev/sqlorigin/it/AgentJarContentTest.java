@@ -14,34 +14,51 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The shaded jar holds our classes and relocated third-party ones only: an application's own
- * Byte Buddy, SLF4J or OpenTelemetry can never meet ours. Core travels as a nested jar for the bootstrap path.
+ * The shaded jar holds our classes and relocated third-party ones only: an application's own Byte
+ * Buddy, SLF4J or OpenTelemetry can never meet ours. Core travels as a nested jar for the bootstrap
+ * path.
  */
 class AgentJarContentTest {
 
-  private static final Pattern ALLOWED = Pattern.compile(
-      "META-INF/|META-INF/MANIFEST\\.MF|META-INF/services/|META-INF/services/dev\\.sqlorigin\\.shaded\\..*"
-          + "|META-INF/licenses/.*|dev/|dev/sqlorigin/|dev/sqlorigin/(agent|instrumentation|shaded)/.*");
-  private static final Pattern CORE_ALLOWED = Pattern.compile(
-      "META-INF/(MANIFEST\\.MF|maven/.*)?|dev/|dev/sqlorigin/(?!agent/|instrumentation/|shaded/).*");
+  private static final Pattern ALLOWED =
+      Pattern.compile(
+          "META-INF/|META-INF/MANIFEST\\.MF|META-INF/services/|META-INF/services/dev\\.sqlorigin\\.shaded\\..*"
+              + "|META-INF/licenses/.*|dev/|dev/sqlorigin/|dev/sqlorigin/(agent|instrumentation|shaded)/.*");
+  private static final Pattern CORE_ALLOWED =
+      Pattern.compile(
+          "META-INF/(MANIFEST\\.MF|maven/.*)?|dev/|dev/sqlorigin/(?!agent/|instrumentation/|shaded/).*");
 
   @Test
   void everyEntryIsOursOrRelocated() throws Exception {
     List<String> strays = new ArrayList<>();
     try (JarFile jar = new JarFile(AppProcess.agentJar().toFile())) {
-      jar.stream().map(JarEntry::getName).filter(name -> !ALLOWED.matcher(name).matches()).forEach(strays::add);
-      assertEquals("dev.sqlorigin.agent.SqloriginAgent", jar.getManifest().getMainAttributes().getValue("Premain-Class"));
+      jar.stream()
+          .map(JarEntry::getName)
+          .filter(name -> !ALLOWED.matcher(name).matches())
+          .forEach(strays::add);
+      assertEquals(
+          "dev.sqlorigin.agent.SqloriginAgent",
+          jar.getManifest().getMainAttributes().getValue("Premain-Class"));
       assertTrue(jar.getEntry("dev/sqlorigin/shaded/net/bytebuddy/ByteBuddy.class") != null);
-      assertTrue(jar.getEntry("dev/sqlorigin/shaded/io/opentelemetry/sdk/OpenTelemetrySdk.class") != null);
+      assertTrue(
+          jar.getEntry("dev/sqlorigin/shaded/io/opentelemetry/sdk/OpenTelemetrySdk.class") != null);
       // The SDK finds its exporters and senders through ServiceLoader, by the relocated names.
-      assertTrue(jar.getEntry("META-INF/services/dev.sqlorigin.shaded.io.opentelemetry.sdk.common.export.HttpSenderProvider") != null);
-      assertTrue(jar.getEntry("dev/sqlorigin/Sqlorigin.class") == null, "core must only be in the nested jar");
+      assertTrue(
+          jar.getEntry(
+                  "META-INF/services/dev.sqlorigin.shaded.io.opentelemetry.sdk.common.export.HttpSenderProvider")
+              != null);
+      assertTrue(
+          jar.getEntry("dev/sqlorigin/Sqlorigin.class") == null,
+          "core must only be in the nested jar");
 
       JarEntry core = jar.getJarEntry("dev/sqlorigin/agent/sqlorigin-core.jar");
       assertTrue(core != null, "the nested core jar is missing");
       int coreClasses = 0;
-      try (InputStream in = jar.getInputStream(core); JarInputStream nested = new JarInputStream(in)) {
-        for (JarEntry entry = nested.getNextJarEntry(); entry != null; entry = nested.getNextJarEntry()) {
+      try (InputStream in = jar.getInputStream(core);
+          JarInputStream nested = new JarInputStream(in)) {
+        for (JarEntry entry = nested.getNextJarEntry();
+            entry != null;
+            entry = nested.getNextJarEntry()) {
           if (!CORE_ALLOWED.matcher(entry.getName()).matches()) {
             strays.add("sqlorigin-core.jar!/" + entry.getName());
           }

@@ -31,7 +31,10 @@ class BackgroundJobTest {
       assertEquals("job:import-learners/{id}", job.get("route"), response.body());
       assertNotEquals("http-request", job.get("request_id"), "a job has an ID of its own");
       assertEquals(32, job.get("request_id").length(), response.body());
-      assertEquals(job, SqlComment.parse(response.values("sent").get(0)), "the executor's task belongs to the job");
+      assertEquals(
+          job,
+          SqlComment.parse(response.values("sent").get(0)),
+          "the executor's task belongs to the job");
       String after = response.values("after-sent").get(0);
       assertFalse(after.contains("sqlorigin"), "the thread keeps nothing of the job: " + after);
     }
@@ -39,11 +42,16 @@ class BackgroundJobTest {
 
   @Test
   void statementsOutsideRequestsAndJobsCarryTheConfiguredOrigin() throws Exception {
-    try (AppProcess app = app().property("sqlorigin.comment.outside-request", "worker:{thread}").start()) {
+    try (AppProcess app =
+        app().property("sqlorigin.comment.outside-request", "worker:{thread}").start()) {
       Http.Response response = Http.getOk(app.port(), JOB);
-      assertEquals(Map.of("route", "worker:submitter-{n}"), SqlComment.parse(response.values("after-sent").get(0)),
+      assertEquals(
+          Map.of("route", "worker:submitter-{n}"),
+          SqlComment.parse(response.values("after-sent").get(0)),
           response.body());
-      assertEquals("job:import-learners/{id}", SqlComment.parse(response.values("job-sent").get(0)).get("route"));
+      assertEquals(
+          "job:import-learners/{id}",
+          SqlComment.parse(response.values("job-sent").get(0)).get("route"));
     }
   }
 
@@ -58,7 +66,8 @@ class BackgroundJobTest {
   }
 
   private static AppProcess.Builder app() {
-    return AppProcess.main(JakartaApp.class).property("sqlorigin.comment.fields", "route,request_id")
+    return AppProcess.main(JakartaApp.class)
+        .property("sqlorigin.comment.fields", "route,request_id")
         .args(TestDatabase.get().jdbcUrlWithCredentials());
   }
 }

@@ -13,7 +13,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Settings from system properties and the environment, and what a bad value does: nothing fatal. */
+/**
+ * Settings from system properties and the environment, and what a bad value does: nothing fatal.
+ */
 class ConfigurationTest {
 
   private static AppProcess.Builder app() {
@@ -22,27 +24,45 @@ class ConfigurationTest {
 
   @Test
   void badValuesAreReportedOnceByKeyAndTheDefaultsApply() throws Exception {
-    try (AppProcess app = app().property("sqlorigin.comment.format", "xml")
-        .property("sqlorigin.comment.fields", "route,request_id")
-        .env("SQLORIGIN_REQUEST_ID_HEADERS", "X Bad Header").start()) {
+    try (AppProcess app =
+        app()
+            .property("sqlorigin.comment.format", "xml")
+            .property("sqlorigin.comment.fields", "route,request_id")
+            .env("SQLORIGIN_REQUEST_ID_HEADERS", "X Bad Header")
+            .start()) {
       Http.Response response = Http.get(app.port(), "/shop/probe/prepared", "X-Request-Id: cfg-1");
-      TaggingContract.assertTagged(response.values("sent").get(0), "GET /shop/probe/prepared", "cfg-1");
+      TaggingContract.assertTagged(
+          response.values("sent").get(0), "GET /shop/probe/prepared", "cfg-1");
       List<String> lines = app.agentLines();
       assertEquals(3, lines.size(), String.join("\n", lines));
-      assertTrue(lines.get(0).contains("WARN sqlorigin - ignoring sqlorigin.comment.format=\"xml\": expected sqlorigin or sqlcommenter; using the default"), lines.get(0));
-      assertTrue(lines.get(1).contains("ignoring SQLORIGIN_REQUEST_ID_HEADERS=\"X Bad Header\""), lines.get(1));
+      assertTrue(
+          lines
+              .get(0)
+              .contains(
+                  "WARN sqlorigin - ignoring sqlorigin.comment.format=\"xml\": expected sqlorigin or sqlcommenter; using the default"),
+          lines.get(0));
+      assertTrue(
+          lines.get(1).contains("ignoring SQLORIGIN_REQUEST_ID_HEADERS=\"X Bad Header\""),
+          lines.get(1));
       assertTrue(lines.get(2).contains("started"), lines.get(2));
     }
   }
 
   @Test
   void sqlcommenterFormatRouteOnlyAndAnotherHeaderFromTheEnvironment() throws Exception {
-    try (AppProcess app = app().env("SQLORIGIN_COMMENT_FORMAT", "sqlcommenter")
-        .env("SQLORIGIN_COMMENT_FIELDS", "route,request_id")
-        .env("SQLORIGIN_REQUEST_ID_HEADERS", "X-Correlation-Id,X-Request-Id").start()) {
-      Http.Response response = Http.get(app.port(), "/shop/probe/prepared/7", "X-Correlation-Id: corr-1");
+    try (AppProcess app =
+        app()
+            .env("SQLORIGIN_COMMENT_FORMAT", "sqlcommenter")
+            .env("SQLORIGIN_COMMENT_FIELDS", "route,request_id")
+            .env("SQLORIGIN_REQUEST_ID_HEADERS", "X-Correlation-Id,X-Request-Id")
+            .start()) {
+      Http.Response response =
+          Http.get(app.port(), "/shop/probe/prepared/7", "X-Correlation-Id: corr-1");
       String sent = response.values("sent").get(0);
-      assertTrue(sent.startsWith("/*request_id='corr-1',route='GET%20%2Fshop%2Fprobe%2Fprepared%2F%7Bid%7D'*/ SELECT"), sent);
+      assertTrue(
+          sent.startsWith(
+              "/*request_id='corr-1',route='GET%20%2Fshop%2Fprobe%2Fprepared%2F%7Bid%7D'*/ SELECT"),
+          sent);
       assertEquals("corr-1", response.header("X-Correlation-Id"));
     }
   }
@@ -50,9 +70,13 @@ class ConfigurationTest {
   @Test
   void byDefaultOnlyTheRouteReachesTheDatabase() throws Exception {
     try (AppProcess app = app().start()) {
-      Map<String, String> fields = SqlComment.parse(Http.get(app.port(), "/shop/probe/prepared").values("sent").get(0));
+      Map<String, String> fields =
+          SqlComment.parse(Http.get(app.port(), "/shop/probe/prepared").values("sent").get(0));
       assertEquals(Map.of("route", "GET /shop/probe/prepared"), fields);
-      String name = Http.get(app.port(), "/shop/probe/application-name", "X-Request-Id: off-2").values("sent").get(0);
+      String name =
+          Http.get(app.port(), "/shop/probe/application-name", "X-Request-Id: off-2")
+              .values("sent")
+              .get(0);
       assertFalse(name.contains("req="), name);
     }
   }
@@ -63,7 +87,8 @@ class ConfigurationTest {
       Http.Response response = Http.get(app.port(), "/shop/probe/prepared", "X-Request-Id: off-1");
       assertEquals("SELECT current_query()", response.values("sent").get(0));
       assertEquals(null, response.header("X-Request-Id"));
-      assertTrue(app.agentLines().get(0).contains("is disabled (sqlorigin.enabled=false)"), app.output());
+      assertTrue(
+          app.agentLines().get(0).contains("is disabled (sqlorigin.enabled=false)"), app.output());
     }
   }
 

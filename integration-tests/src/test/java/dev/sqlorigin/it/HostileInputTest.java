@@ -29,14 +29,18 @@ class HostileInputTest {
 
   @BeforeAll
   void start() throws Exception {
-    try (Connection connection = TestDatabase.get().connect(); Statement statement = connection.createStatement()) {
+    try (Connection connection = TestDatabase.get().connect();
+        Statement statement = connection.createStatement()) {
       statement.execute("CREATE TABLE IF NOT EXISTS probe_guard(id int)");
       statement.execute("TRUNCATE probe_guard");
       statement.execute("INSERT INTO probe_guard SELECT generate_series(1, 3)");
     }
     // Hostile IDs are checked where they would do harm: inside the comment.
-    app = AppProcess.main(JakartaApp.class).property("sqlorigin.comment.fields", "route,request_id")
-        .args(TestDatabase.get().jdbcUrlWithCredentials()).start();
+    app =
+        AppProcess.main(JakartaApp.class)
+            .property("sqlorigin.comment.fields", "route,request_id")
+            .args(TestDatabase.get().jdbcUrlWithCredentials())
+            .start();
   }
 
   @AfterAll
@@ -45,12 +49,21 @@ class HostileInputTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "*/ DROP TABLE probe_guard; --", "/* nested", "it's", "a\\'b", "x*/", "1; DELETE FROM probe_guard",
-      "%2A%2F", "\t*/\t", "é日本"
-  })
+  @ValueSource(
+      strings = {
+        "*/ DROP TABLE probe_guard; --",
+        "/* nested",
+        "it's",
+        "a\\'b",
+        "x*/",
+        "1; DELETE FROM probe_guard",
+        "%2A%2F",
+        "\t*/\t",
+        "é日本"
+      })
   void hostileRequestIdIsReplacedAndTheStatementRunsAsMeant(String requestId) throws Exception {
-    Http.Response response = Http.get(app.port(), "/shop/probe/prepared", "X-Request-Id: " + requestId);
+    Http.Response response =
+        Http.get(app.port(), "/shop/probe/prepared", "X-Request-Id: " + requestId);
     assertEquals(200, response.status(), response.body());
     String echoed = response.header("X-Request-Id");
     assertTrue(echoed.matches("[0-9a-f]{32}"), "a hostile ID must be replaced, got " + echoed);
@@ -62,19 +75,25 @@ class HostileInputTest {
   @ParameterizedTest
   @ValueSource(ints = {10 * 1024, 201})
   void oversizedRequestIdIsReplaced(int length) throws Exception {
-    Http.Response response = Http.get(app.port(), "/shop/probe/prepared", "X-Request-Id: " + "a".repeat(length));
+    Http.Response response =
+        Http.get(app.port(), "/shop/probe/prepared", "X-Request-Id: " + "a".repeat(length));
     assertEquals(200, response.status(), response.body());
     assertTrue(response.header("X-Request-Id").matches("[0-9a-f]{32}"));
     assertWellFormed(response.values("sent").get(0));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "/shop/probe/prepared/x*/y", "/shop/probe/prepared/%2A/%20DROP%20TABLE%20probe_guard;--",
-      "/shop/probe/prepared/'quoted'", "/shop/probe/prepared/%0Aline%0D", "/shop/probe/prepared/a%09b%7F",
-      "/shop/probe/prepared/a%5Cb",
-      "/shop/probe/prepared/%C3%A9t%C3%A9", "/shop/probe/prepared/%E2%80%A8"
-  })
+  @ValueSource(
+      strings = {
+        "/shop/probe/prepared/x*/y",
+        "/shop/probe/prepared/%2A/%20DROP%20TABLE%20probe_guard;--",
+        "/shop/probe/prepared/'quoted'",
+        "/shop/probe/prepared/%0Aline%0D",
+        "/shop/probe/prepared/a%09b%7F",
+        "/shop/probe/prepared/a%5Cb",
+        "/shop/probe/prepared/%C3%A9t%C3%A9",
+        "/shop/probe/prepared/%E2%80%A8"
+      })
   void hostilePathGivesAWellFormedRoute(String path) throws Exception {
     Http.Response response = Http.get(app.port(), path, "X-Request-Id: path-1");
     assertEquals(200, response.status(), path + " -> " + response.body());
@@ -94,10 +113,16 @@ class HostileInputTest {
     assertTrue(route.length() < 200 && route.endsWith("/{...}"), route);
   }
 
-  /** The comment is the first thing, its first terminator is its own, and the SQL after it is intact. */
+  /**
+   * The comment is the first thing, its first terminator is its own, and the SQL after it is
+   * intact.
+   */
   private static Map<String, String> assertWellFormed(String sent) {
     assertTrue(sent.startsWith("/*sqlorigin "), sent);
-    assertEquals(sent.length() - STATEMENT.length() - 2, sent.indexOf("*/"), "comment closed early: " + sent);
+    assertEquals(
+        sent.length() - STATEMENT.length() - 2,
+        sent.indexOf("*/"),
+        "comment closed early: " + sent);
     assertEquals(0, sent.lastIndexOf("/*"), "nested comment opened: " + sent);
     assertTrue(sent.endsWith("*/" + STATEMENT), sent);
     for (char c : sent.toCharArray()) {
@@ -107,7 +132,8 @@ class HostileInputTest {
   }
 
   private static void assertGuardIntact() throws Exception {
-    try (Connection connection = TestDatabase.get().connect(); Statement statement = connection.createStatement();
+    try (Connection connection = TestDatabase.get().connect();
+        Statement statement = connection.createStatement();
         var rs = statement.executeQuery("SELECT count(*) FROM probe_guard")) {
       rs.next();
       assertEquals(3, rs.getInt(1));

@@ -33,21 +33,33 @@ class JakartaServletAsyncTest extends ServletAsyncContract {
     HTTP2Client client = new HTTP2Client();
     client.start();
     try {
-      Session session = client.connect(new InetSocketAddress("127.0.0.1", app.port()), new Session.Listener() { })
-          .get(10, TimeUnit.SECONDS);
-      MetaData.Request request = new MetaData.Request("GET",
-          HttpURI.from("http://127.0.0.1:" + app.port() + "/shop/async/sleep?seconds=60"), HttpVersion.HTTP_2,
-          HttpFields.build().put("X-Request-Id", "h2-reset"));
-      Stream stream = session.newStream(new HeadersFrame(request, null, true), new Stream.Listener() { })
-          .get(10, TimeUnit.SECONDS);
+      Session session =
+          client
+              .connect(new InetSocketAddress("127.0.0.1", app.port()), new Session.Listener() {})
+              .get(10, TimeUnit.SECONDS);
+      MetaData.Request request =
+          new MetaData.Request(
+              "GET",
+              HttpURI.from("http://127.0.0.1:" + app.port() + "/shop/async/sleep?seconds=60"),
+              HttpVersion.HTTP_2,
+              HttpFields.build().put("X-Request-Id", "h2-reset"));
+      Stream stream =
+          session
+              .newStream(new HeadersFrame(request, null, true), new Stream.Listener() {})
+              .get(10, TimeUnit.SECONDS);
       PgActivity.awaitRunning("request_id='h2-reset'", 1, 30_000);
-      stream.reset(new ResetFrame(stream.getId(), ErrorCode.CANCEL_STREAM_ERROR.code), Callback.NOOP);
+      stream.reset(
+          new ResetFrame(stream.getId(), ErrorCode.CANCEL_STREAM_ERROR.code), Callback.NOOP);
       PgActivity.awaitRunning("request_id='h2-reset'", 0, 10_000);
     } finally {
       client.stop();
     }
-    assertTrue(java.util.regex.Pattern.compile(
-        "request h2-reset \\(GET /shop/async/sleep\\) abandoned: async error \\(stream reset, I/O or application "
-            + "failure\\) after \\d+\\.\\d s; cancelled 1 statement\n").matcher(app.output()).find(), app.output());
+    assertTrue(
+        java.util.regex.Pattern.compile(
+                "request h2-reset \\(GET /shop/async/sleep\\) abandoned: async error \\(stream reset, I/O or application "
+                    + "failure\\) after \\d+\\.\\d s; cancelled 1 statement\n")
+            .matcher(app.output())
+            .find(),
+        app.output());
   }
 }

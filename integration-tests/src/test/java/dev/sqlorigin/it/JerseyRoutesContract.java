@@ -27,9 +27,11 @@ abstract class JerseyRoutesContract {
 
   @BeforeAll
   void start() throws Exception {
-    app = application()
-        .property("sqlorigin.comment.fields", "route,request_id")
-        .args(TestDatabase.get().jdbcUrlWithCredentials()).start();
+    app =
+        application()
+            .property("sqlorigin.comment.fields", "route,request_id")
+            .args(TestDatabase.get().jdbcUrlWithCredentials())
+            .start();
   }
 
   @AfterAll
@@ -42,19 +44,21 @@ abstract class JerseyRoutesContract {
   @Test
   void heldStatementShowsTheClassAndMethodPathTemplates() throws Exception {
     String requestId = "jersey-held-" + System.nanoTime();
-    HeldRequest.Held held = HeldRequest.send(app.port(), "GET", "/clinic/api/owners/42/pets/7", "owners", requestId);
+    HeldRequest.Held held =
+        HeldRequest.send(app.port(), "GET", "/clinic/api/owners/42/pets/7", "owners", requestId);
     assertEquals(200, held.response().status(), held.response().body());
     assertTagged(held.activity(), "GET /clinic/api/owners/{ownerId}/pets/{petId}", requestId);
   }
 
   @ParameterizedTest(name = "{0} {1}")
   @CsvSource({
-      // the class's @Path alone
-      "GET, /clinic/api/owners, GET /clinic/api/owners",
-      // a method @Path without its leading slash and with a trailing one
-      "POST, /clinic/api/owners/42/visits/, POST /clinic/api/owners/{ownerId}/visits",
+    // the class's @Path alone
+    "GET, /clinic/api/owners, GET /clinic/api/owners",
+    // a method @Path without its leading slash and with a trailing one
+    "POST, /clinic/api/owners/42/visits/, POST /clinic/api/owners/{ownerId}/visits",
   })
-  void routeIsTheMatchedTemplateUnderTheApplicationPath(String method, String target, String route) throws Exception {
+  void routeIsTheMatchedTemplateUnderTheApplicationPath(String method, String target, String route)
+      throws Exception {
     String requestId = "jersey-" + method;
     Http.Response response = Http.send(app.port(), method, target, "X-Request-Id: " + requestId);
     assertEquals(200, response.status(), response.body());

@@ -25,19 +25,29 @@ class NeverTheWrongQueryTest {
 
   @Test
   void abandonmentAtRandomMomentsNeverFailsAnotherRequestsStatement() throws Exception {
-    try (AppProcess app = AppProcess.main(JakartaApp.class).property("probe.pool.size", "1")
-        .property("sqlorigin.request.timeout", "2s").args(TestDatabase.get().jdbcUrlWithCredentials()).start()) {
+    try (AppProcess app =
+        AppProcess.main(JakartaApp.class)
+            .property("probe.pool.size", "1")
+            .property("sqlorigin.request.timeout", "2s")
+            .args(TestDatabase.get().jdbcUrlWithCredentials())
+            .start()) {
       AtomicBoolean done = new AtomicBoolean();
-      CompletableFuture<List<String>> innocent = CompletableFuture.supplyAsync(() -> {
-        List<String> failures = new ArrayList<>();
-        int requests = 0;
-        while (!done.get()) {
-          Http.Response response = Http.getOk(app.port(), "/shop/probe/cancellable/one", "X-Request-Id: innocent-" + requests++);
-          failures.addAll(response.values("error"));
-        }
-        failures.add("requests=" + requests);
-        return failures;
-      });
+      CompletableFuture<List<String>> innocent =
+          CompletableFuture.supplyAsync(
+              () -> {
+                List<String> failures = new ArrayList<>();
+                int requests = 0;
+                while (!done.get()) {
+                  Http.Response response =
+                      Http.getOk(
+                          app.port(),
+                          "/shop/probe/cancellable/one",
+                          "X-Request-Id: innocent-" + requests++);
+                  failures.addAll(response.values("error"));
+                }
+                failures.add("requests=" + requests);
+                return failures;
+              });
       int cancelledWhileRunning = 0;
       int refusedBeforeRunning = 0;
       try {
@@ -46,8 +56,12 @@ class NeverTheWrongQueryTest {
           // points of a loop of 2 ms statements.
           long queuedMicros = 2_000_000 - ThreadLocalRandom.current().nextLong(2_000, 40_000);
           long startMicros = System.currentTimeMillis() * 1000 - queuedMicros;
-          Http.Response response = Http.getOk(app.port(), "/shop/probe/cancellable/loop",
-              "X-Request-Id: doomed-" + i, "X-Request-Start: t=" + startMicros);
+          Http.Response response =
+              Http.getOk(
+                  app.port(),
+                  "/shop/probe/cancellable/loop",
+                  "X-Request-Id: doomed-" + i,
+                  "X-Request-Start: t=" + startMicros);
           for (String error : response.values("error")) {
             assertTrue(error.contains("request doomed-" + i + " "), error);
             cancelledWhileRunning += error.endsWith("cause=PSQLException") ? 1 : 0;
@@ -59,10 +73,16 @@ class NeverTheWrongQueryTest {
       }
       List<String> failures = innocent.join();
       String requests = failures.remove(failures.size() - 1);
-      assertEquals(List.of(), failures, "statements of requests nobody abandoned failed (" + requests + ")");
-      assertTrue(cancelledWhileRunning > 0 && refusedBeforeRunning > 0,
-          "the race was not exercised: cancelled " + cancelledWhileRunning + ", refused " + refusedBeforeRunning);
-      System.out.printf("never-the-wrong-query: %d abandoned (%d cancelled while running, %d refused), innocent %s%n",
+      assertEquals(
+          List.of(), failures, "statements of requests nobody abandoned failed (" + requests + ")");
+      assertTrue(
+          cancelledWhileRunning > 0 && refusedBeforeRunning > 0,
+          "the race was not exercised: cancelled "
+              + cancelledWhileRunning
+              + ", refused "
+              + refusedBeforeRunning);
+      System.out.printf(
+          "never-the-wrong-query: %d abandoned (%d cancelled while running, %d refused), innocent %s%n",
           ABANDONED_REQUESTS, cancelledWhileRunning, refusedBeforeRunning, requests);
     }
   }

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sqlorigin.comment.SqlComment;
 import dev.sqlorigin.it.support.AppProcess;
-import dev.sqlorigin.it.support.HeldRequest;
 import dev.sqlorigin.it.support.HangingClient;
+import dev.sqlorigin.it.support.HeldRequest;
 import dev.sqlorigin.it.support.Http;
 import dev.sqlorigin.it.support.OtlpReceiver;
 import dev.sqlorigin.it.support.OtlpReceiver.ReceivedSpan;
@@ -19,7 +19,6 @@ import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
-import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,14 +40,15 @@ class OpenTelemetryTest {
   @BeforeAll
   void start() throws Exception {
     receiver = OtlpReceiver.start();
-    app = AppProcess.jar(AppProcess.sampleAppJar())
-        .args("--port=0", "--database-url=" + TestDatabase.get().jdbcUrlWithCredentials())
-        .env("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint())
-        .env("OTEL_SERVICE_NAME", "sample-app")
-        .env("OTEL_BSP_SCHEDULE_DELAY", "20")
-        .env("OTEL_METRIC_EXPORT_INTERVAL", "200")
-        .property("sqlorigin.comment.fields", "route,request_id,traceparent")
-        .start();
+    app =
+        AppProcess.jar(AppProcess.sampleAppJar())
+            .args("--port=0", "--database-url=" + TestDatabase.get().jdbcUrlWithCredentials())
+            .env("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint())
+            .env("OTEL_SERVICE_NAME", "sample-app")
+            .env("OTEL_BSP_SCHEDULE_DELAY", "20")
+            .env("OTEL_METRIC_EXPORT_INTERVAL", "200")
+            .property("sqlorigin.comment.fields", "route,request_id,traceparent")
+            .start();
   }
 
   @AfterAll
@@ -59,11 +59,14 @@ class OpenTelemetryTest {
 
   @Test
   void requestHasAServerSpanWithItsStatementsAsClientSpans() throws Exception {
-    Http.Response response = Http.get(app.port(), "/api/owners/1?token=secret", "X-Request-Id: otel-read-1");
+    Http.Response response =
+        Http.get(app.port(), "/api/owners/1?token=secret", "X-Request-Id: otel-read-1");
     assertEquals(200, response.status(), response.body());
 
-    ReceivedSpan server = receiver.awaitSpan("for request otel-read-1",
-        span -> "otel-read-1".equals(span.attribute("sqlorigin.request_id")));
+    ReceivedSpan server =
+        receiver.awaitSpan(
+            "for request otel-read-1",
+            span -> "otel-read-1".equals(span.attribute("sqlorigin.request_id")));
     assertEquals("dev.sqlorigin", server.scope());
     assertEquals(Span.SpanKind.SPAN_KIND_SERVER, server.span().getKind());
     assertEquals("GET /api/owners/{id}", server.name());
@@ -73,8 +76,9 @@ class OpenTelemetryTest {
     assertEquals("200", server.attribute("http.response.status_code"));
     assertEquals("", server.parentSpanId(), "a request without traceparent starts a trace");
 
-    ReceivedSpan client = receiver.awaitSpan("child of " + server,
-        span -> span.parentSpanId().equals(server.spanId()));
+    ReceivedSpan client =
+        receiver.awaitSpan(
+            "child of " + server, span -> span.parentSpanId().equals(server.spanId()));
     assertEquals(server.traceId(), client.traceId());
     assertEquals(Span.SpanKind.SPAN_KIND_CLIENT, client.span().getKind());
     assertEquals("SELECT", client.name());
@@ -82,7 +86,8 @@ class OpenTelemetryTest {
     assertEquals("SELECT", client.attribute("db.operation.name"));
     assertEquals("SELECT id, name FROM owners WHERE id = ?", client.attribute("db.query.text"));
     String url = TestDatabase.get().jdbcUrl();
-    assertEquals(java.net.URI.create(url.substring("jdbc:".length())).getPath().substring(1),
+    assertEquals(
+        java.net.URI.create(url.substring("jdbc:".length())).getPath().substring(1),
         client.attribute("db.namespace"));
     assertNotNull(client.attribute("server.address"), client.toString());
     assertNotNull(client.attribute("server.port"), client.toString());
@@ -92,17 +97,25 @@ class OpenTelemetryTest {
   @Test
   void traceparentInPgStatActivityIsTheClientSpan() throws Exception {
     // The full-table UPDATE held on a lock: Statement.executeUpdate(String), tagged at execute.
-    String query = HeldRequest.sendNewText(app.port(), "POST", "/api/campaign-participations/recompute",
-        "campaign_participations", "UPDATE campaign_participations", "X-Request-Id: otel-held-1").activity();
+    String query =
+        HeldRequest.sendNewText(
+                app.port(),
+                "POST",
+                "/api/campaign-participations/recompute",
+                "campaign_participations",
+                "UPDATE campaign_participations",
+                "X-Request-Id: otel-held-1")
+            .activity();
     assertClientSpanIs(SqlComment.parse(query).get("traceparent"), query);
   }
 
   @Test
   void cancelledRequestShowsTheAbandonmentAndTheStatementsError() throws Exception {
     String query;
-    try (HangingClient client = HangingClient.post(app.port(), "/api/imports?seconds=60",
-        "X-Request-Id: otel-gone-1")) {
-      // A prepared statement: its traceparent was chosen at prepare time, its span started at execute.
+    try (HangingClient client =
+        HangingClient.post(app.port(), "/api/imports?seconds=60", "X-Request-Id: otel-gone-1")) {
+      // A prepared statement: its traceparent was chosen at prepare time, its span started at
+      // execute.
       query = PgActivity.awaitActiveQuery("otel-gone-1");
     }
     ReceivedSpan statement = assertClientSpanIs(SqlComment.parse(query).get("traceparent"), query);
@@ -110,25 +123,40 @@ class OpenTelemetryTest {
     assertEquals("57014", statement.attribute("db.response.status_code"));
     assertEquals("57014", statement.attribute("error.type"));
     assertEquals("client_disconnected", statement.attribute("sqlorigin.abandon.reason"));
-    assertTrue(statement.span().getStatus().getMessage().contains("client disconnected"),
+    assertTrue(
+        statement.span().getStatus().getMessage().contains("client disconnected"),
         statement.span().getStatus().getMessage());
     assertEquals("SELECT pg_sleep(?)", statement.attribute("db.query.text"));
 
-    ReceivedSpan request = receiver.awaitSpan("for request otel-gone-1",
-        span -> "otel-gone-1".equals(span.attribute("sqlorigin.request_id")));
-    Span.Event abandoned = request.span().getEventsList().stream()
-        .filter(event -> event.getName().equals("sqlorigin.request.abandoned")).findFirst()
-        .orElseThrow(() -> new AssertionError("no abandonment event on " + request));
-    assertEquals("client_disconnected", OtlpReceiver.attribute(abandoned.getAttributesList(), "sqlorigin.abandon.reason"));
-    assertEquals("1", OtlpReceiver.attribute(abandoned.getAttributesList(), "sqlorigin.statements.cancelled"));
+    ReceivedSpan request =
+        receiver.awaitSpan(
+            "for request otel-gone-1",
+            span -> "otel-gone-1".equals(span.attribute("sqlorigin.request_id")));
+    Span.Event abandoned =
+        request.span().getEventsList().stream()
+            .filter(event -> event.getName().equals("sqlorigin.request.abandoned"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no abandonment event on " + request));
+    assertEquals(
+        "client_disconnected",
+        OtlpReceiver.attribute(abandoned.getAttributesList(), "sqlorigin.abandon.reason"));
+    assertEquals(
+        "1",
+        OtlpReceiver.attribute(abandoned.getAttributesList(), "sqlorigin.statements.cancelled"));
   }
 
   @Test
   void incomingTraceparentIsContinued() throws Exception {
-    Http.getOk(app.port(), "/api/owners/2", "X-Request-Id: otel-continued-1",
-        "traceparent: 00-" + INCOMING_TRACE + "-" + INCOMING_PARENT + "-01", "tracestate: vendor=value");
-    ReceivedSpan server = receiver.awaitSpan("for request otel-continued-1",
-        span -> "otel-continued-1".equals(span.attribute("sqlorigin.request_id")));
+    Http.getOk(
+        app.port(),
+        "/api/owners/2",
+        "X-Request-Id: otel-continued-1",
+        "traceparent: 00-" + INCOMING_TRACE + "-" + INCOMING_PARENT + "-01",
+        "tracestate: vendor=value");
+    ReceivedSpan server =
+        receiver.awaitSpan(
+            "for request otel-continued-1",
+            span -> "otel-continued-1".equals(span.attribute("sqlorigin.request_id")));
     assertEquals(INCOMING_TRACE, server.traceId());
     assertEquals(INCOMING_PARENT, server.parentSpanId());
     assertEquals("vendor=value", server.span().getTraceState());
@@ -136,10 +164,15 @@ class OpenTelemetryTest {
 
   @Test
   void malformedTraceparentIsIgnored() throws Exception {
-    Http.getOk(app.port(), "/api/owners/3", "X-Request-Id: otel-malformed-1",
+    Http.getOk(
+        app.port(),
+        "/api/owners/3",
+        "X-Request-Id: otel-malformed-1",
         "traceparent: 00-" + INCOMING_TRACE + "-zz-01*/");
-    ReceivedSpan server = receiver.awaitSpan("for request otel-malformed-1",
-        span -> "otel-malformed-1".equals(span.attribute("sqlorigin.request_id")));
+    ReceivedSpan server =
+        receiver.awaitSpan(
+            "for request otel-malformed-1",
+            span -> "otel-malformed-1".equals(span.attribute("sqlorigin.request_id")));
     assertNotEquals(INCOMING_TRACE, server.traceId());
     assertEquals("", server.parentSpanId());
   }
@@ -147,36 +180,50 @@ class OpenTelemetryTest {
   @Test
   void operationDurationIsExportedByRoute() throws Exception {
     Http.getOk(app.port(), "/api/owners/4", "X-Request-Id: otel-metrics-1");
-    receiver.awaitMetric("db.client.operation.duration", metric -> metric.getHistogram().getDataPointsList()
-        .stream().anyMatch(point -> "/api/owners/{id}".equals(attribute(point, "http.route"))
-            && "SELECT".equals(attribute(point, "db.operation.name"))
-            && "postgresql".equals(attribute(point, "db.system.name"))
-            && point.getCount() > 0));
-    receiver.awaitMetric("sqlorigin.statements.in_flight", metric -> metric.getSum().getDataPointsCount() == 1);
-    receiver.awaitMetric("sqlorigin.requests.abandoned", metric -> hasReason(metric.getSum().getDataPointsList()));
-    receiver.awaitMetric("sqlorigin.statements.cancelled", metric -> hasReason(metric.getSum().getDataPointsList()));
+    receiver.awaitMetric(
+        "db.client.operation.duration",
+        metric ->
+            metric.getHistogram().getDataPointsList().stream()
+                .anyMatch(
+                    point ->
+                        "/api/owners/{id}".equals(attribute(point, "http.route"))
+                            && "SELECT".equals(attribute(point, "db.operation.name"))
+                            && "postgresql".equals(attribute(point, "db.system.name"))
+                            && point.getCount() > 0));
+    receiver.awaitMetric(
+        "sqlorigin.statements.in_flight", metric -> metric.getSum().getDataPointsCount() == 1);
+    receiver.awaitMetric(
+        "sqlorigin.requests.abandoned", metric -> hasReason(metric.getSum().getDataPointsList()));
+    receiver.awaitMetric(
+        "sqlorigin.statements.cancelled", metric -> hasReason(metric.getSum().getDataPointsList()));
   }
 
   @Test
   void withoutOpenTelemetrySettingsNothingOfTheSdkIsLoadedOrLogged() throws Exception {
-    try (AppProcess plain = AppProcess.jar(AppProcess.sampleAppJar())
-        .args("--port=0", "--database-url=" + TestDatabase.get().jdbcUrlWithCredentials())
-        .env("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:stdout")
-        .start()) {
+    try (AppProcess plain =
+        AppProcess.jar(AppProcess.sampleAppJar())
+            .args("--port=0", "--database-url=" + TestDatabase.get().jdbcUrlWithCredentials())
+            .env("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:stdout")
+            .start()) {
       Http.getOk(plain.port(), "/api/owners/1", "X-Request-Id: otel-off-1");
-      assertTrue(plain.output().contains("dev.sqlorigin.agent.AgentInstaller"), "class loading is not logged");
-      assertEquals(List.of(), plain.output().lines().filter(line -> line.contains("opentelemetry")).toList());
+      assertTrue(
+          plain.output().contains("dev.sqlorigin.agent.AgentInstaller"),
+          "class loading is not logged");
+      assertEquals(
+          List.of(),
+          plain.output().lines().filter(line -> line.contains("opentelemetry")).toList());
       assertEquals(1, plain.agentLines().size(), String.join("\n", plain.agentLines()));
     }
   }
 
   @Test
   void consoleExporterPrintsTheSpans() throws Exception {
-    try (AppProcess console = AppProcess.jar(AppProcess.sampleAppJar())
-        .args("--port=0", "--database-url=" + TestDatabase.get().jdbcUrlWithCredentials())
-        .env("OTEL_TRACES_EXPORTER", "console")
-        .env("OTEL_METRICS_EXPORTER", "none")
-        .start()) {
+    try (AppProcess console =
+        AppProcess.jar(AppProcess.sampleAppJar())
+            .args("--port=0", "--database-url=" + TestDatabase.get().jdbcUrlWithCredentials())
+            .env("OTEL_TRACES_EXPORTER", "console")
+            .env("OTEL_METRICS_EXPORTER", "none")
+            .start()) {
       Http.getOk(console.port(), "/api/owners/1", "X-Request-Id: otel-console-1");
       long deadline = System.nanoTime() + 30_000_000_000L;
       while (!console.output().contains("'GET /api/owners/{id}'") && System.nanoTime() < deadline) {
@@ -187,25 +234,37 @@ class OpenTelemetryTest {
     }
   }
 
-  /** The client span named by {@code traceparent} (as the database saw it), a child of its request's span. */
+  /**
+   * The client span named by {@code traceparent} (as the database saw it), a child of its request's
+   * span.
+   */
   private ReceivedSpan assertClientSpanIs(String traceparent, String query) throws Exception {
     assertNotNull(traceparent, "no traceparent in " + query);
     assertTrue(traceparent.matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01"), traceparent);
     String traceId = traceparent.substring(3, 35);
     String spanId = traceparent.substring(36, 52);
-    ReceivedSpan client = receiver.awaitSpan("with span id " + spanId, span -> span.spanId().equals(spanId));
+    ReceivedSpan client =
+        receiver.awaitSpan("with span id " + spanId, span -> span.spanId().equals(spanId));
     assertEquals(traceId, client.traceId());
     assertEquals(Span.SpanKind.SPAN_KIND_CLIENT, client.span().getKind());
-    ReceivedSpan request = receiver.awaitSpan("parent of " + client, span -> span.spanId().equals(client.parentSpanId()));
+    ReceivedSpan request =
+        receiver.awaitSpan(
+            "parent of " + client, span -> span.spanId().equals(client.parentSpanId()));
     assertEquals(Span.SpanKind.SPAN_KIND_SERVER, request.span().getKind());
-    assertEquals(SqlComment.parse(query).get("request_id"), request.attribute("sqlorigin.request_id"));
+    assertEquals(
+        SqlComment.parse(query).get("request_id"), request.attribute("sqlorigin.request_id"));
     assertFalse(client.attribute("db.query.text").contains("sqlorigin"), client.toString());
     return client;
   }
 
   private static boolean hasReason(List<NumberDataPoint> points) {
-    return points.stream().anyMatch(point -> "client_disconnected".equals(
-        OtlpReceiver.attribute(point.getAttributesList(), "sqlorigin.abandon.reason")));
+    return points.stream()
+        .anyMatch(
+            point ->
+                "client_disconnected"
+                    .equals(
+                        OtlpReceiver.attribute(
+                            point.getAttributesList(), "sqlorigin.abandon.reason")));
   }
 
   private static String attribute(HistogramDataPoint point, String key) {

@@ -9,7 +9,6 @@ import dev.sqlorigin.it.support.Http;
 import dev.sqlorigin.it.support.PgActivity;
 import dev.sqlorigin.testing.TestDatabase;
 import java.net.ServerSocket;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
@@ -29,16 +28,20 @@ class OperatorCancellationTest {
     try (ServerSocket free = new ServerSocket(0)) {
       jmxPort = free.getLocalPort();
     }
-    try (AppProcess app = CancellationTest.withIdInComment(AppProcess.main(JakartaApp.class))
-        .property("com.sun.management.jmxremote.port", String.valueOf(jmxPort))
-        .property("com.sun.management.jmxremote.rmi.port", String.valueOf(jmxPort))
-        .property("com.sun.management.jmxremote.host", "127.0.0.1")
-        .property("java.rmi.server.hostname", "127.0.0.1")
-        .property("com.sun.management.jmxremote.authenticate", "false")
-        .property("com.sun.management.jmxremote.ssl", "false")
-        .args(TestDatabase.get().jdbcUrlWithCredentials()).start();
-        JMXConnector connector = JMXConnectorFactory.connect(
-            new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi"))) {
+    try (AppProcess app =
+            CancellationTest.withIdInComment(AppProcess.main(JakartaApp.class))
+                .property("com.sun.management.jmxremote.port", String.valueOf(jmxPort))
+                .property("com.sun.management.jmxremote.rmi.port", String.valueOf(jmxPort))
+                .property("com.sun.management.jmxremote.host", "127.0.0.1")
+                .property("java.rmi.server.hostname", "127.0.0.1")
+                .property("com.sun.management.jmxremote.authenticate", "false")
+                .property("com.sun.management.jmxremote.ssl", "false")
+                .args(TestDatabase.get().jdbcUrlWithCredentials())
+                .start();
+        JMXConnector connector =
+            JMXConnectorFactory.connect(
+                new JMXServiceURL(
+                    "service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi"))) {
       MBeanServerConnection server = connector.getMBeanServerConnection();
       ObjectName requests = new ObjectName("dev.sqlorigin:type=Requests");
 
@@ -49,12 +52,28 @@ class OperatorCancellationTest {
       assertEquals(2, listed.length, String.join("\n", listed));
       assertTrue(listed[0].startsWith("GET /shop/probe/cancellable/sleep | op-"), listed[0]);
 
-      assertEquals(1, server.invoke(requests, "cancelRequest", new Object[] {"op-1"}, new String[] {"java.lang.String"}));
-      assertTrue(byId.join().values("error").get(0).contains("op-1 (GET /shop/probe/cancellable/sleep) abandoned: cancelled by an operator"));
-      assertEquals(1, PgActivity.running("request_id='op-2'"), "cancelling by ID must leave the other request alone");
+      assertEquals(
+          1,
+          server.invoke(
+              requests, "cancelRequest", new Object[] {"op-1"}, new String[] {"java.lang.String"}));
+      assertTrue(
+          byId.join()
+              .values("error")
+              .get(0)
+              .contains(
+                  "op-1 (GET /shop/probe/cancellable/sleep) abandoned: cancelled by an operator"));
+      assertEquals(
+          1,
+          PgActivity.running("request_id='op-2'"),
+          "cancelling by ID must leave the other request alone");
 
-      assertEquals(1, server.invoke(requests, "cancelRoute", new Object[] {"GET /shop/probe/cancellable/sleep"},
-          new String[] {"java.lang.String"}));
+      assertEquals(
+          1,
+          server.invoke(
+              requests,
+              "cancelRoute",
+              new Object[] {"GET /shop/probe/cancellable/sleep"},
+              new String[] {"java.lang.String"}));
       assertTrue(byRoute.join().values("error").get(0).contains("op-2"));
       PgActivity.awaitRunning("request_id='op-", 0, 10_000);
 
@@ -66,12 +85,14 @@ class OperatorCancellationTest {
   }
 
   private static CompletableFuture<Http.Response> slow(AppProcess app, String id) {
-    return CompletableFuture.supplyAsync(() -> {
-      try {
-        return Http.get(app.port(), "/shop/probe/cancellable/sleep?seconds=60", "X-Request-Id: " + id);
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return Http.get(
+                app.port(), "/shop/probe/cancellable/sleep?seconds=60", "X-Request-Id: " + id);
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
   }
 }

@@ -27,9 +27,11 @@ class SampleAppTaggingTest {
   @BeforeAll
   void start() throws Exception {
     // As the README's demo runs it: the request ID in application_name.
-    app = AppProcess.jar(AppProcess.sampleAppJar()).property("sqlorigin.request-id.application-name", "true")
-        .args("--port=0", "--database-url=" + TestDatabase.get().jdbcUrlWithCredentials())
-        .start();
+    app =
+        AppProcess.jar(AppProcess.sampleAppJar())
+            .property("sqlorigin.request-id.application-name", "true")
+            .args("--port=0", "--database-url=" + TestDatabase.get().jdbcUrlWithCredentials())
+            .start();
   }
 
   @AfterAll
@@ -39,24 +41,31 @@ class SampleAppTaggingTest {
 
   @Test
   void heldStatementShowsItsRouteAndItsConnectionTheRequestId() throws Exception {
-    PgActivity.Backend held = recompute(backend -> backend.applicationName().endsWith(" req=incident-7"),
-        "X-Request-Id: incident-7").backend();
+    PgActivity.Backend held =
+        recompute(
+                backend -> backend.applicationName().endsWith(" req=incident-7"),
+                "X-Request-Id: incident-7")
+            .backend();
     // The text stays the same for every request of the route, so the driver keeps it prepared.
-    assertEquals("/*sqlorigin route='POST /api/campaign-participations/recompute'*/"
-        + " UPDATE campaign_participations SET updated_at = now()", held.query());
+    assertEquals(
+        "/*sqlorigin route='POST /api/campaign-participations/recompute'*/"
+            + " UPDATE campaign_participations SET updated_at = now()",
+        held.query());
     assertEquals("PostgreSQL JDBC Driver req=incident-7", held.applicationName());
   }
 
   @Test
   void heldStatementShowsTheGeneratedRequestIdEchoedToTheClient() throws Exception {
-    HeldRequest.Held held = recompute(backend -> backend.applicationName().matches(".* req=[0-9a-f]{32}"));
+    HeldRequest.Held held =
+        recompute(backend -> backend.applicationName().matches(".* req=[0-9a-f]{32}"));
     String generated = held.response().header("X-Request-Id");
     assertEquals("PostgreSQL JDBC Driver req=" + generated, held.backend().applicationName());
   }
 
   @Test
   void routeTemplateHidesIdsAndTheQueryString() throws Exception {
-    Http.Response response = Http.get(app.port(), "/api/owners/42?token=secret", "X-Request-Id: read-1");
+    Http.Response response =
+        Http.get(app.port(), "/api/owners/42?token=secret", "X-Request-Id: read-1");
     assertEquals(200, response.status(), response.body());
     assertEquals("read-1", response.header("X-Request-Id"));
     List<String> lines = app.agentLines();
@@ -65,9 +74,16 @@ class SampleAppTaggingTest {
   }
 
   /** The full-table UPDATE, held on a lock while pg_stat_activity is read; it must then succeed. */
-  private HeldRequest.Held recompute(Predicate<PgActivity.Backend> accepted, String... headers) throws Exception {
-    HeldRequest.Held held = HeldRequest.send(app.port(), "POST", "/api/campaign-participations/recompute",
-        "campaign_participations", accepted, headers);
+  private HeldRequest.Held recompute(Predicate<PgActivity.Backend> accepted, String... headers)
+      throws Exception {
+    HeldRequest.Held held =
+        HeldRequest.send(
+            app.port(),
+            "POST",
+            "/api/campaign-participations/recompute",
+            "campaign_participations",
+            accepted,
+            headers);
     assertEquals(200, held.response().status(), held.response().body());
     return held;
   }

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * What every servlet application under the agent must show for a request that goes async: it
- * stays one request. The tasks of AsyncContext.start and the async dispatch carry its route and ID,
- * the container's async timeout abandons it, and it leaves the registry when it ends.
+ * What every servlet application under the agent must show for a request that goes async: it stays
+ * one request. The tasks of AsyncContext.start and the async dispatch carry its route and ID, the
+ * container's async timeout abandons it, and it leaves the registry when it ends.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class ServletAsyncContract {
@@ -28,8 +28,11 @@ abstract class ServletAsyncContract {
 
   @BeforeAll
   void start() throws Exception {
-    app = application().property("sqlorigin.comment.fields", "route,request_id")
-        .args(TestDatabase.get().jdbcUrlWithCredentials()).start();
+    app =
+        application()
+            .property("sqlorigin.comment.fields", "route,request_id")
+            .args(TestDatabase.get().jdbcUrlWithCredentials())
+            .start();
   }
 
   @AfterAll
@@ -39,14 +42,16 @@ abstract class ServletAsyncContract {
 
   @Test
   void aTaskOfAsyncContextStartCarriesTheRequest() throws Exception {
-    Http.Response response = Http.getOk(app.port(), "/shop/async/start", "X-Request-Id: async-start");
+    Http.Response response =
+        Http.getOk(app.port(), "/shop/async/start", "X-Request-Id: async-start");
     assertEquals("async-start", response.header("X-Request-Id"));
     assertTagged(response.values("sent").get(0), "GET /shop/async/start", "async-start");
   }
 
   @Test
   void theAsyncDispatchJoinsTheRequestInsteadOfStartingOne() throws Exception {
-    Http.Response response = Http.getOk(app.port(), "/shop/async/dispatch", "X-Request-Id: async-dispatch");
+    Http.Response response =
+        Http.getOk(app.port(), "/shop/async/dispatch", "X-Request-Id: async-dispatch");
     List<String> sent = response.values("sent");
     assertEquals(2, sent.size(), response.body());
     for (String text : sent) {
@@ -58,26 +63,42 @@ abstract class ServletAsyncContract {
   void anAsyncRequestLeavesTheRegistryWhenItCompletesOrTimesOut() throws Exception {
     Http.getOk(app.port(), "/shop/async/start", "X-Request-Id: leave-start");
     Http.getOk(app.port(), "/shop/async/dispatch", "X-Request-Id: leave-dispatch");
-    assertEquals(500, Http.get(app.port(), "/shop/async/sleep?timeout=500&seconds=60", "X-Request-Id: leave-timeout").status());
+    assertEquals(
+        500,
+        Http.get(
+                app.port(),
+                "/shop/async/sleep?timeout=500&seconds=60",
+                "X-Request-Id: leave-timeout")
+            .status());
     // The container reports completion after the response went out: await it.
     long deadline = System.nanoTime() + 10_000_000_000L;
     List<String> active;
     do {
       active = Http.getOk(app.port(), "/shop/probe/requests").values("request");
-    } while (active.stream().anyMatch(line -> line.contains("leave-")) && System.nanoTime() < deadline);
-    assertEquals(List.of(), active.stream().filter(line -> line.contains("leave-")).toList(),
+    } while (active.stream().anyMatch(line -> line.contains("leave-"))
+        && System.nanoTime() < deadline);
+    assertEquals(
+        List.of(),
+        active.stream().filter(line -> line.contains("leave-")).toList(),
         "async requests still registered as active");
     assertEquals(1, active.size(), "only the listing request itself: " + active);
   }
 
   @Test
   void theAsyncTimeoutCancelsTheRequestsStatementAndSaysWhy() throws Exception {
-    Http.Response response = Http.get(app.port(), "/shop/async/sleep?timeout=1000&seconds=60",
-        "X-Request-Id: async-timeout");
-    assertEquals(500, response.status(), "Jetty answers an unhandled async timeout with 500: " + response.body());
+    Http.Response response =
+        Http.get(
+            app.port(), "/shop/async/sleep?timeout=1000&seconds=60", "X-Request-Id: async-timeout");
+    assertEquals(
+        500,
+        response.status(),
+        "Jetty answers an unhandled async timeout with 500: " + response.body());
     PgActivity.awaitRunning("request_id='async-timeout'", 0, 10_000);
-    assertTrue(java.util.regex.Pattern.compile(
-        "request async-timeout \\(GET /shop/async/sleep\\) abandoned: async timeout after 1\\.\\d s; cancelled 1 statement\n")
-        .matcher(app.output()).find(), app.output());
+    assertTrue(
+        java.util.regex.Pattern.compile(
+                "request async-timeout \\(GET /shop/async/sleep\\) abandoned: async timeout after 1\\.\\d s; cancelled 1 statement\n")
+            .matcher(app.output())
+            .find(),
+        app.output());
   }
 }

@@ -27,7 +27,10 @@ class ShutdownCancellationTest {
   @Test
   void withoutTheAgentTheStatementsOutliveTheApp() throws Exception {
     try {
-      assertEquals(IMPORTS, runImportsThenStop(AppProcess.jar(AppProcess.sampleAppJar()).withoutAgent(), "stop-plain-"),
+      assertEquals(
+          IMPORTS,
+          runImportsThenStop(
+              AppProcess.jar(AppProcess.sampleAppJar()).withoutAgent(), "stop-plain-"),
           "this test no longer shows the problem the agent solves");
     } finally {
       // Without the agent the texts carry no request ID: end every sleep (nothing else runs now).
@@ -37,15 +40,24 @@ class ShutdownCancellationTest {
   }
 
   /** Returns how many of the imports' statements still run once the app has exited. */
-  private static int runImportsThenStop(AppProcess.Builder builder, String idPrefix) throws Exception {
+  private static int runImportsThenStop(AppProcess.Builder builder, String idPrefix)
+      throws Exception {
     // Counted by text, so no earlier test's sleep may still run.
     PgActivity.awaitRunning("pg_sleep", 0, 30_000);
-    try (AppProcess app = builder.args("--port=0", "--pool-size=" + (IMPORTS + 2),
-        "--database-url=" + TestDatabase.get().jdbcUrlWithCredentials()).start()) {
+    try (AppProcess app =
+        builder
+            .args(
+                "--port=0",
+                "--pool-size=" + (IMPORTS + 2),
+                "--database-url=" + TestDatabase.get().jdbcUrlWithCredentials())
+            .start()) {
       List<HangingClient> clients = new ArrayList<>();
       for (int i = 0; i < IMPORTS; i++) {
-        clients.add(HangingClient.post(app.port(), "/api/imports?seconds=60.0" + (i + 1) + "&campaignId=" + (1000 + i),
-            "X-Request-Id: " + idPrefix + i));
+        clients.add(
+            HangingClient.post(
+                app.port(),
+                "/api/imports?seconds=60.0" + (i + 1) + "&campaignId=" + (1000 + i),
+                "X-Request-Id: " + idPrefix + i));
       }
       PgActivity.awaitRunning("pg_sleep", IMPORTS, 30_000);
       int exit = app.stop();

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Spring Boot 3 with its {@code DispatcherServlet} mapped under {@code /api/*}
- * ({@code spring.mvc.servlet.path}): Spring's patterns are relative to that prefix, the route is not.
+ * Spring Boot 3 with its {@code DispatcherServlet} mapped under {@code /api/*} ({@code
+ * spring.mvc.servlet.path}): Spring's patterns are relative to that prefix, the route is not.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SpringDispatcherServletPrefixTest {
@@ -22,11 +22,15 @@ class SpringDispatcherServletPrefixTest {
 
   @BeforeAll
   void start() throws Exception {
-    app = AppProcess.testApp("spring-boot3", "dev.sqlorigin.apps.spring.PetsApplication")
-        .property("sqlorigin.comment.fields", "route,request_id")
-        .args("--server.port=0", "--server.address=127.0.0.1", "--spring.mvc.servlet.path=/api",
-            "--spring.datasource.url=" + TestDatabase.get().jdbcUrlWithCredentials())
-        .start();
+    app =
+        AppProcess.testApp("spring-boot3", "dev.sqlorigin.apps.spring.PetsApplication")
+            .property("sqlorigin.comment.fields", "route,request_id")
+            .args(
+                "--server.port=0",
+                "--server.address=127.0.0.1",
+                "--spring.mvc.servlet.path=/api",
+                "--spring.datasource.url=" + TestDatabase.get().jdbcUrlWithCredentials())
+            .start();
   }
 
   @AfterAll
@@ -38,8 +42,10 @@ class SpringDispatcherServletPrefixTest {
 
   @Test
   void routeIncludesTheContextPathAndTheDispatcherServletsPrefix() throws Exception {
-    Http.Response response = Http.get(app.port(), "/petclinic/api/owners/42", "X-Request-Id: prefixed-1");
+    Http.Response response =
+        Http.get(app.port(), "/petclinic/api/owners/42", "X-Request-Id: prefixed-1");
     assertEquals(200, response.status(), response.body());
-    assertTagged(response.values("sent").get(0), "GET /petclinic/api/owners/{ownerId}", "prefixed-1");
+    assertTagged(
+        response.values("sent").get(0), "GET /petclinic/api/owners/{ownerId}", "prefixed-1");
   }
 }

@@ -33,9 +33,12 @@ abstract class TaggingContract {
   void startApplication() throws Exception {
     // The request ID in both places it can go (by default it goes to neither): this contract
     // proves the comment in every kind of statement, and the connection's name.
-    app = application().property("sqlorigin.comment.fields", "route,request_id")
-        .property("sqlorigin.request-id.application-name", "true")
-        .args(TestDatabase.get().jdbcUrlWithCredentials()).start();
+    app =
+        application()
+            .property("sqlorigin.comment.fields", "route,request_id")
+            .property("sqlorigin.request-id.application-name", "true")
+            .args(TestDatabase.get().jdbcUrlWithCredentials())
+            .start();
   }
 
   @AfterAll
@@ -47,14 +50,15 @@ abstract class TaggingContract {
 
   @ParameterizedTest(name = "{0} raw={1}")
   @CsvSource({
-      "prepared,false", "prepared,true", "statement,false", "statement,true", "execute,false",
-      "batch,false", "batch,true", "prepared-batch,false", "hinted,false", "precommented,false",
-      "call,false", "call,true", "call-args,false"
+    "prepared,false", "prepared,true", "statement,false", "statement,true", "execute,false",
+    "batch,false", "batch,true", "prepared-batch,false", "hinted,false", "precommented,false",
+    "call,false", "call,true", "call-args,false"
   })
   void everyKindOfStatementCarriesItsRouteAndRequestId(String kind, boolean raw) throws Exception {
     String requestId = "it-" + kind + "-" + raw;
-    Http.Response response = Http.get(app.port(), "/shop/probe/" + kind + "/42?raw=" + raw,
-        "X-Request-Id: " + requestId);
+    Http.Response response =
+        Http.get(
+            app.port(), "/shop/probe/" + kind + "/42?raw=" + raw, "X-Request-Id: " + requestId);
     assertEquals(200, response.status(), response.body());
     assertEquals(requestId, response.header("X-Request-Id"));
     List<String> sent = response.values("sent");
@@ -69,12 +73,15 @@ abstract class TaggingContract {
     String hinted = Http.get(app.port(), "/shop/probe/hinted").values("sent").get(0);
     assertTrue(hinted.startsWith("/*+ SeqScan(probe_seen) */ /*sqlorigin route="), hinted);
     String commented = Http.get(app.port(), "/shop/probe/precommented").values("sent").get(0);
-    assertTrue(commented.startsWith("/*sqlorigin route=") && commented.contains("*/ /* app */ SELECT"), commented);
+    assertTrue(
+        commented.startsWith("/*sqlorigin route=") && commented.contains("*/ /* app */ SELECT"),
+        commented);
   }
 
   @Test
   void exactServletMappingIsTheRoute() throws Exception {
-    Http.Response response = Http.get(app.port(), "/shop/owners?name=secret", "X-Request-Id: exact-1");
+    Http.Response response =
+        Http.get(app.port(), "/shop/owners?name=secret", "X-Request-Id: exact-1");
     assertTagged(response.values("sent").get(0), "GET /shop/owners", "exact-1");
   }
 
@@ -88,7 +95,8 @@ abstract class TaggingContract {
 
   @Test
   void outermostFilterOpensTheRequestAndTheServletJoinsIt() throws Exception {
-    Http.Response response = Http.get(app.port(), "/shop/probe/prepared?filter=1", "X-Request-Id: filter-1");
+    Http.Response response =
+        Http.get(app.port(), "/shop/probe/prepared?filter=1", "X-Request-Id: filter-1");
     assertTagged(response.header("X-Filter-Sent"), "GET /shop/probe/prepared", "filter-1");
     assertTagged(response.values("sent").get(0), "GET /shop/probe/prepared", "filter-1");
   }
@@ -110,27 +118,39 @@ abstract class TaggingContract {
     for (String line : background) {
       assertTrue(line.startsWith("app-"), line);
       assertFalse(line.contains("sqlorigin"), "work outside a request was tagged: " + line);
-      assertFalse(line.contains(" req="), "work outside a request ran under a request's name: " + line);
+      assertFalse(
+          line.contains(" req="), "work outside a request ran under a request's name: " + line);
     }
   }
 
   @ParameterizedTest(name = "raw={0}")
   @CsvSource({"false", "true"})
   void requestIdNamesTheConnectionWhileTheRequestUsesIt(boolean raw) throws Exception {
-    String inRequest = Http.get(app.port(), "/shop/probe/application-name?raw=" + raw, "X-Request-Id: name-" + raw)
-        .values("sent").get(0);
+    String inRequest =
+        Http.get(app.port(), "/shop/probe/application-name?raw=" + raw, "X-Request-Id: name-" + raw)
+            .values("sent")
+            .get(0);
     assertTrue(inRequest.endsWith(" req=name-" + raw), inRequest);
     // The driver's own name stays in front: a DBA who filters on it still finds the application.
     String background = Http.get(app.port(), "/shop/probe/background").values("background").get(0);
-    String own = background.substring(background.lastIndexOf(" application_name=") + " application_name=".length());
+    String own =
+        background.substring(
+            background.lastIndexOf(" application_name=") + " application_name=".length());
     assertEquals(own + " req=name-" + raw, inRequest);
   }
 
   @Test
-  void namingTheConnectionNeitherStartsATransactionEarlyNorHidesTheApplicationsOwnError() throws Exception {
-    String serializable = Http.get(app.port(), "/shop/probe/serializable", "X-Request-Id: iso-1").values("sent").get(0);
-    assertTrue(serializable.startsWith("serializable ") && serializable.endsWith(" req=iso-1"), serializable);
-    assertEquals(List.of("22012 25P02"), Http.get(app.port(), "/shop/probe/aborted").values("sent"));
+  void namingTheConnectionNeitherStartsATransactionEarlyNorHidesTheApplicationsOwnError()
+      throws Exception {
+    String serializable =
+        Http.get(app.port(), "/shop/probe/serializable", "X-Request-Id: iso-1")
+            .values("sent")
+            .get(0);
+    assertTrue(
+        serializable.startsWith("serializable ") && serializable.endsWith(" req=iso-1"),
+        serializable);
+    assertEquals(
+        List.of("22012 25P02"), Http.get(app.port(), "/shop/probe/aborted").values("sent"));
   }
 
   @Test
@@ -141,14 +161,20 @@ abstract class TaggingContract {
     }
     List<String> lines = app.agentLines();
     assertEquals(1, lines.size(), "agent log:\n" + String.join("\n", lines));
-    assertTrue(lines.get(0).matches(".*sqlorigin 0\\.1\\.0-SNAPSHOT started in \\d+ ms: comment=route,request_id .*")
-        && lines.get(0).contains("request-id-in-application-name=true"), lines.get(0));
+    assertTrue(
+        lines
+                .get(0)
+                .matches(
+                    ".*sqlorigin 0\\.1\\.0-SNAPSHOT started in \\d+ ms: comment=route,request_id .*")
+            && lines.get(0).contains("request-id-in-application-name=true"),
+        lines.get(0));
   }
 
   static void assertTagged(String sent, String route, String requestId) {
     Map<String, String> fields = SqlComment.parse(sent);
     assertEquals(route, fields.get("route"), sent);
     assertEquals(requestId, fields.get("request_id"), sent);
-    assertEquals(sent.indexOf("/*sqlorigin"), sent.lastIndexOf("/*sqlorigin"), "two comments: " + sent);
+    assertEquals(
+        sent.indexOf("/*sqlorigin"), sent.lastIndexOf("/*sqlorigin"), "two comments: " + sent);
   }
 }

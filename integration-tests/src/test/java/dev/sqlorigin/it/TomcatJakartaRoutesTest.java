@@ -6,6 +6,7 @@ import dev.sqlorigin.it.support.AppProcess;
 class TomcatJakartaRoutesTest extends TomcatServletRoutesContract {
   @Override
   AppProcess.Builder application() {
-    return AppProcess.testApp("tomcat-jakarta", "dev.sqlorigin.apps.tomcatjakarta.TomcatJakartaApp");
+    return AppProcess.testApp(
+        "tomcat-jakarta", "dev.sqlorigin.apps.tomcatjakarta.TomcatJakartaApp");
   }
 }

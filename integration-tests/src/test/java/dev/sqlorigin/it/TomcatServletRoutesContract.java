@@ -26,8 +26,11 @@ abstract class TomcatServletRoutesContract {
 
   @BeforeAll
   void start() throws Exception {
-    app = application().property("sqlorigin.comment.fields", "route,request_id")
-        .args(TestDatabase.get().jdbcUrlWithCredentials()).start();
+    app =
+        application()
+            .property("sqlorigin.comment.fields", "route,request_id")
+            .args(TestDatabase.get().jdbcUrlWithCredentials())
+            .start();
   }
 
   @AfterAll
@@ -40,7 +43,9 @@ abstract class TomcatServletRoutesContract {
   @Test
   void heldStatementShowsThePathMappingRouteWithIdsHidden() throws Exception {
     String requestId = "tomcat-held-" + System.nanoTime();
-    HeldRequest.Held held = HeldRequest.send(app.port(), "GET", "/shop/owners/42/pets?token=secret", "owners", requestId);
+    HeldRequest.Held held =
+        HeldRequest.send(
+            app.port(), "GET", "/shop/owners/42/pets?token=secret", "owners", requestId);
     assertEquals(200, held.response().status(), held.response().body());
     assertEquals(requestId, held.response().header("X-Request-Id"));
     assertTagged(held.activity(), "GET /shop/owners/{id}/pets", requestId);
@@ -55,7 +60,8 @@ abstract class TomcatServletRoutesContract {
 
   @Test
   void filterAndServletShareTheRequestOpenedByTheOutermostFilter() throws Exception {
-    Http.Response response = Http.get(app.port(), "/shop/owners/7", "X-Request-Id: filter-1", "X-Audit: 1");
+    Http.Response response =
+        Http.get(app.port(), "/shop/owners/7", "X-Request-Id: filter-1", "X-Audit: 1");
     assertEquals(200, response.status(), response.body());
     assertTagged(response.header("X-Filter-Sent"), "GET /shop/owners/{id}", "filter-1");
     assertTagged(response.values("sent").get(0), "GET /shop/owners/{id}", "filter-1");
@@ -65,7 +71,8 @@ abstract class TomcatServletRoutesContract {
   void generatedRequestIdIsEchoedAndUsed() throws Exception {
     Http.Response response = Http.get(app.port(), "/shop/owners");
     String generated = response.header("X-Request-Id");
-    assertEquals(true, generated != null && generated.matches("[0-9a-f]{32}"), String.valueOf(generated));
+    assertEquals(
+        true, generated != null && generated.matches("[0-9a-f]{32}"), String.valueOf(generated));
     assertTagged(response.values("sent").get(0), "GET /shop/owners", generated);
   }
 }

@@ -8,14 +8,15 @@ import java.io.IOException;
 @SuppressWarnings("serial")
 final class HealthServlet extends ApiServlet {
 
-    HealthServlet() {
-        super("GET");
-    }
+  HealthServlet() {
+    super("GET");
+  }
 
-    @Override
-    protected void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        response.setContentType("text/plain");
-        response.setCharacterEncoding("UTF-8");
-        response.getWriter().write("ok");
-    }
+  @Override
+  protected void handle(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
+    response.setContentType("text/plain");
+    response.setCharacterEncoding("UTF-8");
+    response.getWriter().write("ok");
+  }
 }

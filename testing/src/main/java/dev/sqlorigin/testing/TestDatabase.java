@@ -11,11 +11,11 @@ import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.PostgreSQLContainer;
 
 /**
- * The PostgreSQL every test talks to, one per test JVM. Resolved in order: an explicit
- * {@code SQLORIGIN_TEST_JDBC_URL} (with {@code SQLORIGIN_TEST_DB_USER}/{@code _PASSWORD}),
- * Testcontainers when {@code SQLORIGIN_TEST_DB=testcontainers} and Docker answers, otherwise an
- * embedded PostgreSQL from a Maven artifact. When none can be had, the first caller gets an
- * exception that says what was tried: a test never skips for want of a database.
+ * The PostgreSQL every test talks to, one per test JVM. Resolved in order: an explicit {@code
+ * SQLORIGIN_TEST_JDBC_URL} (with {@code SQLORIGIN_TEST_DB_USER}/{@code _PASSWORD}), Testcontainers
+ * when {@code SQLORIGIN_TEST_DB=testcontainers} and Docker answers, otherwise an embedded
+ * PostgreSQL from a Maven artifact. When none can be had, the first caller gets an exception that
+ * says what was tried: a test never skips for want of a database.
  */
 public final class TestDatabase {
 
@@ -44,8 +44,11 @@ public final class TestDatabase {
     List<String> tried = new ArrayList<>();
     String url = System.getenv("SQLORIGIN_TEST_JDBC_URL");
     if (url != null && !url.isBlank()) {
-      return new TestDatabase(url, env("SQLORIGIN_TEST_DB_USER", "postgres"),
-          env("SQLORIGIN_TEST_DB_PASSWORD", ""), "SQLORIGIN_TEST_JDBC_URL " + url);
+      return new TestDatabase(
+          url,
+          env("SQLORIGIN_TEST_DB_USER", "postgres"),
+          env("SQLORIGIN_TEST_DB_PASSWORD", ""),
+          "SQLORIGIN_TEST_JDBC_URL " + url);
     }
     tried.add("SQLORIGIN_TEST_JDBC_URL is not set");
     if ("testcontainers".equalsIgnoreCase(System.getenv("SQLORIGIN_TEST_DB"))) {
@@ -54,8 +57,11 @@ public final class TestDatabase {
           PostgreSQLContainer<?> container = new PostgreSQLContainer<>("postgres:17");
           container.start();
           Runtime.getRuntime().addShutdownHook(new Thread(container::stop));
-          return new TestDatabase(container.getJdbcUrl(), container.getUsername(),
-              container.getPassword(), "Testcontainers " + container.getJdbcUrl());
+          return new TestDatabase(
+              container.getJdbcUrl(),
+              container.getUsername(),
+              container.getPassword(),
+              "Testcontainers " + container.getJdbcUrl());
         }
         tried.add("SQLORIGIN_TEST_DB=testcontainers but Docker is not available");
       } catch (RuntimeException e) {
@@ -63,25 +69,32 @@ public final class TestDatabase {
       }
     }
     try {
-      EmbeddedPostgres embedded = EmbeddedPostgres.builder()
-          // Long statements must be visible whole in pg_stat_activity for the tests that read it.
-          .setServerConfig("track_activity_query_size", "16384")
-          .setServerConfig("max_connections", "200")
-          .start();
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        try {
-          embedded.close();
-        } catch (Exception ignored) {
-          // the JVM is going away; the data directory is temporary
-        }
-      }));
+      EmbeddedPostgres embedded =
+          EmbeddedPostgres.builder()
+              // Long statements must be visible whole in pg_stat_activity for the tests that read
+              // it.
+              .setServerConfig("track_activity_query_size", "16384")
+              .setServerConfig("max_connections", "200")
+              .start();
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    try {
+                      embedded.close();
+                    } catch (Exception ignored) {
+                      // the JVM is going away; the data directory is temporary
+                    }
+                  }));
       String embeddedUrl = embedded.getJdbcUrl("postgres", "postgres");
       return new TestDatabase(embeddedUrl, "postgres", "", "embedded PostgreSQL " + embeddedUrl);
     } catch (Exception e) {
       tried.add("embedded PostgreSQL failed to start: " + e);
     }
-    throw new IllegalStateException("No PostgreSQL for the tests. Tried: " + String.join("; ", tried)
-        + ". Point SQLORIGIN_TEST_JDBC_URL at a server to run them.");
+    throw new IllegalStateException(
+        "No PostgreSQL for the tests. Tried: "
+            + String.join("; ", tried)
+            + ". Point SQLORIGIN_TEST_JDBC_URL at a server to run them.");
   }
 
   private static String env(String name, String fallback) {

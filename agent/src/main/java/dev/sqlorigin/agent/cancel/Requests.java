@@ -27,10 +27,18 @@ public final class Requests implements RequestsMXBean {
     List<String> lines = new ArrayList<>();
     for (RequestContext request : ActiveRequests.snapshot()) {
       long oldest = request.oldestStatementStart(now);
-      lines.add(String.format(Locale.ROOT, "%s | %s | age %.1f s | %d statement(s) in flight, oldest %.1f s%s",
-          request.route(), request.requestId(), (now - request.startNanos()) / 1e9,
-          request.statementsInFlight().size(), (now - oldest) / 1e9,
-          request.abandonment() == null ? "" : " | " + request.abandonment().reason().description()));
+      lines.add(
+          String.format(
+              Locale.ROOT,
+              "%s | %s | age %.1f s | %d statement(s) in flight, oldest %.1f s%s",
+              request.route(),
+              request.requestId(),
+              (now - request.startNanos()) / 1e9,
+              request.statementsInFlight().size(),
+              (now - oldest) / 1e9,
+              request.abandonment() == null
+                  ? ""
+                  : " | " + request.abandonment().reason().description()));
     }
     return lines;
   }
@@ -59,7 +67,8 @@ public final class Requests implements RequestsMXBean {
   @Override
   public Map<String, Long> getAbandonedByReason() {
     Map<String, Long> counts = new LinkedHashMap<>();
-    ActiveRequests.abandonedByReason().forEach((reason, count) -> counts.put(reason.name().toLowerCase(Locale.ROOT), count));
+    ActiveRequests.abandonedByReason()
+        .forEach((reason, count) -> counts.put(reason.name().toLowerCase(Locale.ROOT), count));
     return counts;
   }
 

@@ -3,13 +3,22 @@ package dev.sqlorigin.agent.cancel;
 import java.util.List;
 import java.util.Map;
 
-/** The operator's view, as {@code dev.sqlorigin:type=Requests} in JMX (jconsole, jcmd, JMX exporters). */
+/**
+ * The operator's view, as {@code dev.sqlorigin:type=Requests} in JMX (jconsole, jcmd, JMX
+ * exporters).
+ */
 public interface RequestsMXBean {
 
-  /** One line per request being served: route, request ID, age, statements in flight and the oldest one's age. */
+  /**
+   * One line per request being served: route, request ID, age, statements in flight and the oldest
+   * one's age.
+   */
   List<String> getRequests();
 
-  /** Abandons the request with this ID and cancels its statements; returns how many requests matched. */
+  /**
+   * Abandons the request with this ID and cancels its statements; returns how many requests
+   * matched.
+   */
   int cancelRequest(String requestId);
 
   /** Abandons every request of this route (e.g. {@code POST /api/imports}); returns how many. */

@@ -11,9 +11,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * At JVM stop (SIGTERM from the platform), abandons every request being served, cancelling their
- * statements in parallel within a bounded time: PostgreSQL would otherwise go on running them
- * after the container is gone. It runs as the JVM starts its shutdown, so before a pool closed by
- * the application's own hook aborts its connections.
+ * statements in parallel within a bounded time: PostgreSQL would otherwise go on running them after
+ * the container is gone. It runs as the JVM starts its shutdown, so before a pool closed by the
+ * application's own hook aborts its connections.
  */
 public final class ShutdownCanceller implements Runnable {
 
@@ -24,7 +24,8 @@ public final class ShutdownCanceller implements Runnable {
   }
 
   public static void install(long timeoutNanos) {
-    Runtime.getRuntime().addShutdownHook(new Thread(new ShutdownCanceller(timeoutNanos), "sqlorigin-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(new ShutdownCanceller(timeoutNanos), "sqlorigin-shutdown"));
   }
 
   @Override
@@ -33,19 +34,26 @@ public final class ShutdownCanceller implements Runnable {
     if (requests.isEmpty()) {
       return;
     }
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(16, requests.size()), runnable -> {
-      Thread thread = new Thread(runnable, "sqlorigin-shutdown-cancel");
-      thread.setDaemon(true);
-      return thread;
-    });
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            Math.min(16, requests.size()),
+            runnable -> {
+              Thread thread = new Thread(runnable, "sqlorigin-shutdown-cancel");
+              thread.setDaemon(true);
+              return thread;
+            });
     for (RequestContext request : requests) {
       pool.execute(() -> request.abandon(AbandonReason.SHUTDOWN));
     }
     pool.shutdown();
     try {
       if (!pool.awaitTermination(timeoutNanos, TimeUnit.NANOSECONDS)) {
-        AgentLog.warn("shutdown: cancelling " + requests.size() + " requests' statements took longer than "
-            + timeoutNanos / 1_000_000 + " ms; giving up on the rest");
+        AgentLog.warn(
+            "shutdown: cancelling "
+                + requests.size()
+                + " requests' statements took longer than "
+                + timeoutNanos / 1_000_000
+                + " ms; giving up on the rest");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

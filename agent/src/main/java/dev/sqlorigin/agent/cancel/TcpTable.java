@@ -11,17 +11,17 @@ import java.util.Set;
 
 /**
  * The sockets of this JVM's network namespace that the peer has closed ({@code CLOSE_WAIT}), read
- * from Linux's {@code /proc/net/tcp} and {@code tcp6}. Servlet containers do not report an
- * HTTP/1.1 client that went away while the request runs; the kernel does.
+ * from Linux's {@code /proc/net/tcp} and {@code tcp6}. Servlet containers do not report an HTTP/1.1
+ * client that went away while the request runs; the kernel does.
  */
 final class TcpTable {
 
   // tcp6 first: Java's server sockets are dual-stack by default, so IPv4 clients are listed there.
-  private static final List<Path> TABLES = List.of(Paths.get("/proc/net/tcp6"), Paths.get("/proc/net/tcp"));
+  private static final List<Path> TABLES =
+      List.of(Paths.get("/proc/net/tcp6"), Paths.get("/proc/net/tcp"));
   private static final String CLOSE_WAIT = "08";
 
-  private TcpTable() {
-  }
+  private TcpTable() {}
 
   static boolean available() {
     return TABLES.stream().anyMatch(Files::isReadable);

@@ -89,7 +89,9 @@ public final class Watchdog implements Runnable {
         }
         next = Math.min(next, deadline);
       }
-      if (disconnects && context.clientSocket() != null && context.oldestStatementStart(now) + config.disconnectCheckAfterNanos() - now <= 0) {
+      if (disconnects
+          && context.clientSocket() != null
+          && context.oldestStatementStart(now) + config.disconnectCheckAfterNanos() - now <= 0) {
         suspects.add(context);
       }
     }

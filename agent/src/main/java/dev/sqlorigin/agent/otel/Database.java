@@ -3,8 +3,8 @@ package dev.sqlorigin.agent.otel;
 import java.util.Locale;
 
 /**
- * What a JDBC URL says about the database a statement goes to, for {@code db.system.name},
- * {@code db.namespace}, {@code server.address} and {@code server.port}. Read once per URL.
+ * What a JDBC URL says about the database a statement goes to, for {@code db.system.name}, {@code
+ * db.namespace}, {@code server.address} and {@code server.port}. Read once per URL.
  */
 final class Database {
 

@@ -7,8 +7,8 @@ import io.opentelemetry.sdk.trace.IdGenerator;
 /**
  * Random IDs, except for a span whose ID was chosen earlier: a statement's comment carries its
  * traceparent before the span exists (a prepared statement's text is fixed at prepare time, its
- * span starts at execute), and the span must then have exactly that ID. The chosen ID is set on
- * the thread only for the duration of {@link #start}.
+ * span starts at execute), and the span must then have exactly that ID. The chosen ID is set on the
+ * thread only for the duration of {@link #start}.
  */
 final class HandedOverSpanIds implements IdGenerator {
 
@@ -16,8 +16,7 @@ final class HandedOverSpanIds implements IdGenerator {
   private static final ThreadLocal<String> NEXT = new ThreadLocal<>();
   private final IdGenerator random = IdGenerator.random();
 
-  private HandedOverSpanIds() {
-  }
+  private HandedOverSpanIds() {}
 
   /** Starts the span of {@code builder} with {@code spanId}, or a random one when null. */
   static Span start(SpanBuilder builder, String spanId) {

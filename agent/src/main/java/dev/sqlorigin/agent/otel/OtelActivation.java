@@ -11,12 +11,15 @@ import java.util.Map;
  */
 public final class OtelActivation {
 
-  private static final List<String> SWITCHES = List.of("otel.traces.exporter", "otel.metrics.exporter",
-      "otel.exporter.otlp.endpoint", "otel.exporter.otlp.traces.endpoint",
-      "otel.exporter.otlp.metrics.endpoint");
+  private static final List<String> SWITCHES =
+      List.of(
+          "otel.traces.exporter",
+          "otel.metrics.exporter",
+          "otel.exporter.otlp.endpoint",
+          "otel.exporter.otlp.traces.endpoint",
+          "otel.exporter.otlp.metrics.endpoint");
 
-  private OtelActivation() {
-  }
+  private OtelActivation() {}
 
   /** Reads the {@code otel.*} system properties, then the {@code OTEL_*} environment variables. */
   public static boolean requested(Map<?, ?> properties, Map<String, String> environment) {
@@ -34,7 +37,8 @@ public final class OtelActivation {
 
   private static String setting(String key, Map<?, ?> properties, Map<String, String> environment) {
     Object value = properties.get(key);
-    return value != null ? value.toString()
+    return value != null
+        ? value.toString()
         : environment.get(key.toUpperCase(java.util.Locale.ROOT).replace('.', '_'));
   }
 }

@@ -59,23 +59,28 @@ public final class OtelTelemetry implements Telemetry {
   static final AttributeKey<String> DB_STATUS = AttributeKey.stringKey("db.response.status_code");
   static final AttributeKey<String> SERVER_ADDRESS = AttributeKey.stringKey("server.address");
   static final AttributeKey<Long> SERVER_PORT = AttributeKey.longKey("server.port");
-  static final AttributeKey<String> ABANDON_REASON = AttributeKey.stringKey("sqlorigin.abandon.reason");
-  static final AttributeKey<Long> CANCELLED = AttributeKey.longKey("sqlorigin.statements.cancelled");
+  static final AttributeKey<String> ABANDON_REASON =
+      AttributeKey.stringKey("sqlorigin.abandon.reason");
+  static final AttributeKey<Long> CANCELLED =
+      AttributeKey.longKey("sqlorigin.statements.cancelled");
   static final String ABANDONED_EVENT = "sqlorigin.request.abandoned";
   // The semantic conventions' advice for db.client.operation.duration.
   private static final List<Double> DURATION_BUCKETS =
       Arrays.asList(0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 10.0);
-  private static final TextMapGetter<String[]> W3C_HEADERS = new TextMapGetter<>() {
-    @Override
-    public Iterable<String> keys(String[] headers) {
-      return Arrays.asList("traceparent", "tracestate");
-    }
+  private static final TextMapGetter<String[]> W3C_HEADERS =
+      new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(String[] headers) {
+          return Arrays.asList("traceparent", "tracestate");
+        }
 
-    @Override
-    public String get(String[] headers, String key) {
-      return "traceparent".equals(key) ? headers[0] : "tracestate".equals(key) ? headers[1] : null;
-    }
-  };
+        @Override
+        public String get(String[] headers, String key) {
+          return "traceparent".equals(key)
+              ? headers[0]
+              : "tracestate".equals(key) ? headers[1] : null;
+        }
+      };
 
   private final Config config;
   private final Tracer tracer;
@@ -90,55 +95,92 @@ public final class OtelTelemetry implements Telemetry {
     String version = OtelTelemetry.class.getPackage().getImplementationVersion();
     this.tracer = openTelemetry.getTracer(SCOPE, version);
     Meter meter = openTelemetry.getMeter(SCOPE);
-    this.duration = meter.histogramBuilder("db.client.operation.duration").setUnit("s")
-        .setDescription("Duration of database client operations.")
-        .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS).build();
+    this.duration =
+        meter
+            .histogramBuilder("db.client.operation.duration")
+            .setUnit("s")
+            .setDescription("Duration of database client operations.")
+            .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS)
+            .build();
     // The counters live in core (the JMX MBean reads them too): observed here, not counted twice.
-    meter.counterBuilder("sqlorigin.requests.abandoned").setUnit("{request}")
+    meter
+        .counterBuilder("sqlorigin.requests.abandoned")
+        .setUnit("{request}")
         .setDescription("Requests sqlorigin gave up on, by reason.")
-        .buildWithCallback(out -> ActiveRequests.abandonedByReason()
-            .forEach((reason, count) -> out.record(count, Attributes.of(ABANDON_REASON, key(reason)))));
-    meter.counterBuilder("sqlorigin.statements.cancelled").setUnit("{statement}")
-        .setDescription("Statements sqlorigin cancelled because their request was abandoned, by reason.")
-        .buildWithCallback(out -> ActiveRequests.cancelledByReason()
-            .forEach((reason, count) -> out.record(count, Attributes.of(ABANDON_REASON, key(reason)))));
-    meter.upDownCounterBuilder("sqlorigin.statements.in_flight").setUnit("{statement}")
+        .buildWithCallback(
+            out ->
+                ActiveRequests.abandonedByReason()
+                    .forEach(
+                        (reason, count) ->
+                            out.record(count, Attributes.of(ABANDON_REASON, key(reason)))));
+    meter
+        .counterBuilder("sqlorigin.statements.cancelled")
+        .setUnit("{statement}")
+        .setDescription(
+            "Statements sqlorigin cancelled because their request was abandoned, by reason.")
+        .buildWithCallback(
+            out ->
+                ActiveRequests.cancelledByReason()
+                    .forEach(
+                        (reason, count) ->
+                            out.record(count, Attributes.of(ABANDON_REASON, key(reason)))));
+    meter
+        .upDownCounterBuilder("sqlorigin.statements.in_flight")
+        .setUnit("{statement}")
         .setDescription("Statements running for HTTP requests now.")
         .buildWithCallback(out -> out.record(ActiveRequests.statementsInFlight()));
   }
 
   /**
-   * Builds the SDK from the standard settings and installs the telemetry. Fails open: a bad
-   * setting costs the telemetry (one warning), never the application.
+   * Builds the SDK from the standard settings and installs the telemetry. Fails open: a bad setting
+   * costs the telemetry (one warning), never the application.
    *
    * @return whether telemetry is on
    */
   public static boolean install(Config config) {
     try {
-      OpenTelemetry sdk = AutoConfiguredOpenTelemetrySdk.builder()
-          // Defaults below the user's settings: sqlorigin emits no logs, so no logs exporter; and
-          // OTLP over HTTP, the only sender in the jar (the SDK's own default is gRPC; the
-          // OpenTelemetry Java agent's is HTTP too).
-          .addPropertiesSupplier(() -> Map.of("otel.logs.exporter", "none",
-              "otel.exporter.otlp.protocol", "http/protobuf"))
-          .addTracerProviderCustomizer((builder, properties) -> builder.setIdGenerator(HandedOverSpanIds.INSTANCE))
-          .build()
-          .getOpenTelemetrySdk();
+      OpenTelemetry sdk =
+          AutoConfiguredOpenTelemetrySdk.builder()
+              // Defaults below the user's settings: sqlorigin emits no logs, so no logs exporter;
+              // and
+              // OTLP over HTTP, the only sender in the jar (the SDK's own default is gRPC; the
+              // OpenTelemetry Java agent's is HTTP too).
+              .addPropertiesSupplier(
+                  () ->
+                      Map.of(
+                          "otel.logs.exporter",
+                          "none",
+                          "otel.exporter.otlp.protocol",
+                          "http/protobuf"))
+              .addTracerProviderCustomizer(
+                  (builder, properties) -> builder.setIdGenerator(HandedOverSpanIds.INSTANCE))
+              .build()
+              .getOpenTelemetrySdk();
       TelemetryHooks.install(new OtelTelemetry(config, sdk));
       return true;
     } catch (Throwable t) {
-      dev.sqlorigin.log.AgentLog.warnOnce("otel", "OpenTelemetry is off: its configuration failed", t);
+      dev.sqlorigin.log.AgentLog.warnOnce(
+          "otel", "OpenTelemetry is off: its configuration failed", t);
       return false;
     }
   }
 
   @Override
-  public Object requestStarted(RequestContext context, String method, String path, String scheme,
-      String traceparent, String tracestate) {
+  public Object requestStarted(
+      RequestContext context,
+      String method,
+      String path,
+      String scheme,
+      String traceparent,
+      String tracestate) {
     // A malformed traceparent extracts as nothing: the request starts a trace of its own.
-    Context parent = W3CTraceContextPropagator.getInstance()
-        .extract(Context.root(), new String[] {traceparent, tracestate}, W3C_HEADERS);
-    return tracer.spanBuilder(context.route()).setSpanKind(SpanKind.SERVER).setParent(parent)
+    Context parent =
+        W3CTraceContextPropagator.getInstance()
+            .extract(Context.root(), new String[] {traceparent, tracestate}, W3C_HEADERS);
+    return tracer
+        .spanBuilder(context.route())
+        .setSpanKind(SpanKind.SERVER)
+        .setParent(parent)
         .setAttribute(HTTP_METHOD, method)
         .setAttribute(URL_PATH, path)
         .setAttribute(URL_SCHEME, scheme)
@@ -162,7 +204,8 @@ public final class OtelTelemetry implements Telemetry {
       span.setAttribute(HTTP_STATUS, (long) answered);
     }
     if (answered >= 500) {
-      span.setAttribute(ERROR_TYPE, thrown != null ? thrown.getClass().getName() : Integer.toString(answered));
+      span.setAttribute(
+          ERROR_TYPE, thrown != null ? thrown.getClass().getName() : Integer.toString(answered));
       span.setStatus(StatusCode.ERROR);
     }
     if (thrown != null) {
@@ -175,8 +218,10 @@ public final class OtelTelemetry implements Telemetry {
   public void requestAbandoned(RequestContext context, AbandonReason reason, int cancelled) {
     Object handle = context.telemetry();
     if (handle instanceof Span) {
-      ((Span) handle).addEvent(ABANDONED_EVENT,
-          Attributes.of(ABANDON_REASON, key(reason), CANCELLED, (long) cancelled));
+      ((Span) handle)
+          .addEvent(
+              ABANDONED_EVENT,
+              Attributes.of(ABANDON_REASON, key(reason), CANCELLED, (long) cancelled));
     }
   }
 
@@ -192,14 +237,20 @@ public final class OtelTelemetry implements Telemetry {
     }
     // The client span is the request span's child: same trace, and (parent-based sampling) the
     // same sampled flag.
-    return "00-" + request.getTraceId() + "-" + HandedOverSpanIds.INSTANCE.newSpanId() + "-"
+    return "00-"
+        + request.getTraceId()
+        + "-"
+        + HandedOverSpanIds.INSTANCE.newSpanId()
+        + "-"
         + request.getTraceFlags().asHex();
   }
 
   @Override
   public void statementPrepared(Object statement, String sql) {
-    prepared.put(statement, new Prepared(queryText(sql), QueryText.operation(SqlComment.strip(sql)),
-        commentTraceparent(sql)));
+    prepared.put(
+        statement,
+        new Prepared(
+            queryText(sql), QueryText.operation(SqlComment.strip(sql)), commentTraceparent(sql)));
   }
 
   @Override
@@ -220,9 +271,12 @@ public final class OtelTelemetry implements Telemetry {
     Object handle = context.telemetry();
     Context parent = handle instanceof Span ? Context.root().with((Span) handle) : Context.root();
     Database database = database(statement);
-    SpanBuilder builder = tracer.spanBuilder(operation != null ? operation : database.system)
-        .setSpanKind(SpanKind.CLIENT).setParent(parent)
-        .setAttribute(DB_SYSTEM, database.system);
+    SpanBuilder builder =
+        tracer
+            .spanBuilder(operation != null ? operation : database.system)
+            .setSpanKind(SpanKind.CLIENT)
+            .setParent(parent)
+            .setAttribute(DB_SYSTEM, database.system);
     if (operation != null) {
       builder.setAttribute(DB_OPERATION, operation);
     }
@@ -250,9 +304,10 @@ public final class OtelTelemetry implements Telemetry {
     }
     double seconds = (System.nanoTime() - statementRun.startNanos) / 1e9;
     Span span = statementRun.span;
-    AttributesBuilder metric = Attributes.builder()
-        .put(DB_SYSTEM, statementRun.database.system)
-        .put(HTTP_ROUTE, httpRoute(context.route()));
+    AttributesBuilder metric =
+        Attributes.builder()
+            .put(DB_SYSTEM, statementRun.database.system)
+            .put(HTTP_ROUTE, httpRoute(context.route()));
     if (statementRun.operation != null) {
       metric.put(DB_OPERATION, statementRun.operation);
     }
@@ -266,7 +321,8 @@ public final class OtelTelemetry implements Telemetry {
       metric.put(SERVER_PORT, statementRun.database.port);
     }
     if (thrown != null) {
-      String sqlState = thrown instanceof SQLException ? ((SQLException) thrown).getSQLState() : null;
+      String sqlState =
+          thrown instanceof SQLException ? ((SQLException) thrown).getSQLState() : null;
       String errorType = sqlState != null ? sqlState : thrown.getClass().getName();
       metric.put(ERROR_TYPE, errorType);
       span.setAttribute(ERROR_TYPE, errorType);
@@ -286,7 +342,9 @@ public final class OtelTelemetry implements Telemetry {
     span.end();
   }
 
-  /** {@code db.query.text} of {@code sql}: without sqlorigin's comment, sanitized unless configured. */
+  /**
+   * {@code db.query.text} of {@code sql}: without sqlorigin's comment, sanitized unless configured.
+   */
   private String queryText(String sql) {
     switch (config.otelQueryText()) {
       case OFF:
@@ -301,7 +359,8 @@ public final class OtelTelemetry implements Telemetry {
   /** The traceparent sqlorigin wrote into {@code sql}'s comment, or null. */
   private String commentTraceparent(String sql) {
     return config.commentFields().contains(CommentField.TRACEPARENT)
-        ? SqlComment.leadingFields(sql).get(CommentField.TRACEPARENT.key()) : null;
+        ? SqlComment.leadingFields(sql).get(CommentField.TRACEPARENT.key())
+        : null;
   }
 
   /**

@@ -10,8 +10,7 @@ final class QueryText {
 
   private static final int MAX_OPERATION = 20;
 
-  private QueryText() {
-  }
+  private QueryText() {}
 
   /**
    * Replaces string literals ({@code '…'}, {@code E'…'}, {@code $tag$…$tag$}) and numeric literals
@@ -25,8 +24,10 @@ final class QueryText {
     while (i < n) {
       char c = sql.charAt(i);
       if (c == '\'') {
-        boolean backslashes = out.length() > 0 && (out.charAt(out.length() - 1) == 'E' || out.charAt(out.length() - 1) == 'e')
-            && (out.length() == 1 || !isIdentifierPart(out.charAt(out.length() - 2)));
+        boolean backslashes =
+            out.length() > 0
+                && (out.charAt(out.length() - 1) == 'E' || out.charAt(out.length() - 1) == 'e')
+                && (out.length() == 1 || !isIdentifierPart(out.charAt(out.length() - 2)));
         if (backslashes) {
           out.setLength(out.length() - 1);
         }
@@ -53,9 +54,13 @@ final class QueryText {
         int close = sql.indexOf(tag, tagEnd);
         i = close < 0 ? n : close + tag.length();
         out.append('?');
-      } else if (Character.isDigit(c) && (out.length() == 0 || !isIdentifierPart(out.charAt(out.length() - 1)))) {
-        while (i < n && (Character.isLetterOrDigit(sql.charAt(i)) || sql.charAt(i) == '.'
-            || (sql.charAt(i) == '+' || sql.charAt(i) == '-') && (sql.charAt(i - 1) == 'e' || sql.charAt(i - 1) == 'E'))) {
+      } else if (Character.isDigit(c)
+          && (out.length() == 0 || !isIdentifierPart(out.charAt(out.length() - 1)))) {
+        while (i < n
+            && (Character.isLetterOrDigit(sql.charAt(i))
+                || sql.charAt(i) == '.'
+                || (sql.charAt(i) == '+' || sql.charAt(i) == '-')
+                    && (sql.charAt(i - 1) == 'e' || sql.charAt(i - 1) == 'E'))) {
           i++;
         }
         out.append('?');
@@ -92,7 +97,9 @@ final class QueryText {
     while (i < n && i - start <= MAX_OPERATION && Character.isLetter(sql.charAt(i))) {
       i++;
     }
-    return i == start || i - start > MAX_OPERATION ? null : sql.substring(start, i).toUpperCase(Locale.ROOT);
+    return i == start || i - start > MAX_OPERATION
+        ? null
+        : sql.substring(start, i).toUpperCase(Locale.ROOT);
   }
 
   private static int endOfQuoted(String sql, int open, boolean backslashes) {
@@ -114,14 +121,18 @@ final class QueryText {
     return sql.length();
   }
 
-  /** The index after a dollar-quote opening tag ({@code $$}, {@code $body$}) at {@code i}, or -1. */
+  /**
+   * The index after a dollar-quote opening tag ({@code $$}, {@code $body$}) at {@code i}, or -1.
+   */
   private static int dollarTagEnd(String sql, int i) {
     if (i > 0 && isIdentifierPart(sql.charAt(i - 1))) {
       return -1;
     }
     int j = i + 1;
-    while (j < sql.length() && (Character.isLetter(sql.charAt(j)) || sql.charAt(j) == '_'
-        || j > i + 1 && Character.isDigit(sql.charAt(j)))) {
+    while (j < sql.length()
+        && (Character.isLetter(sql.charAt(j))
+            || sql.charAt(j) == '_'
+            || j > i + 1 && Character.isDigit(sql.charAt(j)))) {
       j++;
     }
     return j < sql.length() && sql.charAt(j) == '$' ? j + 1 : -1;

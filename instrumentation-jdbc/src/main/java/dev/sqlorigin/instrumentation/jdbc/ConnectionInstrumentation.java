@@ -3,17 +3,14 @@ package dev.sqlorigin.instrumentation.jdbc;
 import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isInterface;
-import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.sqlorigin.Sqlorigin;
 import dev.sqlorigin.cancel.FailFast;
 import dev.sqlorigin.context.Binding;
 import dev.sqlorigin.context.CurrentRequest;
-import dev.sqlorigin.context.RequestContext;
 import dev.sqlorigin.telemetry.TelemetryHooks;
 import java.sql.SQLException;
 import java.util.List;
@@ -23,19 +20,17 @@ import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
 /**
- * Tags the SQL of {@code Connection.prepareStatement(String, ...)} and
- * {@code prepareCall(String, ...)} in every driver and pool, matched by interface so that no
- * driver class is named. A pool proxy tags first; the driver it delegates to finds the comment
- * already there and adds nothing. Once the request was abandoned, preparing and committing fail
- * fast.
+ * Tags the SQL of {@code Connection.prepareStatement(String, ...)} and {@code prepareCall(String,
+ * ...)} in every driver and pool, matched by interface so that no driver class is named. A pool
+ * proxy tags first; the driver it delegates to finds the comment already there and adds nothing.
+ * Once the request was abandoned, preparing and committing fail fast.
  */
 public final class ConnectionInstrumentation {
 
   /** The types whose implementations are instrumented (the agent pre-filters classes by them). */
   public static final List<String> SUPER_TYPES = List.of("java.sql.Connection");
 
-  private ConnectionInstrumentation() {
-  }
+  private ConnectionInstrumentation() {}
 
   public static ElementMatcher<TypeDescription> types() {
     return not(isInterface()).and(hasSuperType(namedOneOf(SUPER_TYPES.toArray(new String[0]))));
@@ -44,19 +39,22 @@ public final class ConnectionInstrumentation {
   public static AgentBuilder.Transformer transformer() {
     return new AgentBuilder.Transformer.ForAdvice()
         .include(ConnectionInstrumentation.class.getClassLoader())
-        .advice(namedOneOf("prepareStatement", "prepareCall")
+        .advice(
+            namedOneOf("prepareStatement", "prepareCall")
                 .and(takesArgument(0, String.class))
                 .and(not(isAbstract())),
             PrepareAdvice.class.getName())
-        .advice(namedOneOf("prepareStatement", "prepareCall", "commit").and(not(isAbstract())),
+        .advice(
+            namedOneOf("prepareStatement", "prepareCall", "commit").and(not(isAbstract())),
             FailFastAdvice.class.getName())
-        .advice(namedOneOf("rollback", "close", "setAutoCommit", "abort").and(not(isAbstract())),
+        .advice(
+            namedOneOf("rollback", "close", "setAutoCommit", "abort").and(not(isAbstract())),
             CleanupAdvice.class.getName());
   }
 
   /**
-   * Tags the SQL like {@link TagSqlAdvice}, and hands the tagged text with the prepared statement to
-   * telemetry: its executions, which take no SQL, are traced with it.
+   * Tags the SQL like {@link TagSqlAdvice}, and hands the tagged text with the prepared statement
+   * to telemetry: its executions, which take no SQL, are traced with it.
    */
   public static class PrepareAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class)
@@ -103,7 +101,8 @@ public final class ConnectionInstrumentation {
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void onExit(@Advice.Enter String refusal, @Advice.Thrown(readOnly = false) Throwable thrown) {
+    public static void onExit(
+        @Advice.Enter String refusal, @Advice.Thrown(readOnly = false) Throwable thrown) {
       if (refusal != null) {
         thrown = new SQLException(refusal, "57014");
       }

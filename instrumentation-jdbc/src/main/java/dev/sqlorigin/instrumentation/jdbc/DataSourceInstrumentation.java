@@ -25,8 +25,7 @@ public final class DataSourceInstrumentation {
   /** The types whose implementations are instrumented (the agent pre-filters classes by them). */
   public static final List<String> SUPER_TYPES = List.of("javax.sql.DataSource");
 
-  private DataSourceInstrumentation() {
-  }
+  private DataSourceInstrumentation() {}
 
   public static ElementMatcher<TypeDescription> types() {
     return not(isInterface()).and(hasSuperType(namedOneOf(SUPER_TYPES.toArray(new String[0]))));

@@ -35,7 +35,8 @@ public final class JdbcApplicationName implements ApplicationName.Labeler {
       // In a failed transaction (25P02), on a closed statement (55000) or a broken connection
       // (08…) the application's own statement is about to fail the same way and say so.
       String state = e.getSQLState();
-      if (state == null || !(state.equals("25P02") || state.equals("55000") || state.startsWith("08"))) {
+      if (state == null
+          || !(state.equals("25P02") || state.equals("55000") || state.startsWith("08"))) {
         cannotLabel(e);
       }
     } catch (RuntimeException e) {
@@ -46,7 +47,11 @@ public final class JdbcApplicationName implements ApplicationName.Labeler {
   }
 
   private static void cannotLabel(Exception e) {
-    AgentLog.warnOnce("application-name", "could not set application_name to the request ID (" + e
-        + "); statements still carry the route", null);
+    AgentLog.warnOnce(
+        "application-name",
+        "could not set application_name to the request ID ("
+            + e
+            + "); statements still carry the route",
+        null);
   }
 }

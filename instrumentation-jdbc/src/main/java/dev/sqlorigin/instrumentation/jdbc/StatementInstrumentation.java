@@ -21,8 +21,8 @@ import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
 /**
- * {@code Statement.execute*} and {@code addBatch(String)}: tags the SQL, registers the statement
- * as in flight on its request for the time of the call (so that an abandoned request can cancel
+ * {@code Statement.execute*} and {@code addBatch(String)}: tags the SQL, registers the statement as
+ * in flight on its request for the time of the call (so that an abandoned request can cancel
  * exactly it), and refuses to run at all once the request was abandoned.
  */
 public final class StatementInstrumentation {
@@ -30,8 +30,7 @@ public final class StatementInstrumentation {
   /** The types whose implementations are instrumented (the agent pre-filters classes by them). */
   public static final List<String> SUPER_TYPES = List.of("java.sql.Statement");
 
-  private StatementInstrumentation() {
-  }
+  private StatementInstrumentation() {}
 
   public static ElementMatcher<TypeDescription> types() {
     return not(isInterface()).and(hasSuperType(namedOneOf(SUPER_TYPES.toArray(new String[0]))));
@@ -39,11 +38,20 @@ public final class StatementInstrumentation {
 
   public static AgentBuilder.Transformer transformer() {
     ElementMatcher.Junction<MethodDescription> executes =
-        not(isAbstract()).and(namedOneOf("execute", "executeQuery", "executeUpdate",
-            "executeLargeUpdate", "executeBatch", "executeLargeBatch"));
+        not(isAbstract())
+            .and(
+                namedOneOf(
+                    "execute",
+                    "executeQuery",
+                    "executeUpdate",
+                    "executeLargeUpdate",
+                    "executeBatch",
+                    "executeLargeBatch"));
     return new AgentBuilder.Transformer.ForAdvice()
         .include(StatementInstrumentation.class.getClassLoader())
-        .advice(executes.and(takesArgument(0, String.class))
+        .advice(
+            executes
+                .and(takesArgument(0, String.class))
                 .or(named("addBatch").and(takesArguments(String.class)).and(not(isAbstract()))),
             TagSqlAdvice.class.getName())
         .advice(executes, ExecuteAdvice.class.getName());
@@ -51,7 +59,8 @@ public final class StatementInstrumentation {
 
   public static class ExecuteAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Advice.OnNonDefaultValue.class)
-    public static String onEnter(@Advice.This Object statement,
+    public static String onEnter(
+        @Advice.This Object statement,
         @Advice.Argument(value = 0, optional = true) Object sql,
         @Advice.Local("sqloriginBinding") Binding binding) {
       binding = CurrentRequest.binding();
@@ -60,7 +69,8 @@ public final class StatementInstrumentation {
         return null;
       }
       // The SQL of execute*(String), already tagged (TagSqlAdvice is applied first), for telemetry.
-      String refusal = binding.statementStarted(statement, sql instanceof String ? (String) sql : null);
+      String refusal =
+          binding.statementStarted(statement, sql instanceof String ? (String) sql : null);
       if (refusal != null) {
         binding = null;
       }
@@ -68,7 +78,9 @@ public final class StatementInstrumentation {
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void onExit(@Advice.This Object statement, @Advice.Enter String refusal,
+    public static void onExit(
+        @Advice.This Object statement,
+        @Advice.Enter String refusal,
         @Advice.Local("sqloriginBinding") Binding binding,
         @Advice.Thrown(readOnly = false) Throwable thrown) {
       if (refusal != null) {
@@ -76,7 +88,8 @@ public final class StatementInstrumentation {
       } else if (binding != null) {
         binding.statementEnded(statement, thrown);
         // The server's "canceling statement due to user request" does not say who asked, or why.
-        if (thrown instanceof SQLException && "57014".equals(((SQLException) thrown).getSQLState())) {
+        if (thrown instanceof SQLException
+            && "57014".equals(((SQLException) thrown).getSQLState())) {
           String why = binding.context().explainCancellation(thrown.getMessage());
           if (why != null) {
             thrown = new SQLException(why, "57014", thrown);

@@ -10,8 +10,7 @@ import net.bytebuddy.asm.Advice;
  */
 public final class TagSqlAdvice {
 
-  private TagSqlAdvice() {
-  }
+  private TagSqlAdvice() {}
 
   @Advice.OnMethodEnter(suppress = Throwable.class)
   public static void onEnter(@Advice.Argument(value = 0, readOnly = false) String sql) {

@@ -19,10 +19,10 @@ import org.glassfish.jersey.server.ExtendedUriInfo;
 import org.glassfish.jersey.uri.UriTemplate;
 
 /**
- * Gives the request its JAX-RS route on Jersey 2 ({@code javax.ws.rs}), 3 and 4 ({@code jakarta.ws.rs}): the {@code @Path}
- * templates that matched (class, sub-resource locators, method), under the application's base path,
- * when Jersey dispatches to the resource method. Statements sent in filters before that keep the
- * servlet route.
+ * Gives the request its JAX-RS route on Jersey 2 ({@code javax.ws.rs}), 3 and 4 ({@code
+ * jakarta.ws.rs}): the {@code @Path} templates that matched (class, sub-resource locators, method),
+ * under the application's base path, when Jersey dispatches to the resource method. Statements sent
+ * in filters before that keep the servlet route.
  *
  * <p>Jersey's dispatcher is the one place every resource method call goes through with the routing
  * done; the templates come from its public {@code ExtendedUriInfo}, nothing internal is read.
@@ -30,10 +30,10 @@ import org.glassfish.jersey.uri.UriTemplate;
 public final class JerseyInstrumentation {
 
   /** The one class instrumented, by name. */
-  public static final String NAME = "org.glassfish.jersey.server.model.internal.AbstractJavaResourceMethodDispatcher";
+  public static final String NAME =
+      "org.glassfish.jersey.server.model.internal.AbstractJavaResourceMethodDispatcher";
 
-  private JerseyInstrumentation() {
-  }
+  private JerseyInstrumentation() {}
 
   /**
    * By name, not by super type: a name costs nothing to match on each of the application's classes.
@@ -48,11 +48,21 @@ public final class JerseyInstrumentation {
     return new AgentBuilder.Transformer.ForAdvice()
         .include(JerseyInstrumentation.class.getClassLoader())
         // Each advice only where its JAX-RS namespace is the request's.
-        .advice(named("dispatch").and(not(isAbstract())).and(takesArguments(2))
-                .and(takesArgument(1, hasSuperType(named("jakarta.ws.rs.container.ContainerRequestContext")))),
+        .advice(
+            named("dispatch")
+                .and(not(isAbstract()))
+                .and(takesArguments(2))
+                .and(
+                    takesArgument(
+                        1, hasSuperType(named("jakarta.ws.rs.container.ContainerRequestContext")))),
             JakartaDispatchAdvice.class.getName())
-        .advice(named("dispatch").and(not(isAbstract())).and(takesArguments(2))
-                .and(takesArgument(1, hasSuperType(named("javax.ws.rs.container.ContainerRequestContext")))),
+        .advice(
+            named("dispatch")
+                .and(not(isAbstract()))
+                .and(takesArguments(2))
+                .and(
+                    takesArgument(
+                        1, hasSuperType(named("javax.ws.rs.container.ContainerRequestContext")))),
             JavaxDispatchAdvice.class.getName());
   }
 
@@ -74,12 +84,13 @@ public final class JerseyInstrumentation {
   }
 
   /**
-   * Jersey 2: its {@code ExtendedUriInfo} and {@code UriTemplate} have the same names and methods as
-   * Jersey 3's, only their JAX-RS super types are {@code javax}.
+   * Jersey 2: its {@code ExtendedUriInfo} and {@code UriTemplate} have the same names and methods
+   * as Jersey 3's, only their JAX-RS super types are {@code javax}.
    */
   public static class JavaxDispatchAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static void onEnter(@Advice.Argument(1) javax.ws.rs.container.ContainerRequestContext request) {
+    public static void onEnter(
+        @Advice.Argument(1) javax.ws.rs.container.ContainerRequestContext request) {
       javax.ws.rs.core.UriInfo info = request.getUriInfo();
       // Through Object: to the compiler the two namespaces' UriInfo cannot be one object.
       Object extended = info;

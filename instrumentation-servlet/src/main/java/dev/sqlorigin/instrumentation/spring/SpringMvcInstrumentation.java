@@ -17,18 +17,17 @@ import net.bytebuddy.matcher.ElementMatcher;
  * filters) keep the servlet route; the ones after carry the pattern.
  *
  * <p>The pattern is read from the request attribute that every Spring MVC handler mapping sets
- * ({@code HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE}): a {@code String} with the
- * {@code AntPathMatcher}, a {@code PathPattern} (whose {@code toString} is its text) since Spring 5.3
- * (the default in Spring 6 and 7). Only the servlet API is referenced, so one advice serves every
- * Spring version of a servlet namespace.
+ * ({@code HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE}): a {@code String} with the {@code
+ * AntPathMatcher}, a {@code PathPattern} (whose {@code toString} is its text) since Spring 5.3 (the
+ * default in Spring 6 and 7). Only the servlet API is referenced, so one advice serves every Spring
+ * version of a servlet namespace.
  */
 public final class SpringMvcInstrumentation {
 
   /** The one class instrumented, by name. */
   public static final String NAME = "org.springframework.web.servlet.DispatcherServlet";
 
-  private SpringMvcInstrumentation() {
-  }
+  private SpringMvcInstrumentation() {}
 
   public static ElementMatcher<TypeDescription> types() {
     return named(NAME);
@@ -37,10 +36,14 @@ public final class SpringMvcInstrumentation {
   public static AgentBuilder.Transformer transformer() {
     return new AgentBuilder.Transformer.ForAdvice()
         .include(SpringMvcInstrumentation.class.getClassLoader())
-        .advice(named("getHandler").and(takesArguments(1))
+        .advice(
+            named("getHandler")
+                .and(takesArguments(1))
                 .and(takesArgument(0, named("jakarta.servlet.http.HttpServletRequest"))),
             JakartaHandlerAdvice.class.getName())
-        .advice(named("getHandler").and(takesArguments(1))
+        .advice(
+            named("getHandler")
+                .and(takesArguments(1))
                 .and(takesArgument(0, named("javax.servlet.http.HttpServletRequest"))),
             JavaxHandlerAdvice.class.getName());
   }
@@ -48,13 +51,19 @@ public final class SpringMvcInstrumentation {
   /** Spring 6 and 7 (Spring Boot 3 and 4). */
   public static class JakartaHandlerAdvice {
     @Advice.OnMethodExit(suppress = Throwable.class)
-    public static void onExit(@Advice.Argument(0) jakarta.servlet.http.HttpServletRequest request,
+    public static void onExit(
+        @Advice.Argument(0) jakarta.servlet.http.HttpServletRequest request,
         @Advice.Return Object handler) {
-      Object pattern = handler == null ? null
-          : request.getAttribute("org.springframework.web.servlet.HandlerMapping.bestMatchingPattern");
+      Object pattern =
+          handler == null
+              ? null
+              : request.getAttribute(
+                  "org.springframework.web.servlet.HandlerMapping.bestMatchingPattern");
       if (pattern != null) {
-        Sqlorigin.refineRoute(request.getMethod(),
-            Routes.servletBase(request.getContextPath(), request.getServletPath(), request.getPathInfo()),
+        Sqlorigin.refineRoute(
+            request.getMethod(),
+            Routes.servletBase(
+                request.getContextPath(), request.getServletPath(), request.getPathInfo()),
             pattern.toString());
       }
     }
@@ -63,13 +72,19 @@ public final class SpringMvcInstrumentation {
   /** Spring 5 (Spring Boot 2). */
   public static class JavaxHandlerAdvice {
     @Advice.OnMethodExit(suppress = Throwable.class)
-    public static void onExit(@Advice.Argument(0) javax.servlet.http.HttpServletRequest request,
+    public static void onExit(
+        @Advice.Argument(0) javax.servlet.http.HttpServletRequest request,
         @Advice.Return Object handler) {
-      Object pattern = handler == null ? null
-          : request.getAttribute("org.springframework.web.servlet.HandlerMapping.bestMatchingPattern");
+      Object pattern =
+          handler == null
+              ? null
+              : request.getAttribute(
+                  "org.springframework.web.servlet.HandlerMapping.bestMatchingPattern");
       if (pattern != null) {
-        Sqlorigin.refineRoute(request.getMethod(),
-            Routes.servletBase(request.getContextPath(), request.getServletPath(), request.getPathInfo()),
+        Sqlorigin.refineRoute(
+            request.getMethod(),
+            Routes.servletBase(
+                request.getContextPath(), request.getServletPath(), request.getPathInfo()),
             pattern.toString());
       }
     }

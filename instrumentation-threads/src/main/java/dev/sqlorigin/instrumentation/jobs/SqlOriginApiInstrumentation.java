@@ -24,8 +24,7 @@ public final class SqlOriginApiInstrumentation {
   /** The one class instrumented, by name. */
   public static final String NAME = "dev.sqlorigin.api.SqlOrigin";
 
-  private SqlOriginApiInstrumentation() {
-  }
+  private SqlOriginApiInstrumentation() {}
 
   public static ElementMatcher<TypeDescription> types() {
     return named(NAME);
@@ -34,7 +33,10 @@ public final class SqlOriginApiInstrumentation {
   public static AgentBuilder.Transformer transformer() {
     return new AgentBuilder.Transformer.ForAdvice()
         .include(SqlOriginApiInstrumentation.class.getClassLoader())
-        .advice(namedOneOf("run", "call").and(isStatic()).and(takesArguments(2))
+        .advice(
+            namedOneOf("run", "call")
+                .and(isStatic())
+                .and(takesArguments(2))
                 .and(takesArgument(0, String.class)),
             UnitOfWorkAdvice.class.getName());
   }

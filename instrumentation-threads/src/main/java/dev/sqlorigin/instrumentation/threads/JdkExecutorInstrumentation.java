@@ -22,29 +22,31 @@ import net.bytebuddy.matcher.ElementMatcher;
  * with its request. Outside a request the advice returns the task unchanged.
  *
  * <ul>
- *   <li>{@code ThreadPoolExecutor.execute}: every {@code submit}, {@code invokeAll} and
- *       {@code invokeAny} of the pools that {@code Executors} makes ends there;
- *       {@code ScheduledThreadPoolExecutor} does not go through it (its queue must hold its own
- *       task type), so scheduled tasks carry nothing.</li>
- *   <li>{@code ForkJoinPool.execute/submit} of a Runnable or Callable (the common pool,
- *       {@code CompletableFuture.*Async} without an executor on JDK 19+, work-stealing pools).
- *       A {@code ForkJoinTask} (RecursiveTask, fork/join, parallel streams) carries nothing: it is
- *       joined as itself, and a wrapper would not be.</li>
+ *   <li>{@code ThreadPoolExecutor.execute}: every {@code submit}, {@code invokeAll} and {@code
+ *       invokeAny} of the pools that {@code Executors} makes ends there; {@code
+ *       ScheduledThreadPoolExecutor} does not go through it (its queue must hold its own task
+ *       type), so scheduled tasks carry nothing.
+ *   <li>{@code ForkJoinPool.execute/submit} of a Runnable or Callable (the common pool, {@code
+ *       CompletableFuture.*Async} without an executor on JDK 19+, work-stealing pools). A {@code
+ *       ForkJoinTask} (RecursiveTask, fork/join, parallel streams) carries nothing: it is joined as
+ *       itself, and a wrapper would not be.
  *   <li>{@code CompletableFuture.ThreadPerTaskExecutor} (JDK 17 with a common pool of parallelism
- *       1, i.e. up to two CPUs: a new thread per async task).</li>
- *   <li>{@code ThreadBuilders.newVirtualThread} (JDK 21+): {@code Thread.ofVirtual()},
- *       {@code Thread.startVirtualThread}, {@code Executors.newVirtualThreadPerTaskExecutor()}.</li>
+ *       1, i.e. up to two CPUs: a new thread per async task).
+ *   <li>{@code ThreadBuilders.newVirtualThread} (JDK 21+): {@code Thread.ofVirtual()}, {@code
+ *       Thread.startVirtualThread}, {@code Executors.newVirtualThreadPerTaskExecutor()}.
  * </ul>
  */
 public final class JdkExecutorInstrumentation {
 
   /** The classes instrumented, all of the bootstrap loader. */
-  public static final List<String> NAMES = List.of("java.util.concurrent.ThreadPoolExecutor",
-      "java.util.concurrent.ForkJoinPool", "java.util.concurrent.CompletableFuture$ThreadPerTaskExecutor",
-      "java.lang.ThreadBuilders");
+  public static final List<String> NAMES =
+      List.of(
+          "java.util.concurrent.ThreadPoolExecutor",
+          "java.util.concurrent.ForkJoinPool",
+          "java.util.concurrent.CompletableFuture$ThreadPerTaskExecutor",
+          "java.lang.ThreadBuilders");
 
-  private JdkExecutorInstrumentation() {
-  }
+  private JdkExecutorInstrumentation() {}
 
   public static ElementMatcher<TypeDescription> types() {
     return namedOneOf(NAMES.toArray(new String[0]));
@@ -53,21 +55,30 @@ public final class JdkExecutorInstrumentation {
   public static AgentBuilder.Transformer transformer() {
     return new AgentBuilder.Transformer.ForAdvice()
         .include(JdkExecutorInstrumentation.class.getClassLoader())
-        .advice(named("execute").and(takesArguments(Runnable.class)).and(declaredBy("ThreadPoolExecutor")
-                .or(declaredBy("CompletableFuture$ThreadPerTaskExecutor"))),
+        .advice(
+            named("execute")
+                .and(takesArguments(Runnable.class))
+                .and(
+                    declaredBy("ThreadPoolExecutor")
+                        .or(declaredBy("CompletableFuture$ThreadPerTaskExecutor"))),
             CarryRunnableAdvice.class.getName())
-        .advice(namedOneOf("execute", "submit").and(takesArgument(0, Runnable.class))
+        .advice(
+            namedOneOf("execute", "submit")
+                .and(takesArgument(0, Runnable.class))
                 .and(declaredBy("ForkJoinPool")),
             CarryToForkJoinPoolAdvice.class.getName())
-        .advice(named("submit").and(takesArguments(Callable.class)).and(declaredBy("ForkJoinPool")),
+        .advice(
+            named("submit").and(takesArguments(Callable.class)).and(declaredBy("ForkJoinPool")),
             CarryCallableAdvice.class.getName())
-        .advice(named("newVirtualThread").and(isStatic()).and(takesArguments(4))
+        .advice(
+            named("newVirtualThread")
+                .and(isStatic())
+                .and(takesArguments(4))
                 .and(takesArgument(3, Runnable.class)),
             CarryVirtualThreadTaskAdvice.class.getName());
   }
 
-  private static ElementMatcher.Junction<MethodDescription> declaredBy(
-      String simpleName) {
+  private static ElementMatcher.Junction<MethodDescription> declaredBy(String simpleName) {
     return isDeclaredBy(named("java.util.concurrent." + simpleName));
   }
 

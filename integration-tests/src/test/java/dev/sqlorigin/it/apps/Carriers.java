@@ -13,44 +13,55 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The ways an application hands a request's work to other threads, for the propagation tests.
- * Each runs {@code work} elsewhere and waits for it; the answer names the thread it ran on.
+ * The ways an application hands a request's work to other threads, for the propagation tests. Each
+ * runs {@code work} elsewhere and waits for it; the answer names the thread it ran on.
  */
 public final class Carriers {
 
   // One thread: a task of a request and the next, unrelated, task run on the same thread.
   private final ExecutorService single = Executors.newFixedThreadPool(1, named("carried"));
   private final ForkJoinPool forkJoin = new ForkJoinPool(2);
-  // Submits tasks from a thread that never served a request, as a scheduler or a queue consumer would.
+  // Submits tasks from a thread that never served a request, as a scheduler or a queue consumer
+  // would.
   private final BlockingQueue<Runnable> unrelated = new LinkedBlockingQueue<>();
 
   public Carriers() {
-    Thread submitter = named("submitter").newThread(() -> {
-      while (true) {
-        try {
-          unrelated.take().run();
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    });
+    Thread submitter =
+        named("submitter")
+            .newThread(
+                () -> {
+                  while (true) {
+                    try {
+                      unrelated.take().run();
+                    } catch (InterruptedException e) {
+                      return;
+                    }
+                  }
+                });
     submitter.start();
   }
 
-  /** Runs {@code work} by {@code mechanism}; returns {@code carrier=<thread>} and the work's answer. */
+  /**
+   * Runs {@code work} by {@code mechanism}; returns {@code carrier=<thread>} and the work's answer.
+   */
   public String run(String mechanism, Callable<String> work) throws Exception {
-    Callable<String> named = () -> "carrier=" + Thread.currentThread().getName() + "\n" + work.call();
+    Callable<String> named =
+        () -> "carrier=" + Thread.currentThread().getName() + "\n" + work.call();
     switch (mechanism) {
       case "executor":
         return unwrap(() -> single.submit(named).get());
       case "completable-future":
-        return unwrap(() -> CompletableFuture.supplyAsync(() -> {
-          try {
-            return named.call();
-          } catch (Exception e) {
-            throw new CompletionException(e);
-          }
-        }).join());
+        return unwrap(
+            () ->
+                CompletableFuture.supplyAsync(
+                        () -> {
+                          try {
+                            return named.call();
+                          } catch (Exception e) {
+                            throw new CompletionException(e);
+                          }
+                        })
+                    .join());
       case "fork-join":
         return unwrap(() -> forkJoin.submit(named).get());
       case "virtual-thread":
@@ -70,13 +81,19 @@ public final class Carriers {
     }
   }
 
-  /** Executors.newVirtualThreadPerTaskExecutor(), where the JDK has it (21+); this code targets 17. */
+  /**
+   * Executors.newVirtualThreadPerTaskExecutor(), where the JDK has it (21+); this code targets 17.
+   */
   private static String virtualThread(Callable<String> work) throws Exception {
     ExecutorService virtual;
     try {
-      virtual = (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+      virtual =
+          (ExecutorService)
+              Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
     } catch (NoSuchMethodException e) {
-      return "unsupported=virtual threads need JDK 21, this is " + Runtime.version().feature() + "\n";
+      return "unsupported=virtual threads need JDK 21, this is "
+          + Runtime.version().feature()
+          + "\n";
     }
     try {
       return unwrap(() -> virtual.submit(work).get());

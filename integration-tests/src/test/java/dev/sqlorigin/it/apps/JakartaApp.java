@@ -44,8 +44,9 @@ public final class JakartaApp {
       http.addCustomizer(new org.eclipse.jetty.server.ForwardedRequestCustomizer());
     }
     // HTTP/1.1, and HTTP/2 over cleartext for the clients that start with its preface.
-    ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http),
-        new HTTP2CServerConnectionFactory(http));
+    ServerConnector connector =
+        new ServerConnector(
+            server, 1, 1, new HttpConnectionFactory(http), new HTTP2CServerConnectionFactory(http));
     connector.setHost("127.0.0.1");
     server.addConnector(connector);
     ProbeHandler handler = new ProbeHandler(new Probe(args[0]), threads);
@@ -74,9 +75,11 @@ public final class JakartaApp {
     }
 
     @Override
-    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
+    protected void doGet(HttpServletRequest request, HttpServletResponse response)
+        throws IOException, ServletException {
       try {
-        response.setHeader("X-Seen-Remote", request.getRemoteAddr() + ":" + request.getRemotePort());
+        response.setHeader(
+            "X-Seen-Remote", request.getRemoteAddr() + ":" + request.getRemotePort());
         String body = handler.handle(request.getPathInfo(), request::getParameter);
         response.setContentType("text/plain;charset=utf-8");
         response.getWriter().write(body);
@@ -89,10 +92,10 @@ public final class JakartaApp {
   }
 
   /**
-   * Servlet async: {@code /async/start} runs a statement in {@code AsyncContext.start};
-   * {@code /async/dispatch} runs one there, then dispatches, and runs another in the async
-   * dispatch; {@code /async/sleep?timeout=<ms>&seconds=} sleeps in the database, past the async
-   * timeout or until the client resets its HTTP/2 stream.
+   * Servlet async: {@code /async/start} runs a statement in {@code AsyncContext.start}; {@code
+   * /async/dispatch} runs one there, then dispatches, and runs another in the async dispatch;
+   * {@code /async/sleep?timeout=<ms>&seconds=} sleeps in the database, past the async timeout or
+   * until the client resets its HTTP/2 stream.
    */
   static final class AsyncProbeServlet extends HttpServlet {
     private final transient ProbeHandler handler;
@@ -102,10 +105,15 @@ public final class JakartaApp {
     }
 
     @Override
-    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
+    protected void doGet(HttpServletRequest request, HttpServletResponse response)
+        throws IOException, ServletException {
       if (request.getDispatcherType() == DispatcherType.ASYNC) {
         response.setContentType("text/plain;charset=utf-8");
-        response.getWriter().write(request.getAttribute("probe.started") + statement("/prepared", request::getParameter));
+        response
+            .getWriter()
+            .write(
+                request.getAttribute("probe.started")
+                    + statement("/prepared", request::getParameter));
         return;
       }
       String kind = request.getPathInfo();
@@ -113,26 +121,30 @@ public final class JakartaApp {
       String timeout = request.getParameter("timeout");
       async.setTimeout(timeout == null ? 30_000 : Long.parseLong(timeout));
       String seconds = request.getParameter("seconds");
-      async.start(() -> {
-        try {
-          if (kind.equals("/dispatch")) {
-            request.setAttribute("probe.started", statement("/prepared", name -> null));
-            async.dispatch();
-            return;
-          }
-          String body = kind.equals("/sleep")
-              ? statement("/cancellable/sleep", name -> name.equals("seconds") ? seconds : null)
-              : statement("/prepared", name -> null);
-          async.getResponse().setContentType("text/plain;charset=utf-8");
-          async.getResponse().getWriter().write(body);
-          async.complete();
-        } catch (IOException | IllegalStateException e) {
-          // timed out already: the container has answered
-        }
-      });
+      async.start(
+          () -> {
+            try {
+              if (kind.equals("/dispatch")) {
+                request.setAttribute("probe.started", statement("/prepared", name -> null));
+                async.dispatch();
+                return;
+              }
+              String body =
+                  kind.equals("/sleep")
+                      ? statement(
+                          "/cancellable/sleep", name -> name.equals("seconds") ? seconds : null)
+                      : statement("/prepared", name -> null);
+              async.getResponse().setContentType("text/plain;charset=utf-8");
+              async.getResponse().getWriter().write(body);
+              async.complete();
+            } catch (IOException | IllegalStateException e) {
+              // timed out already: the container has answered
+            }
+          });
     }
 
-    private String statement(String pathInfo, java.util.function.Function<String, String> parameters) {
+    private String statement(
+        String pathInfo, java.util.function.Function<String, String> parameters) {
       try {
         return handler.handle(pathInfo, parameters);
       } catch (Exception e) {

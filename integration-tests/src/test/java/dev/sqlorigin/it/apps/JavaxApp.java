@@ -1,5 +1,7 @@
 package dev.sqlorigin.it.apps;
 
+import java.io.IOException;
+import java.util.EnumSet;
 import javax.servlet.AsyncContext;
 import javax.servlet.DispatcherType;
 import javax.servlet.Filter;
@@ -10,8 +12,6 @@ import javax.servlet.ServletResponse;
 import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
-import java.io.IOException;
-import java.util.EnumSet;
 import org.eclipse.jetty.ee8.servlet.FilterHolder;
 import org.eclipse.jetty.ee8.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee8.servlet.ServletHolder;
@@ -23,8 +23,8 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * A {@code javax.servlet} application on Jetty 12 ee8, started in its own JVM by the tests:
- * {@code JavaxApp <jdbc url>}. A filter on every path sends a statement before the servlet.
+ * A {@code javax.servlet} application on Jetty 12 ee8, started in its own JVM by the tests: {@code
+ * JavaxApp <jdbc url>}. A filter on every path sends a statement before the servlet.
  */
 public final class JavaxApp {
 
@@ -67,7 +67,8 @@ public final class JavaxApp {
     }
 
     @Override
-    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
+    protected void doGet(HttpServletRequest request, HttpServletResponse response)
+        throws IOException, ServletException {
       try {
         String body = handler.handle(request.getPathInfo(), request::getParameter);
         response.setContentType("text/plain;charset=utf-8");
@@ -81,10 +82,10 @@ public final class JavaxApp {
   }
 
   /**
-   * Servlet async: {@code /async/start} runs a statement in {@code AsyncContext.start};
-   * {@code /async/dispatch} runs one there, then dispatches, and runs another in the async
-   * dispatch; {@code /async/sleep?timeout=<ms>&seconds=} sleeps in the database, past the async
-   * timeout or until the client resets its HTTP/2 stream.
+   * Servlet async: {@code /async/start} runs a statement in {@code AsyncContext.start}; {@code
+   * /async/dispatch} runs one there, then dispatches, and runs another in the async dispatch;
+   * {@code /async/sleep?timeout=<ms>&seconds=} sleeps in the database, past the async timeout or
+   * until the client resets its HTTP/2 stream.
    */
   static final class AsyncProbeServlet extends HttpServlet {
     private final transient ProbeHandler handler;
@@ -94,10 +95,15 @@ public final class JavaxApp {
     }
 
     @Override
-    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
+    protected void doGet(HttpServletRequest request, HttpServletResponse response)
+        throws IOException, ServletException {
       if (request.getDispatcherType() == DispatcherType.ASYNC) {
         response.setContentType("text/plain;charset=utf-8");
-        response.getWriter().write(request.getAttribute("probe.started") + statement("/prepared", request::getParameter));
+        response
+            .getWriter()
+            .write(
+                request.getAttribute("probe.started")
+                    + statement("/prepared", request::getParameter));
         return;
       }
       String kind = request.getPathInfo();
@@ -105,26 +111,30 @@ public final class JavaxApp {
       String timeout = request.getParameter("timeout");
       async.setTimeout(timeout == null ? 30_000 : Long.parseLong(timeout));
       String seconds = request.getParameter("seconds");
-      async.start(() -> {
-        try {
-          if (kind.equals("/dispatch")) {
-            request.setAttribute("probe.started", statement("/prepared", name -> null));
-            async.dispatch();
-            return;
-          }
-          String body = kind.equals("/sleep")
-              ? statement("/cancellable/sleep", name -> name.equals("seconds") ? seconds : null)
-              : statement("/prepared", name -> null);
-          async.getResponse().setContentType("text/plain;charset=utf-8");
-          async.getResponse().getWriter().write(body);
-          async.complete();
-        } catch (IOException | IllegalStateException e) {
-          // timed out already: the container has answered
-        }
-      });
+      async.start(
+          () -> {
+            try {
+              if (kind.equals("/dispatch")) {
+                request.setAttribute("probe.started", statement("/prepared", name -> null));
+                async.dispatch();
+                return;
+              }
+              String body =
+                  kind.equals("/sleep")
+                      ? statement(
+                          "/cancellable/sleep", name -> name.equals("seconds") ? seconds : null)
+                      : statement("/prepared", name -> null);
+              async.getResponse().setContentType("text/plain;charset=utf-8");
+              async.getResponse().getWriter().write(body);
+              async.complete();
+            } catch (IOException | IllegalStateException e) {
+              // timed out already: the container has answered
+            }
+          });
     }
 
-    private String statement(String pathInfo, java.util.function.Function<String, String> parameters) {
+    private String statement(
+        String pathInfo, java.util.function.Function<String, String> parameters) {
       try {
         return handler.handle(pathInfo, parameters);
       } catch (Exception e) {

@@ -32,26 +32,35 @@ public final class Probe {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(jdbcUrl);
     config.setMaximumPoolSize(Integer.getInteger("probe.pool.size", 4));
-    config.setMinimumIdle(Integer.getInteger("probe.pool.min-idle", Integer.getInteger("probe.pool.size", 4)));
+    config.setMinimumIdle(
+        Integer.getInteger("probe.pool.min-idle", Integer.getInteger("probe.pool.size", 4)));
     if (Boolean.getBoolean("probe.pool.record-init")) {
       // Each new connection keeps the text of its set-up statement, as the server received it.
       config.setConnectionInitSql("SELECT set_config('probe.init', current_query(), false)");
     }
     config.setPoolName("probe");
     pool = new HikariDataSource(config);
-    try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
+    try (Connection connection = pool.getConnection();
+        Statement statement = connection.createStatement()) {
       statement.execute("CREATE TABLE IF NOT EXISTS probe_seen(token text, q text)");
       statement.execute("CREATE TABLE IF NOT EXISTS probe_guard(id int)");
-      statement.execute("CREATE TABLE IF NOT EXISTS probe_counter(id int PRIMARY KEY, n int NOT NULL)");
+      statement.execute(
+          "CREATE TABLE IF NOT EXISTS probe_counter(id int PRIMARY KEY, n int NOT NULL)");
       statement.execute("INSERT INTO probe_counter VALUES (1, 0) ON CONFLICT DO NOTHING");
-      statement.execute("CREATE OR REPLACE FUNCTION probe_query() RETURNS text LANGUAGE sql AS 'SELECT current_query()'");
-      statement.execute("CREATE OR REPLACE FUNCTION probe_echo(x int) RETURNS text LANGUAGE sql AS 'SELECT x || current_query()'");
+      statement.execute(
+          "CREATE OR REPLACE FUNCTION probe_query() RETURNS text LANGUAGE sql AS 'SELECT current_query()'");
+      statement.execute(
+          "CREATE OR REPLACE FUNCTION probe_echo(x int) RETURNS text LANGUAGE sql AS 'SELECT x || current_query()'");
     }
   }
 
-  /** Runs the statements of {@code kind} and returns the texts PostgreSQL received, one per statement. */
+  /**
+   * Runs the statements of {@code kind} and returns the texts PostgreSQL received, one per
+   * statement.
+   */
   public List<String> run(String kind, boolean raw) throws SQLException {
-    try (Connection connection = raw ? DriverManager.getConnection(jdbcUrl) : pool.getConnection()) {
+    try (Connection connection =
+        raw ? DriverManager.getConnection(jdbcUrl) : pool.getConnection()) {
       switch (kind) {
         case "prepared":
           return List.of(preparedQuery(connection, "SELECT current_query()"));
@@ -68,7 +77,8 @@ public final class Probe {
             }
           }
         case "hinted":
-          return List.of(preparedQuery(connection, "/*+ SeqScan(probe_seen) */ SELECT current_query()"));
+          return List.of(
+              preparedQuery(connection, "/*+ SeqScan(probe_seen) */ SELECT current_query()"));
         case "precommented":
           return List.of(preparedQuery(connection, "/* app */ SELECT current_query()"));
         case "call":
@@ -108,8 +118,10 @@ public final class Probe {
     connection.setAutoCommit(false);
     try (Statement statement = connection.createStatement()) {
       statement.execute("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE");
-      String seen = preparedQuery(connection,
-          "SELECT current_setting('transaction_isolation') || ' ' || current_setting('application_name')");
+      String seen =
+          preparedQuery(
+              connection,
+              "SELECT current_setting('transaction_isolation') || ' ' || current_setting('application_name')");
       connection.commit();
       return seen;
     } finally {
@@ -141,8 +153,9 @@ public final class Probe {
   private List<String> batch(Connection connection, boolean prepared) throws SQLException {
     String token = UUID.randomUUID().toString();
     if (prepared) {
-      try (PreparedStatement insert = connection.prepareStatement(
-          "INSERT INTO probe_seen(token, q) VALUES (?, current_query())")) {
+      try (PreparedStatement insert =
+          connection.prepareStatement(
+              "INSERT INTO probe_seen(token, q) VALUES (?, current_query())")) {
         for (int i = 0; i < 2; i++) {
           insert.setString(1, token);
           insert.addBatch();
@@ -152,13 +165,15 @@ public final class Probe {
     } else {
       try (Statement statement = connection.createStatement()) {
         for (int i = 0; i < 2; i++) {
-          statement.addBatch("INSERT INTO probe_seen(token, q) VALUES ('" + token + "', current_query())");
+          statement.addBatch(
+              "INSERT INTO probe_seen(token, q) VALUES ('" + token + "', current_query())");
         }
         statement.executeBatch();
       }
     }
     List<String> seen = new ArrayList<>();
-    try (PreparedStatement select = connection.prepareStatement("SELECT q FROM probe_seen WHERE token = ?")) {
+    try (PreparedStatement select =
+        connection.prepareStatement("SELECT q FROM probe_seen WHERE token = ?")) {
       select.setString(1, token);
       try (ResultSet rs = select.executeQuery()) {
         while (rs.next()) {
@@ -173,12 +188,16 @@ public final class Probe {
   public List<String> background(Executor executor, int count) throws Exception {
     List<FutureTask<String>> tasks = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      Callable<String> work = () -> {
-        try (Connection connection = pool.getConnection()) {
-          return Thread.currentThread().getName() + " " + preparedQuery(connection,
-              "SELECT current_query() || ' application_name=' || current_setting('application_name')");
-        }
-      };
+      Callable<String> work =
+          () -> {
+            try (Connection connection = pool.getConnection()) {
+              return Thread.currentThread().getName()
+                  + " "
+                  + preparedQuery(
+                      connection,
+                      "SELECT current_query() || ' application_name=' || current_setting('application_name')");
+            }
+          };
       FutureTask<String> task = new FutureTask<>(work);
       tasks.add(task);
       executor.execute(task);
@@ -198,34 +217,45 @@ public final class Probe {
     StringBuilder out = new StringBuilder();
     switch (kind) {
       case "sleep":
-        attempt(out, () -> {
-          try (Connection connection = pool.getConnection(); PreparedStatement sleep = connection.prepareStatement("SELECT pg_sleep(?)")) {
-            sleep.setDouble(1, seconds);
-            sleep.executeQuery().close();
-          }
-        });
+        attempt(
+            out,
+            () -> {
+              try (Connection connection = pool.getConnection();
+                  PreparedStatement sleep = connection.prepareStatement("SELECT pg_sleep(?)")) {
+                sleep.setDouble(1, seconds);
+                sleep.executeQuery().close();
+              }
+            });
         break;
       case "update":
-        attempt(out, () -> {
-          try (Connection connection = pool.getConnection(); Statement update = connection.createStatement()) {
-            update.executeUpdate("UPDATE probe_counter SET n = n + 1 WHERE id = 1");
-          }
-        });
+        attempt(
+            out,
+            () -> {
+              try (Connection connection = pool.getConnection();
+                  Statement update = connection.createStatement()) {
+                update.executeUpdate("UPDATE probe_counter SET n = n + 1 WHERE id = 1");
+              }
+            });
         break;
       case "sequence":
         // The first statement outlives the deadline; each later call must fail without running.
         try (Connection connection = pool.getConnection()) {
-          attempt(out, () -> {
-            try (PreparedStatement sleep = connection.prepareStatement("SELECT pg_sleep(?)")) {
-              sleep.setDouble(1, seconds);
-              sleep.executeQuery().close();
-            }
-          });
-          attempt(out, () -> {
-            try (Statement insert = connection.createStatement()) {
-              insert.executeUpdate("INSERT INTO probe_seen(token, q) VALUES ('" + token + "', 'after')");
-            }
-          });
+          attempt(
+              out,
+              () -> {
+                try (PreparedStatement sleep = connection.prepareStatement("SELECT pg_sleep(?)")) {
+                  sleep.setDouble(1, seconds);
+                  sleep.executeQuery().close();
+                }
+              });
+          attempt(
+              out,
+              () -> {
+                try (Statement insert = connection.createStatement()) {
+                  insert.executeUpdate(
+                      "INSERT INTO probe_seen(token, q) VALUES ('" + token + "', 'after')");
+                }
+              });
           attempt(out, () -> connection.prepareStatement("SELECT 1").close());
         }
         attempt(out, () -> pool.getConnection().close());
@@ -233,17 +263,21 @@ public final class Probe {
       case "tx":
         try (Connection connection = pool.getConnection()) {
           connection.setAutoCommit(false);
-          attempt(out, () -> {
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO probe_seen(token, q) VALUES (?, 'in tx')")) {
-              insert.setString(1, token);
-              insert.executeUpdate();
-            }
-            try (PreparedStatement sleep = connection.prepareStatement("SELECT pg_sleep(?)")) {
-              sleep.setDouble(1, seconds);
-              sleep.executeQuery().close();
-            }
-            connection.commit();
-          });
+          attempt(
+              out,
+              () -> {
+                try (PreparedStatement insert =
+                    connection.prepareStatement(
+                        "INSERT INTO probe_seen(token, q) VALUES (?, 'in tx')")) {
+                  insert.setString(1, token);
+                  insert.executeUpdate();
+                }
+                try (PreparedStatement sleep = connection.prepareStatement("SELECT pg_sleep(?)")) {
+                  sleep.setDouble(1, seconds);
+                  sleep.executeQuery().close();
+                }
+                connection.commit();
+              });
           attempt(out, connection::commit);
           connection.rollback();
           connection.setAutoCommit(true);
@@ -252,24 +286,34 @@ public final class Probe {
       case "loop":
         // Short statements, each on a freshly borrowed connection, until the request is abandoned.
         for (int i = 0; i < 200 && out.length() == 0; i++) {
-          attempt(out, () -> {
-            try (Connection connection = pool.getConnection(); PreparedStatement sleep = connection.prepareStatement("SELECT pg_sleep(0.002)")) {
-              sleep.executeQuery().close();
-            }
-          });
+          attempt(
+              out,
+              () -> {
+                try (Connection connection = pool.getConnection();
+                    PreparedStatement sleep =
+                        connection.prepareStatement("SELECT pg_sleep(0.002)")) {
+                  sleep.executeQuery().close();
+                }
+              });
         }
         break;
       case "one":
-        attempt(out, () -> {
-          try (Connection connection = pool.getConnection(); PreparedStatement one = connection.prepareStatement("SELECT 1")) {
-            one.executeQuery().close();
-          }
-        });
+        attempt(
+            out,
+            () -> {
+              try (Connection connection = pool.getConnection();
+                  PreparedStatement one = connection.prepareStatement("SELECT 1")) {
+                one.executeQuery().close();
+              }
+            });
         break;
       default:
         throw new IllegalArgumentException("unknown kind " + kind);
     }
-    return out.append("pool=").append(pool.getHikariPoolMXBean().getTotalConnections()).append('\n').toString();
+    return out.append("pool=")
+        .append(pool.getHikariPoolMXBean().getTotalConnections())
+        .append('\n')
+        .toString();
   }
 
   private interface Work {
@@ -280,14 +324,19 @@ public final class Probe {
     try {
       work.run();
     } catch (SQLException e) {
-      out.append("error=").append(e.getSQLState()).append('|').append(e.getMessage().replace('\n', ' '))
-          .append("|cause=").append(e.getCause() == null ? "none" : e.getCause().getClass().getSimpleName()).append('\n');
+      out.append("error=")
+          .append(e.getSQLState())
+          .append('|')
+          .append(e.getMessage().replace('\n', ' '))
+          .append("|cause=")
+          .append(e.getCause() == null ? "none" : e.getCause().getClass().getSimpleName())
+          .append('\n');
     }
   }
 
   /**
-   * Holds every connection of the pool at once (so the pool grows from within this request's
-   * {@code getConnection}) and returns the set-up statement each connection was opened with.
+   * Holds every connection of the pool at once (so the pool grows from within this request's {@code
+   * getConnection}) and returns the set-up statement each connection was opened with.
    */
   public List<String> poolInitStatements() throws SQLException {
     List<Connection> held = new ArrayList<>();
@@ -317,7 +366,8 @@ public final class Probe {
   }
 
   private static String preparedQuery(Connection connection, String sql) throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(sql); ResultSet rs = statement.executeQuery()) {
+    try (PreparedStatement statement = connection.prepareStatement(sql);
+        ResultSet rs = statement.executeQuery()) {
       return single(rs);
     }
   }

@@ -3,9 +3,9 @@ package dev.sqlorigin.it.apps;
 import dev.sqlorigin.api.SqlOrigin;
 import java.lang.management.ManagementFactory;
 import java.util.List;
-import javax.management.ObjectName;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
+import javax.management.ObjectName;
 
 /**
  * The test applications' endpoints, independent of the servlet namespace. Answers are plain text,
@@ -23,10 +23,10 @@ public final class ProbeHandler {
   }
 
   /**
-   * {@code /probe/<kind>[/anything]}, {@code ?raw=true} to bypass the pool;
-   * {@code /probe/cancellable/<kind>?seconds=&token=} for statements that get abandoned;
-   * {@code /probe/carried/<mechanism>[?cancellable=<kind>&seconds=&token=]} runs the statement on
-   * another thread ({@link Carriers}).
+   * {@code /probe/<kind>[/anything]}, {@code ?raw=true} to bypass the pool; {@code
+   * /probe/cancellable/<kind>?seconds=&token=} for statements that get abandoned; {@code
+   * /probe/carried/<mechanism>[?cancellable=<kind>&seconds=&token=]} runs the statement on another
+   * thread ({@link Carriers}).
    */
   public String handle(String pathInfo, Function<String, String> parameters) throws Exception {
     String[] parts = pathInfo == null ? new String[0] : pathInfo.split("/");
@@ -43,22 +43,45 @@ public final class ProbeHandler {
         return out.toString();
       case "cancellable":
         String seconds = parameters.apply("seconds");
-        return out.append(probe.cancellable(parts[2], parameters.apply("token"),
-            seconds == null ? 30 : Double.parseDouble(seconds))).toString();
+        return out.append(
+                probe.cancellable(
+                    parts[2],
+                    parameters.apply("token"),
+                    seconds == null ? 30 : Double.parseDouble(seconds)))
+            .toString();
       case "carried":
         String cancellable = parameters.apply("cancellable");
         String token = parameters.apply("token");
-        double wait = parameters.apply("seconds") == null ? 30 : Double.parseDouble(parameters.apply("seconds"));
-        return out.append(carriers.run(parts[2], () -> cancellable == null
-            ? sent(probe.run("prepared", false))
-            : probe.cancellable(cancellable, token, wait))).toString();
+        double wait =
+            parameters.apply("seconds") == null
+                ? 30
+                : Double.parseDouble(parameters.apply("seconds"));
+        return out.append(
+                carriers.run(
+                    parts[2],
+                    () ->
+                        cancellable == null
+                            ? sent(probe.run("prepared", false))
+                            : probe.cancellable(cancellable, token, wait)))
+            .toString();
       case "job":
         // A unit of work named through sqlorigin-api on a background thread; a statement inside it,
         // one it hands to an executor, and one after it.
         String origin = parameters.apply("origin");
-        return out.append(carriers.run("background", () -> SqlOrigin.call(origin,
-            () -> "job-" + sent(probe.run("prepared", false)) + carriers.run("executor", () -> sent(probe.run("prepared", false))))
-            + "after-" + sent(probe.run("prepared", false)))).toString();
+        return out.append(
+                carriers.run(
+                    "background",
+                    () ->
+                        SqlOrigin.call(
+                                origin,
+                                () ->
+                                    "job-"
+                                        + sent(probe.run("prepared", false))
+                                        + carriers.run(
+                                            "executor", () -> sent(probe.run("prepared", false))))
+                            + "after-"
+                            + sent(probe.run("prepared", false))))
+            .toString();
       case "pool-init":
         for (String text : probe.poolInitStatements()) {
           out.append("init=").append(text).append('\n');
@@ -66,15 +89,19 @@ public final class ProbeHandler {
         return out.toString();
       case "requests":
         // What an operator sees in JMX (dev.sqlorigin:type=Requests), read in-process.
-        for (String request : (String[]) ManagementFactory.getPlatformMBeanServer()
-            .getAttribute(new ObjectName("dev.sqlorigin:type=Requests"), "Requests")) {
+        for (String request :
+            (String[])
+                ManagementFactory.getPlatformMBeanServer()
+                    .getAttribute(new ObjectName("dev.sqlorigin:type=Requests"), "Requests")) {
           out.append("request=").append(request).append('\n');
         }
         return out.toString();
       case "guard":
         return out.append("guard=").append(probe.guardRows()).append('\n').toString();
       case "deps":
-        return out.append(OwnDependencies.exercise()).append(sent(probe.run("prepared", false))).toString();
+        return out.append(OwnDependencies.exercise())
+            .append(sent(probe.run("prepared", false)))
+            .toString();
       default:
         return out.append(sent(probe.run(kind, "true".equals(parameters.apply("raw"))))).toString();
     }

@@ -34,7 +34,8 @@ public final class AppProcess implements AutoCloseable {
   private final CompletableFuture<Integer> port = new CompletableFuture<>();
   private final Path log;
 
-  private AppProcess(List<String> command, Map<String, String> environment, String name) throws IOException {
+  private AppProcess(List<String> command, Map<String, String> environment, String name)
+      throws IOException {
     Path logs = Paths.get("target", "app-logs");
     Files.createDirectories(logs);
     log = logs.resolve(name + "-" + System.nanoTime() + ".log");
@@ -55,16 +56,19 @@ public final class AppProcess implements AutoCloseable {
   }
 
   /**
-   * An application of {@code test-apps/<module>} (a framework's own class path, not this JVM's): its
-   * classes and the runtime class path its build wrote to {@code target/classpath.txt}.
+   * An application of {@code test-apps/<module>} (a framework's own class path, not this JVM's):
+   * its classes and the runtime class path its build wrote to {@code target/classpath.txt}.
    */
   public static Builder testApp(String module, String mainClass) {
-    Path target = Paths.get(System.getProperty("sqlorigin.test.apps", "../test-apps"), module, "target");
-    Path listing = existing(target.resolve("classpath.txt"), "the class path of test-apps/" + module);
+    Path target =
+        Paths.get(System.getProperty("sqlorigin.test.apps", "../test-apps"), module, "target");
+    Path listing =
+        existing(target.resolve("classpath.txt"), "the class path of test-apps/" + module);
     try {
       String dependencies = Files.readString(listing, StandardCharsets.UTF_8).trim();
       Builder builder = new Builder(mainClass, null);
-      builder.fixedClassPath = target.resolve("classes").toAbsolutePath() + File.pathSeparator + dependencies;
+      builder.fixedClassPath =
+          target.resolve("classes").toAbsolutePath() + File.pathSeparator + dependencies;
       return builder;
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
@@ -91,19 +95,29 @@ public final class AppProcess implements AutoCloseable {
 
   private static Path existing(Path file, String what) {
     if (file == null || !Files.isRegularFile(file)) {
-      fail(what + " is missing (" + file + "): run the tests with `./mvnw verify`, "
-          + "which builds it before this module");
+      fail(
+          what
+              + " is missing ("
+              + file
+              + "): run the tests with `./mvnw verify`, "
+              + "which builds it before this module");
     }
     return file;
   }
 
   private void pump() {
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader in =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = in.readLine()) != null) {
         output.append(line).append('\n');
-        Files.writeString(log, line + "\n", StandardCharsets.UTF_8,
-            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(
+            log,
+            line + "\n",
+            StandardCharsets.UTF_8,
+            java.nio.file.StandardOpenOption.CREATE,
+            java.nio.file.StandardOpenOption.APPEND);
         Matcher matcher = LISTENING.matcher(line);
         if (!port.isDone() && matcher.find()) {
           port.complete(Integer.parseInt(matcher.group(1)));
@@ -143,11 +157,15 @@ public final class AppProcess implements AutoCloseable {
 
   /** Lines the agent logged (its logger is named {@code sqlorigin}). */
   public List<String> agentLines() {
-    return output().lines().filter(line -> line.contains(" sqlorigin - ") || line.startsWith("[sqlorigin]"))
+    return output()
+        .lines()
+        .filter(line -> line.contains(" sqlorigin - ") || line.startsWith("[sqlorigin]"))
         .collect(Collectors.toList());
   }
 
-  /** Sends SIGTERM and waits (30 s at most, then kills) for the JVM to exit; returns its exit code. */
+  /**
+   * Sends SIGTERM and waits (30 s at most, then kills) for the JVM to exit; returns its exit code.
+   */
   public int stop() {
     process.destroy();
     try {
@@ -213,7 +231,8 @@ public final class AppProcess implements AutoCloseable {
     }
 
     public AppProcess start() throws IOException {
-      String javaHome = System.getProperty("sqlorigin.it.java.home", System.getProperty("java.home"));
+      String javaHome =
+          System.getProperty("sqlorigin.it.java.home", System.getProperty("java.home"));
       List<String> command = new ArrayList<>();
       command.add(Paths.get(javaHome, "bin", "java").toString());
       command.add("-Xmx256m");
@@ -231,7 +250,10 @@ public final class AppProcess implements AutoCloseable {
         command.add(mainClass);
       }
       command.addAll(arguments);
-      String name = jar != null ? jar.getFileName().toString() : mainClass.substring(mainClass.lastIndexOf('.') + 1);
+      String name =
+          jar != null
+              ? jar.getFileName().toString()
+              : mainClass.substring(mainClass.lastIndexOf('.') + 1);
       return new AppProcess(command, environment, name).awaitListening();
     }
 
@@ -247,11 +269,15 @@ public final class AppProcess implements AutoCloseable {
       List<String> entries = new ArrayList<>();
       for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
         String name = Paths.get(entry).getFileName().toString();
-        boolean ours = name.startsWith("sqlorigin-") && !name.startsWith("sqlorigin-api") || entry.matches(".*/(core|agent|instrumentation-[a-z]+|testing|sample-app)/target/classes");
+        boolean ours =
+            name.startsWith("sqlorigin-") && !name.startsWith("sqlorigin-api")
+                || entry.matches(
+                    ".*/(core|agent|instrumentation-[a-z]+|testing|sample-app)/target/classes");
         if (ours || name.startsWith("junit-") || name.startsWith("surefire")) {
           continue;
         }
-        entries.add(replacedEntry != null && name.contains(replacedEntry) ? replacement.toString() : entry);
+        entries.add(
+            replacedEntry != null && name.contains(replacedEntry) ? replacement.toString() : entry);
       }
       return String.join(File.pathSeparator, entries);
     }

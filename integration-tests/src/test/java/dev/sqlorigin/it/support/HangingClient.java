@@ -10,18 +10,26 @@ public final class HangingClient implements AutoCloseable {
 
   private final Socket socket;
 
-  public static HangingClient get(int port, String target, String... headerLines) throws IOException {
+  public static HangingClient get(int port, String target, String... headerLines)
+      throws IOException {
     return new HangingClient(port, "GET", target, headerLines);
   }
 
-  public static HangingClient post(int port, String target, String... headerLines) throws IOException {
+  public static HangingClient post(int port, String target, String... headerLines)
+      throws IOException {
     return new HangingClient(port, "POST", target, headerLines);
   }
 
-  private HangingClient(int port, String method, String target, String... headerLines) throws IOException {
+  private HangingClient(int port, String method, String target, String... headerLines)
+      throws IOException {
     socket = new Socket("127.0.0.1", port);
-    StringBuilder request = new StringBuilder(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        + (method.equals("GET") ? "" : "Content-Length: 0\r\n"));
+    StringBuilder request =
+        new StringBuilder(
+            method
+                + " "
+                + target
+                + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + (method.equals("GET") ? "" : "Content-Length: 0\r\n"));
     for (String header : headerLines) {
       request.append(header).append("\r\n");
     }

@@ -16,10 +16,11 @@ import java.util.function.Predicate;
  */
 public final class HeldRequest {
 
-  private HeldRequest() {
-  }
+  private HeldRequest() {}
 
-  /** The statement's backend as pg_stat_activity showed it, and the response the request got after. */
+  /**
+   * The statement's backend as pg_stat_activity showed it, and the response the request got after.
+   */
   public record Held(PgActivity.Backend backend, Http.Response response) {
     public String activity() {
       return backend.query();
@@ -31,36 +32,57 @@ public final class HeldRequest {
    * the comment ({@code sqlorigin.comment.fields=route,request_id}): that is how its statement is
    * recognised.
    */
-  public static Held send(int port, String method, String target, String lockedTable, String requestId)
+  public static Held send(
+      int port, String method, String target, String lockedTable, String requestId)
       throws Exception {
     String id = "request_id='" + requestId + "'";
-    return send(port, method, target, lockedTable, backend -> backend.query().contains(id), "X-Request-Id: " + requestId);
+    return send(
+        port,
+        method,
+        target,
+        lockedTable,
+        backend -> backend.query().contains(id),
+        "X-Request-Id: " + requestId);
   }
 
   /**
    * Sends the request with {@code headers}; its statement is the first waiting one whose backend
    * {@code accepted} recognises.
    */
-  public static Held send(int port, String method, String target, String lockedTable,
-      Predicate<PgActivity.Backend> accepted, String... headers) throws Exception {
-    try (Connection locker = TestDatabase.get().connect(); Statement lock = locker.createStatement()) {
+  public static Held send(
+      int port,
+      String method,
+      String target,
+      String lockedTable,
+      Predicate<PgActivity.Backend> accepted,
+      String... headers)
+      throws Exception {
+    try (Connection locker = TestDatabase.get().connect();
+        Statement lock = locker.createStatement()) {
       locker.setAutoCommit(false);
       lock.execute("LOCK TABLE " + lockedTable + " IN ACCESS EXCLUSIVE MODE");
-      CompletableFuture<Http.Response> response = CompletableFuture.supplyAsync(() -> {
-        try {
-          return Http.send(port, method, target, headers);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      CompletableFuture<Http.Response> response =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return Http.send(port, method, target, headers);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
       PgActivity.Backend backend;
       try {
         backend = PgActivity.awaitWaitingBackend("", accepted);
       } catch (AssertionError e) {
         // Say why: most often the request failed before its statement ran, or ran it untagged.
-        String answer = !response.isDone() ? "nothing yet"
-            : response.isCompletedExceptionally() ? "with a failure" : response.join().status() + ": " + response.join().body();
-        throw new AssertionError(e.getMessage() + "; " + method + " " + target + " answered " + answer, e);
+        String answer =
+            !response.isDone()
+                ? "nothing yet"
+                : response.isCompletedExceptionally()
+                    ? "with a failure"
+                    : response.join().status() + ": " + response.join().body();
+        throw new AssertionError(
+            e.getMessage() + "; " + method + " " + target + " answered " + answer, e);
       }
       locker.commit();
       return new Held(backend, response.get());
@@ -72,10 +94,21 @@ public final class HeldRequest {
    * the request: texts that stay the same from request to request still show on idle pooled
    * backends, and a backend starting to wait can show its previous text for a moment.
    */
-  public static Held sendNewText(int port, String method, String target, String lockedTable, String fragment,
-      String... headers) throws Exception {
+  public static Held sendNewText(
+      int port,
+      String method,
+      String target,
+      String lockedTable,
+      String fragment,
+      String... headers)
+      throws Exception {
     Set<String> before = PgActivity.queries(fragment);
-    return send(port, method, target, lockedTable,
-        backend -> backend.query().contains(fragment) && !before.contains(backend.query()), headers);
+    return send(
+        port,
+        method,
+        target,
+        lockedTable,
+        backend -> backend.query().contains(fragment) && !before.contains(backend.query()),
+        headers);
   }
 }

@@ -14,12 +14,12 @@ import java.util.Map;
 
 /**
  * A deliberately small HTTP/1.1 client over a plain socket: it sends paths and header values as
- * given, which a well-behaved client library would refuse to (the point of the hostile-input tests).
+ * given, which a well-behaved client library would refuse to (the point of the hostile-input
+ * tests).
  */
 public final class Http {
 
-  private Http() {
-  }
+  private Http() {}
 
   /** A response: status, headers (lower-case names) and body. */
   public record Response(int status, Map<String, String> headers, String body) {
@@ -48,7 +48,8 @@ public final class Http {
     try {
       Response response = get(port, target, headerLines);
       if (response.status() != 200) {
-        throw new AssertionError("GET " + target + " answered " + response.status() + ": " + response.body());
+        throw new AssertionError(
+            "GET " + target + " answered " + response.status() + ": " + response.body());
       }
       return response;
     } catch (IOException e) {
@@ -60,10 +61,12 @@ public final class Http {
     return send(port, "POST", target, headerLines);
   }
 
-  public static Response send(int port, String method, String target, String... headerLines) throws IOException {
+  public static Response send(int port, String method, String target, String... headerLines)
+      throws IOException {
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(120_000);
-      StringBuilder request = new StringBuilder(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+      StringBuilder request =
+          new StringBuilder(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n");
       for (String header : headerLines) {
         request.append(header).append("\r\n");
       }
@@ -87,7 +90,9 @@ public final class Http {
     Map<String, String> headers = new LinkedHashMap<>();
     for (int i = 1; i < lines.length; i++) {
       int colon = lines[i].indexOf(':');
-      headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+      headers.put(
+          lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+          lines[i].substring(colon + 1).trim());
     }
     byte[] body = java.util.Arrays.copyOfRange(all, split + 4, all.length);
     if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
@@ -104,7 +109,8 @@ public final class Http {
       while (lineEnd + 1 < body.length && !(body[lineEnd] == '\r' && body[lineEnd + 1] == '\n')) {
         lineEnd++;
       }
-      String sizeText = new String(body, i, lineEnd - i, StandardCharsets.ISO_8859_1).split(";")[0].trim();
+      String sizeText =
+          new String(body, i, lineEnd - i, StandardCharsets.ISO_8859_1).split(";")[0].trim();
       int size = Integer.parseInt(sizeText, 16);
       if (size == 0) {
         break;

@@ -62,36 +62,55 @@ public final class OtlpReceiver implements AutoCloseable {
 
     @Override
     public String toString() {
-      return scope + " " + span.getKind() + " '" + name() + "' " + traceId() + "/" + spanId() + " parent="
-          + parentSpanId() + " " + span.getAttributesList().stream()
-              .map(kv -> kv.getKey() + "=" + text(kv.getValue())).toList();
+      return scope
+          + " "
+          + span.getKind()
+          + " '"
+          + name()
+          + "' "
+          + traceId()
+          + "/"
+          + spanId()
+          + " parent="
+          + parentSpanId()
+          + " "
+          + span.getAttributesList().stream()
+              .map(kv -> kv.getKey() + "=" + text(kv.getValue()))
+              .toList();
     }
   }
 
   private OtlpReceiver() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/v1/traces", exchange -> {
-      ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(body(exchange));
-      synchronized (this) {
-        for (ResourceSpans resource : request.getResourceSpansList()) {
-          for (ScopeSpans scope : resource.getScopeSpansList()) {
-            scope.getSpansList().forEach(span -> spans.add(new ReceivedSpan(scope.getScope().getName(), span)));
+    server.createContext(
+        "/v1/traces",
+        exchange -> {
+          ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(body(exchange));
+          synchronized (this) {
+            for (ResourceSpans resource : request.getResourceSpansList()) {
+              for (ScopeSpans scope : resource.getScopeSpansList()) {
+                scope
+                    .getSpansList()
+                    .forEach(span -> spans.add(new ReceivedSpan(scope.getScope().getName(), span)));
+              }
+            }
           }
-        }
-      }
-      respond(exchange, ExportTraceServiceResponse.getDefaultInstance().toByteArray());
-    });
-    server.createContext("/v1/metrics", exchange -> {
-      ExportMetricsServiceRequest request = ExportMetricsServiceRequest.parseFrom(body(exchange));
-      synchronized (this) {
-        for (ResourceMetrics resource : request.getResourceMetricsList()) {
-          for (ScopeMetrics scope : resource.getScopeMetricsList()) {
-            metrics.addAll(scope.getMetricsList());
+          respond(exchange, ExportTraceServiceResponse.getDefaultInstance().toByteArray());
+        });
+    server.createContext(
+        "/v1/metrics",
+        exchange -> {
+          ExportMetricsServiceRequest request =
+              ExportMetricsServiceRequest.parseFrom(body(exchange));
+          synchronized (this) {
+            for (ResourceMetrics resource : request.getResourceMetricsList()) {
+              for (ScopeMetrics scope : resource.getScopeMetricsList()) {
+                metrics.addAll(scope.getMetricsList());
+              }
+            }
           }
-        }
-      }
-      respond(exchange, ExportMetricsServiceResponse.getDefaultInstance().toByteArray());
-    });
+          respond(exchange, ExportMetricsServiceResponse.getDefaultInstance().toByteArray());
+        });
     server.start();
   }
 
@@ -113,7 +132,8 @@ public final class OtlpReceiver implements AutoCloseable {
   }
 
   /** Waits (30 s at most) for a span that {@code wanted} accepts. */
-  public ReceivedSpan awaitSpan(String what, Predicate<ReceivedSpan> wanted) throws InterruptedException {
+  public ReceivedSpan awaitSpan(String what, Predicate<ReceivedSpan> wanted)
+      throws InterruptedException {
     long deadline = System.nanoTime() + 30_000_000_000L;
     while (System.nanoTime() < deadline) {
       for (ReceivedSpan span : spans()) {
@@ -123,7 +143,11 @@ public final class OtlpReceiver implements AutoCloseable {
       }
       Thread.sleep(POLL_MILLIS); // poll interval of the awaited condition
     }
-    fail("no span " + what + " within 30 s; received:\n" + String.join("\n", spans().stream().map(ReceivedSpan::toString).toList()));
+    fail(
+        "no span "
+            + what
+            + " within 30 s; received:\n"
+            + String.join("\n", spans().stream().map(ReceivedSpan::toString).toList()));
     return null;
   }
 
@@ -138,8 +162,11 @@ public final class OtlpReceiver implements AutoCloseable {
       }
       Thread.sleep(POLL_MILLIS); // poll interval of the awaited condition
     }
-    fail("no metric " + name + " as expected within 30 s; received: "
-        + metrics().stream().map(Metric::getName).distinct().toList());
+    fail(
+        "no metric "
+            + name
+            + " as expected within 30 s; received: "
+            + metrics().stream().map(Metric::getName).distinct().toList());
     return null;
   }
 

@@ -14,16 +14,14 @@ public final class PgActivity {
 
   private static final long POLL_MILLIS = 10;
 
-  private PgActivity() {
-  }
+  private PgActivity() {}
 
   /** A backend as pg_stat_activity shows it (both columns from the same snapshot). */
-  public record Backend(String applicationName, String query) {
-  }
+  public record Backend(String applicationName, String query) {}
 
   /**
-   * Waits (up to 30 s) until a backend waits on a lock with a query that contains
-   * {@code fragment}, and returns that query's text.
+   * Waits (up to 30 s) until a backend waits on a lock with a query that contains {@code fragment},
+   * and returns that query's text.
    */
   public static String awaitWaitingQuery(String fragment) throws Exception {
     return awaitWaitingBackend(fragment, backend -> true).query();
@@ -35,12 +33,15 @@ public final class PgActivity {
    * that starts waiting can still show its previous query (and name) for a moment: a caller that
    * knows which statement it waits for says so.
    */
-  public static Backend awaitWaitingBackend(String fragment, Predicate<Backend> accepted) throws Exception {
+  public static Backend awaitWaitingBackend(String fragment, Predicate<Backend> accepted)
+      throws Exception {
     long deadline = System.nanoTime() + 30_000_000_000L;
     while (System.nanoTime() < deadline) {
       try (Connection connection = TestDatabase.get().connect();
-          PreparedStatement select = connection.prepareStatement("SELECT application_name, query"
-              + " FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE ? AND pid <> pg_backend_pid()")) {
+          PreparedStatement select =
+              connection.prepareStatement(
+                  "SELECT application_name, query"
+                      + " FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE ? AND pid <> pg_backend_pid()")) {
         select.setString(1, "%" + fragment + "%");
         try (ResultSet rs = select.executeQuery()) {
           while (rs.next()) {
@@ -57,7 +58,9 @@ public final class PgActivity {
     return null;
   }
 
-  /** Waits (up to 30 s) until a backend runs a query containing {@code fragment}; returns its text. */
+  /**
+   * Waits (up to 30 s) until a backend runs a query containing {@code fragment}; returns its text.
+   */
   public static String awaitActiveQuery(String fragment) throws Exception {
     long deadline = System.nanoTime() + 30_000_000_000L;
     while (System.nanoTime() < deadline) {
@@ -74,8 +77,9 @@ public final class PgActivity {
   /** How many backends run a query containing {@code fragment} (active, waiting included). */
   public static int running(String fragment) throws SQLException {
     try (Connection connection = TestDatabase.get().connect();
-        PreparedStatement select = connection.prepareStatement(
-            "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE ? AND pid <> pg_backend_pid()")) {
+        PreparedStatement select =
+            connection.prepareStatement(
+                "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE ? AND pid <> pg_backend_pid()")) {
       select.setString(1, "%" + fragment + "%");
       try (ResultSet rs = select.executeQuery()) {
         rs.next();
@@ -84,7 +88,10 @@ public final class PgActivity {
     }
   }
 
-  /** Waits until exactly {@code count} backends run a query containing {@code fragment}; returns the wait in ms. */
+  /**
+   * Waits until exactly {@code count} backends run a query containing {@code fragment}; returns the
+   * wait in ms.
+   */
   public static long awaitRunning(String fragment, int count, long timeoutMillis) throws Exception {
     long start = System.nanoTime();
     long deadline = start + timeoutMillis * 1_000_000L;
@@ -96,15 +103,24 @@ public final class PgActivity {
       }
       Thread.sleep(POLL_MILLIS); // poll interval of the awaited condition
     }
-    fail("expected " + count + " backends running '" + fragment + "' within " + timeoutMillis + " ms, saw " + seen);
+    fail(
+        "expected "
+            + count
+            + " backends running '"
+            + fragment
+            + "' within "
+            + timeoutMillis
+            + " ms, saw "
+            + seen);
     return -1;
   }
 
   /** Ends the backends still running a query containing {@code fragment} (test clean-up only). */
   public static void terminate(String fragment) throws SQLException {
     try (Connection connection = TestDatabase.get().connect();
-        PreparedStatement select = connection.prepareStatement(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE ? AND pid <> pg_backend_pid()")) {
+        PreparedStatement select =
+            connection.prepareStatement(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE ? AND pid <> pg_backend_pid()")) {
       select.setString(1, "%" + fragment + "%");
       select.executeQuery().close();
     }
@@ -114,8 +130,9 @@ public final class PgActivity {
   public static java.util.Set<String> queries(String fragment) throws SQLException {
     java.util.Set<String> texts = new java.util.HashSet<>();
     try (Connection connection = TestDatabase.get().connect();
-        PreparedStatement select = connection.prepareStatement(
-            "SELECT query FROM pg_stat_activity WHERE query LIKE ? AND pid <> pg_backend_pid()")) {
+        PreparedStatement select =
+            connection.prepareStatement(
+                "SELECT query FROM pg_stat_activity WHERE query LIKE ? AND pid <> pg_backend_pid()")) {
       select.setString(1, "%" + fragment + "%");
       try (ResultSet rs = select.executeQuery()) {
         while (rs.next()) {
@@ -128,8 +145,11 @@ public final class PgActivity {
 
   private static String first(String condition, String fragment) throws SQLException {
     try (Connection connection = TestDatabase.get().connect();
-        PreparedStatement select = connection.prepareStatement("SELECT query FROM pg_stat_activity WHERE "
-            + condition + " AND query LIKE ? AND pid <> pg_backend_pid()")) {
+        PreparedStatement select =
+            connection.prepareStatement(
+                "SELECT query FROM pg_stat_activity WHERE "
+                    + condition
+                    + " AND query LIKE ? AND pid <> pg_backend_pid()")) {
       select.setString(1, "%" + fragment + "%");
       try (ResultSet rs = select.executeQuery()) {
         return rs.next() ? rs.getString(1) : null;

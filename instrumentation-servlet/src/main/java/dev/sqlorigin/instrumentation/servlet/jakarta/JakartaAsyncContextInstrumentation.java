@@ -26,8 +26,7 @@ public final class JakartaAsyncContextInstrumentation {
   /** The types whose implementations are instrumented (the agent pre-filters classes by them). */
   public static final List<String> SUPER_TYPES = List.of("jakarta.servlet.AsyncContext");
 
-  private JakartaAsyncContextInstrumentation() {
-  }
+  private JakartaAsyncContextInstrumentation() {}
 
   public static ElementMatcher<TypeDescription> types() {
     return not(isInterface()).and(hasSuperType(namedOneOf(SUPER_TYPES.toArray(new String[0]))));
@@ -36,13 +35,15 @@ public final class JakartaAsyncContextInstrumentation {
   public static AgentBuilder.Transformer transformer() {
     return new AgentBuilder.Transformer.ForAdvice()
         .include(JakartaAsyncContextInstrumentation.class.getClassLoader())
-        .advice(named("start").and(takesArguments(Runnable.class)).and(not(isAbstract())),
+        .advice(
+            named("start").and(takesArguments(Runnable.class)).and(not(isAbstract())),
             StartAdvice.class.getName());
   }
 
   public static class StartAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static void onEnter(@Advice.This AsyncContext async,
+    public static void onEnter(
+        @Advice.This AsyncContext async,
         @Advice.Argument(value = 0, readOnly = false) Runnable task) {
       task = CarriedTasks.carry(task, async.getRequest().getAttribute(Sqlorigin.CONTEXT_ATTRIBUTE));
     }

@@ -14,6 +14,7 @@ import dev.sqlorigin.context.CurrentRequest;
 import dev.sqlorigin.context.RequestContext;
 import dev.sqlorigin.telemetry.TelemetryHooks;
 import java.lang.reflect.Proxy;
+import java.util.List;
 import javax.servlet.AsyncListener;
 import javax.servlet.DispatcherType;
 import javax.servlet.ServletRequest;
@@ -21,7 +22,6 @@ import javax.servlet.ServletResponse;
 import javax.servlet.http.HttpServletMapping;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
-import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
@@ -30,17 +30,17 @@ import net.bytebuddy.matcher.ElementMatcher;
 /**
  * Opens the request context in the outermost {@code javax.servlet} {@code Filter.doFilter} or
  * {@code Servlet.service} on the thread, and closes it there, unless the request went async: then
- * it stays active until the container reports its end to an {@code AsyncListener} (completion, or
- * a timeout or error that abandons it), and its later dispatches join it. Nested filters and the
+ * it stays active until the container reports its end to an {@code AsyncListener} (completion, or a
+ * timeout or error that abandons it), and its later dispatches join it. Nested filters and the
  * servlet find a context already bound and do nothing.
  */
 public final class JavaxServletInstrumentation {
 
   /** The types whose implementations are instrumented (the agent pre-filters classes by them). */
-  public static final List<String> SUPER_TYPES = List.of("javax.servlet.Filter", "javax.servlet.Servlet");
+  public static final List<String> SUPER_TYPES =
+      List.of("javax.servlet.Filter", "javax.servlet.Servlet");
 
-  private JavaxServletInstrumentation() {
-  }
+  private JavaxServletInstrumentation() {}
 
   public static ElementMatcher<TypeDescription> types() {
     return not(isInterface()).and(hasSuperType(namedOneOf(SUPER_TYPES.toArray(new String[0]))));
@@ -49,8 +49,12 @@ public final class JavaxServletInstrumentation {
   public static AgentBuilder.Transformer transformer() {
     return new AgentBuilder.Transformer.ForAdvice()
         .include(JavaxServletInstrumentation.class.getClassLoader())
-        .advice(not(isAbstract())
-                .and(named("doFilter").and(takesArguments(3)).or(named("service").and(takesArguments(2))))
+        .advice(
+            not(isAbstract())
+                .and(
+                    named("doFilter")
+                        .and(takesArguments(3))
+                        .or(named("service").and(takesArguments(2))))
                 .and(takesArgument(0, named("javax.servlet.ServletRequest")))
                 .and(takesArgument(1, named("javax.servlet.ServletResponse"))),
             ServletAdvice.class.getName());
@@ -58,14 +62,15 @@ public final class JavaxServletInstrumentation {
 
   public static class ServletAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static RequestContext onEnter(@Advice.Argument(0) ServletRequest request,
-        @Advice.Argument(1) ServletResponse response) {
+    public static RequestContext onEnter(
+        @Advice.Argument(0) ServletRequest request, @Advice.Argument(1) ServletResponse response) {
       if (CurrentRequest.get() != null || !(request instanceof HttpServletRequest)) {
         return null;
       }
       if (request.getDispatcherType() != DispatcherType.REQUEST) {
         // A dispatch of a request gone async (or its error dispatch) continues that request.
-        RequestContext joined = Sqlorigin.rejoinRequest(request.getAttribute(Sqlorigin.CONTEXT_ATTRIBUTE));
+        RequestContext joined =
+            Sqlorigin.rejoinRequest(request.getAttribute(Sqlorigin.CONTEXT_ATTRIBUTE));
         if (joined != null) {
           return joined;
         }
@@ -79,18 +84,29 @@ public final class JavaxServletInstrumentation {
         }
       }
       HttpServletMapping mapping = http.getHttpServletMapping();
-      RequestContext context = Sqlorigin.startRequest(http.getMethod(), http.getContextPath(),
-          http.getServletPath(), http.getPathInfo(), mapping == null ? null : mapping.getPattern(),
-          mapping == null || mapping.getMappingMatch() == null ? null : mapping.getMappingMatch().name(),
-          incomingId, http.getHeader(Sqlorigin.config().requestStartHeader()), http.getLocalPort(),
-          http.getRemotePort());
+      RequestContext context =
+          Sqlorigin.startRequest(
+              http.getMethod(),
+              http.getContextPath(),
+              http.getServletPath(),
+              http.getPathInfo(),
+              mapping == null ? null : mapping.getPattern(),
+              mapping == null || mapping.getMappingMatch() == null
+                  ? null
+                  : mapping.getMappingMatch().name(),
+              incomingId,
+              http.getHeader(Sqlorigin.config().requestStartHeader()),
+              http.getLocalPort(),
+              http.getRemotePort());
       if (context == null) {
         return null;
       }
-      // Echo before the application can commit the response; a failure here must not lose the context.
+      // Echo before the application can commit the response; a failure here must not lose the
+      // context.
       try {
         if (response instanceof HttpServletResponse) {
-          ((HttpServletResponse) response).setHeader(Sqlorigin.requestIdResponseHeader(), context.requestId());
+          ((HttpServletResponse) response)
+              .setHeader(Sqlorigin.requestIdResponseHeader(), context.requestId());
         }
       } catch (RuntimeException ignored) {
         // the response was already committed: the statements are still tagged
@@ -98,8 +114,13 @@ public final class JavaxServletInstrumentation {
       // Telemetry must not cost the context either: past this point it is registered.
       if (TelemetryHooks.enabled()) {
         try {
-          TelemetryHooks.requestStarted(context, http.getMethod(), http.getRequestURI(), http.getScheme(),
-              http.getHeader("traceparent"), http.getHeader("tracestate"));
+          TelemetryHooks.requestStarted(
+              context,
+              http.getMethod(),
+              http.getRequestURI(),
+              http.getScheme(),
+              http.getHeader("traceparent"),
+              http.getHeader("tracestate"));
         } catch (RuntimeException ignored) {
           // a request wrapper that throws: the request runs untraced
         }
@@ -109,8 +130,11 @@ public final class JavaxServletInstrumentation {
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void onExit(@Advice.Enter RequestContext context, @Advice.Argument(0) ServletRequest request,
-        @Advice.Argument(1) ServletResponse response, @Advice.Thrown Throwable thrown) {
+    public static void onExit(
+        @Advice.Enter RequestContext context,
+        @Advice.Argument(0) ServletRequest request,
+        @Advice.Argument(1) ServletResponse response,
+        @Advice.Thrown Throwable thrown) {
       if (context == null) {
         return;
       }
@@ -119,9 +143,14 @@ public final class JavaxServletInstrumentation {
         if (request.isAsyncStarted()) {
           // The request goes on elsewhere: it stays active until its AsyncListener hears the end.
           request.setAttribute(Sqlorigin.CONTEXT_ATTRIBUTE, context);
-          request.getAsyncContext().addListener((AsyncListener) Proxy.newProxyInstance(
-              AsyncListener.class.getClassLoader(), new Class<?>[] {AsyncListener.class},
-              Sqlorigin.suspendRequest(context)));
+          request
+              .getAsyncContext()
+              .addListener(
+                  (AsyncListener)
+                      Proxy.newProxyInstance(
+                          AsyncListener.class.getClassLoader(),
+                          new Class<?>[] {AsyncListener.class},
+                          Sqlorigin.suspendRequest(context)));
           async = true;
         }
       } finally {

@@ -12,8 +12,8 @@ import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.servlet.ServletContainer;
 
 /**
- * JAX-RS resources on Jersey's servlet container, mapped under {@code /api/*} in the context
- * {@code /clinic} of embedded Tomcat 11, over HikariCP: {@code JerseyApp <jdbc url>}.
+ * JAX-RS resources on Jersey's servlet container, mapped under {@code /api/*} in the context {@code
+ * /clinic} of embedded Tomcat 11, over HikariCP: {@code JerseyApp <jdbc url>}.
  */
 public final class JerseyApp {
 
@@ -22,9 +22,12 @@ public final class JerseyApp {
     pool.setJdbcUrl(args[0]);
     pool.setMaximumPoolSize(4);
     HikariDataSource database = new HikariDataSource(pool);
-    try (Connection connection = database.getConnection(); Statement statement = connection.createStatement()) {
-      statement.execute("CREATE TABLE IF NOT EXISTS owners (id bigint PRIMARY KEY, name text NOT NULL)");
-      statement.execute("INSERT INTO owners VALUES (1, 'George'), (42, 'Betty') ON CONFLICT DO NOTHING");
+    try (Connection connection = database.getConnection();
+        Statement statement = connection.createStatement()) {
+      statement.execute(
+          "CREATE TABLE IF NOT EXISTS owners (id bigint PRIMARY KEY, name text NOT NULL)");
+      statement.execute(
+          "INSERT INTO owners VALUES (1, 'George'), (42, 'Betty') ON CONFLICT DO NOTHING");
     }
     Tomcat tomcat = new Tomcat();
     tomcat.setBaseDir(Files.createTempDirectory("tomcat").toString());

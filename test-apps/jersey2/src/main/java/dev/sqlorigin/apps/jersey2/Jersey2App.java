@@ -12,8 +12,9 @@ import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.servlet.ServletContainer;
 
 /**
- * JAX-RS 2.1 ({@code javax.ws.rs}) resources on Jersey 2's servlet container, mapped under {@code /api/*} in the context
- * {@code /clinic} of embedded Tomcat 9, over HikariCP: {@code Jersey2App <jdbc url>}.
+ * JAX-RS 2.1 ({@code javax.ws.rs}) resources on Jersey 2's servlet container, mapped under {@code
+ * /api/*} in the context {@code /clinic} of embedded Tomcat 9, over HikariCP: {@code Jersey2App
+ * <jdbc url>}.
  */
 public final class Jersey2App {
 
@@ -22,9 +23,12 @@ public final class Jersey2App {
     pool.setJdbcUrl(args[0]);
     pool.setMaximumPoolSize(4);
     HikariDataSource database = new HikariDataSource(pool);
-    try (Connection connection = database.getConnection(); Statement statement = connection.createStatement()) {
-      statement.execute("CREATE TABLE IF NOT EXISTS owners (id bigint PRIMARY KEY, name text NOT NULL)");
-      statement.execute("INSERT INTO owners VALUES (1, 'George'), (42, 'Betty') ON CONFLICT DO NOTHING");
+    try (Connection connection = database.getConnection();
+        Statement statement = connection.createStatement()) {
+      statement.execute(
+          "CREATE TABLE IF NOT EXISTS owners (id bigint PRIMARY KEY, name text NOT NULL)");
+      statement.execute(
+          "INSERT INTO owners VALUES (1, 'George'), (42, 'Betty') ON CONFLICT DO NOTHING");
     }
     Tomcat tomcat = new Tomcat();
     tomcat.setBaseDir(Files.createTempDirectory("tomcat").toString());

@@ -1,18 +1,20 @@
 package dev.sqlorigin.apps.jersey2;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import javax.sql.DataSource;
 import javax.ws.rs.GET;
 import javax.ws.rs.POST;
 import javax.ws.rs.Path;
 import javax.ws.rs.PathParam;
 import javax.ws.rs.Produces;
 import javax.ws.rs.core.MediaType;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import javax.sql.DataSource;
 
-/** {@code @Path} on the class and on the methods; each answer is the text of the statement it sent. */
+/**
+ * {@code @Path} on the class and on the methods; each answer is the text of the statement it sent.
+ */
 @Path("/owners")
 @Produces(MediaType.TEXT_PLAIN)
 public class OwnersResource {
@@ -30,7 +32,8 @@ public class OwnersResource {
 
   @GET
   @Path("/{ownerId}/pets/{petId}")
-  public String pet(@PathParam("ownerId") long ownerId, @PathParam("petId") long petId) throws SQLException {
+  public String pet(@PathParam("ownerId") long ownerId, @PathParam("petId") long petId)
+      throws SQLException {
     return sent(ownerId);
   }
 
@@ -42,7 +45,8 @@ public class OwnersResource {
 
   private String sent(long ownerId) throws SQLException {
     try (Connection connection = database.getConnection();
-        PreparedStatement select = connection.prepareStatement("SELECT current_query() FROM owners WHERE id = ?")) {
+        PreparedStatement select =
+            connection.prepareStatement("SELECT current_query() FROM owners WHERE id = ?")) {
       select.setLong(1, ownerId);
       try (ResultSet rs = select.executeQuery()) {
         return "sent=" + (rs.next() ? rs.getString(1) : "none") + "\n";

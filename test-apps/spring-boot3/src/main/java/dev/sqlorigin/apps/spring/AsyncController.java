@@ -10,7 +10,10 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.async.DeferredResult;
 
-/** Statements a request sends from other threads: an {@code @Async} service and a {@code DeferredResult}. */
+/**
+ * Statements a request sends from other threads: an {@code @Async} service and a {@code
+ * DeferredResult}.
+ */
 @RestController
 public class AsyncController {
 
@@ -31,13 +34,14 @@ public class AsyncController {
   @GetMapping("/owners/{ownerId}/deferred")
   public DeferredResult<String> deferred(@PathVariable long ownerId) {
     DeferredResult<String> result = new DeferredResult<>();
-    workers.execute(() -> {
-      try {
-        result.setResult(Sent.lines(sent.ownerQuery(ownerId)));
-      } catch (RuntimeException e) {
-        result.setErrorResult(e);
-      }
-    });
+    workers.execute(
+        () -> {
+          try {
+            result.setResult(Sent.lines(sent.ownerQuery(ownerId)));
+          } catch (RuntimeException e) {
+            result.setErrorResult(e);
+          }
+        });
     return result;
   }
 

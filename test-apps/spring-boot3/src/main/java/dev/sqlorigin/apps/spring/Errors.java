@@ -17,7 +17,8 @@ public class Errors {
 
   @ExceptionHandler(NotFound.class)
   public ResponseEntity<String> notFound(NotFound failure) {
-    return ResponseEntity.status(HttpStatus.NOT_FOUND).body(Sent.lines(failure.getMessage(), sent.query()));
+    return ResponseEntity.status(HttpStatus.NOT_FOUND)
+        .body(Sent.lines(failure.getMessage(), sent.query()));
   }
 
   static final class NotFound extends RuntimeException {

@@ -9,9 +9,9 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * A filter that talks to the database before Spring MVC has matched a handler: it answers
- * {@code /health/**} itself (no handler ever runs), and on other requests sends a statement first
- * when asked to ({@code X-Audit}) and reports its text in {@code X-Filter-Sent}.
+ * A filter that talks to the database before Spring MVC has matched a handler: it answers {@code
+ * /health/**} itself (no handler ever runs), and on other requests sends a statement first when
+ * asked to ({@code X-Audit}) and reports its text in {@code X-Filter-Sent}.
  */
 @Component
 public class HealthFilter extends OncePerRequestFilter {
@@ -23,7 +23,8 @@ public class HealthFilter extends OncePerRequestFilter {
   }
 
   @Override
-  protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
     if (request.getRequestURI().startsWith(request.getContextPath() + "/health/")) {
       response.setContentType("text/plain");

@@ -31,9 +31,15 @@ public class JooqController {
   }
 
   @PostMapping("/owners/{ownerId}/pets/jooq")
-  public String addPets(@PathVariable long ownerId, @RequestParam String name, @RequestParam int count) {
-    BatchBindStep batch = jooq.batch(jooq.insertInto(PETS, ID, OWNER_ID, NAME)
-        .values(DSL.field("nextval('pets_seq')", Long.class), DSL.val(null, Long.class), DSL.val(null, String.class)));
+  public String addPets(
+      @PathVariable long ownerId, @RequestParam String name, @RequestParam int count) {
+    BatchBindStep batch =
+        jooq.batch(
+            jooq.insertInto(PETS, ID, OWNER_ID, NAME)
+                .values(
+                    DSL.field("nextval('pets_seq')", Long.class),
+                    DSL.val(null, Long.class),
+                    DSL.val(null, String.class)));
     for (int i = 0; i < count; i++) {
       batch = batch.bind(ownerId, name + "-" + i);
     }

@@ -31,7 +31,9 @@ public class OwnerController {
     return Sent.lines(sent.ownerQuery(ownerId));
   }
 
-  /** Hibernate loads the pet: its generated SELECT on {@code pets} is what a test holds on a lock. */
+  /**
+   * Hibernate loads the pet: its generated SELECT on {@code pets} is what a test holds on a lock.
+   */
   @GetMapping("/{ownerId}/pets/{petId}/edit")
   @Transactional(readOnly = true)
   public String editPet(@PathVariable long ownerId, @PathVariable long petId) {
@@ -42,7 +44,8 @@ public class OwnerController {
   /** Hibernate inserts {@code count} pets in JDBC batches (hibernate.jdbc.batch_size). */
   @PostMapping("/{ownerId}/pets")
   @Transactional
-  public String addPets(@PathVariable long ownerId, @RequestParam String name, @RequestParam int count) {
+  public String addPets(
+      @PathVariable long ownerId, @RequestParam String name, @RequestParam int count) {
     for (int i = 0; i < count; i++) {
       entityManager.persist(new Pet(ownerId, name + "-" + i));
     }
@@ -52,12 +55,14 @@ public class OwnerController {
 
   /** The same through JdbcTemplate.batchUpdate. */
   @PostMapping("/{ownerId}/pets/jdbc")
-  public String addPetsWithJdbc(@PathVariable long ownerId, @RequestParam String name, @RequestParam int count) {
+  public String addPetsWithJdbc(
+      @PathVariable long ownerId, @RequestParam String name, @RequestParam int count) {
     List<Object[]> rows = new java.util.ArrayList<>();
     for (int i = 0; i < count; i++) {
       rows.add(new Object[] {ownerId, name + "-" + i});
     }
-    jdbc.batchUpdate("INSERT INTO pets (id, owner_id, name) VALUES (nextval('pets_seq'), ?, ?)", rows);
+    jdbc.batchUpdate(
+        "INSERT INTO pets (id, owner_id, name) VALUES (nextval('pets_seq'), ?, ?)", rows);
     return "added=" + count + "\n";
   }
 

@@ -24,8 +24,7 @@ public class Pet {
   @Column(nullable = false)
   private String name;
 
-  protected Pet() {
-  }
+  protected Pet() {}
 
   Pet(long ownerId, String name) {
     this.ownerId = ownerId;

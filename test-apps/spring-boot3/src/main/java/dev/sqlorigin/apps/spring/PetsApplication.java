@@ -9,10 +9,10 @@ import org.springframework.scheduling.annotation.EnableAsync;
 
 /**
  * A small Spring Boot application as users write them (controllers with path variables and
- * class-level mappings, Hibernate and JdbcTemplate over HikariCP, a filter, {@code @Async},
- * {@code DeferredResult}), started by the tests in its own JVM:
- * {@code PetsApplication --spring.datasource.url=<jdbc url> --server.port=0} (or {@code DATABASE_URL}).
- * The same code runs on Spring Boot 3 and 4, on Tomcat and on Jetty.
+ * class-level mappings, Hibernate and JdbcTemplate over HikariCP, a filter, {@code @Async}, {@code
+ * DeferredResult}), started by the tests in its own JVM: {@code PetsApplication
+ * --spring.datasource.url=<jdbc url> --server.port=0} (or {@code DATABASE_URL}). The same code runs
+ * on Spring Boot 3 and 4, on Tomcat and on Jetty.
  */
 @SpringBootApplication
 @EnableAsync
@@ -26,6 +26,7 @@ public class PetsApplication {
   @EventListener(ApplicationReadyEvent.class)
   public void announce(ApplicationReadyEvent event) {
     Environment environment = event.getApplicationContext().getEnvironment();
-    System.out.println("listening on http://127.0.0.1:" + environment.getProperty("local.server.port"));
+    System.out.println(
+        "listening on http://127.0.0.1:" + environment.getProperty("local.server.port"));
   }
 }

@@ -23,12 +23,15 @@ class Schema implements ApplicationRunner {
   public void run(ApplicationArguments args) {
     jdbc.execute("CREATE TABLE IF NOT EXISTS owners (id bigint PRIMARY KEY, name text NOT NULL)");
     jdbc.execute("INSERT INTO owners VALUES (1, 'George'), (42, 'Betty') ON CONFLICT DO NOTHING");
-    jdbc.execute("CREATE TABLE IF NOT EXISTS pets (id bigint PRIMARY KEY, owner_id bigint NOT NULL, name text NOT NULL)");
+    jdbc.execute(
+        "CREATE TABLE IF NOT EXISTS pets (id bigint PRIMARY KEY, owner_id bigint NOT NULL, name text NOT NULL)");
     jdbc.execute("CREATE SEQUENCE IF NOT EXISTS pets_seq INCREMENT BY 50");
     jdbc.execute("CREATE TABLE IF NOT EXISTS pet_inserts (name text, q text)");
-    jdbc.execute("CREATE OR REPLACE FUNCTION record_pet_insert() RETURNS trigger LANGUAGE plpgsql AS "
-        + "$$ BEGIN INSERT INTO pet_inserts VALUES (NEW.name, current_query()); RETURN NEW; END $$");
-    jdbc.execute("CREATE OR REPLACE TRIGGER pets_recorded BEFORE INSERT ON pets FOR EACH ROW "
-        + "EXECUTE FUNCTION record_pet_insert()");
+    jdbc.execute(
+        "CREATE OR REPLACE FUNCTION record_pet_insert() RETURNS trigger LANGUAGE plpgsql AS "
+            + "$$ BEGIN INSERT INTO pet_inserts VALUES (NEW.name, current_query()); RETURN NEW; END $$");
+    jdbc.execute(
+        "CREATE OR REPLACE TRIGGER pets_recorded BEFORE INSERT ON pets FOR EACH ROW "
+            + "EXECUTE FUNCTION record_pet_insert()");
   }
 }

@@ -18,7 +18,8 @@ public class Sent {
 
   /** A statement on {@code owners}, which a test can lock to hold it in pg_stat_activity. */
   public String ownerQuery(long ownerId) {
-    return jdbc.queryForObject("SELECT current_query() FROM owners WHERE id = ?", String.class, ownerId);
+    return jdbc.queryForObject(
+        "SELECT current_query() FROM owners WHERE id = ?", String.class, ownerId);
   }
 
   public String query() {

@@ -24,16 +24,20 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Plain {@code jakarta.servlet} servlets and a filter on embedded Tomcat 11, context {@code /shop}:
- * {@code TomcatJakartaApp <jdbc url>}. Each statement returns its own text ({@code current_query()}).
+ * {@code TomcatJakartaApp <jdbc url>}. Each statement returns its own text ({@code
+ * current_query()}).
  */
 public final class TomcatJakartaApp {
 
   public static void main(String[] args) throws Exception {
     PGSimpleDataSource database = new PGSimpleDataSource();
     database.setURL(args[0]);
-    try (Connection connection = database.getConnection(); Statement statement = connection.createStatement()) {
-      statement.execute("CREATE TABLE IF NOT EXISTS owners (id bigint PRIMARY KEY, name text NOT NULL)");
-      statement.execute("INSERT INTO owners VALUES (1, 'George'), (42, 'Betty') ON CONFLICT DO NOTHING");
+    try (Connection connection = database.getConnection();
+        Statement statement = connection.createStatement()) {
+      statement.execute(
+          "CREATE TABLE IF NOT EXISTS owners (id bigint PRIMARY KEY, name text NOT NULL)");
+      statement.execute(
+          "INSERT INTO owners VALUES (1, 'George'), (42, 'Betty') ON CONFLICT DO NOTHING");
     }
     Tomcat tomcat = new Tomcat();
     tomcat.setBaseDir(Files.createTempDirectory("tomcat").toString());
@@ -60,7 +64,8 @@ public final class TomcatJakartaApp {
 
   static String ownerQuery(PGSimpleDataSource database, long id) throws SQLException {
     try (Connection connection = database.getConnection();
-        PreparedStatement select = connection.prepareStatement("SELECT current_query() FROM owners WHERE id = ?")) {
+        PreparedStatement select =
+            connection.prepareStatement("SELECT current_query() FROM owners WHERE id = ?")) {
       select.setLong(1, id);
       try (ResultSet rs = select.executeQuery()) {
         return rs.next() ? rs.getString(1) : "none";
@@ -77,7 +82,8 @@ public final class TomcatJakartaApp {
     }
 
     @Override
-    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
+    protected void service(HttpServletRequest request, HttpServletResponse response)
+        throws IOException, ServletException {
       try {
         response.setContentType("text/plain;charset=utf-8");
         response.getWriter().write("sent=" + ownerQuery(database, 1) + "\n");
@@ -87,7 +93,10 @@ public final class TomcatJakartaApp {
     }
   }
 
-  /** Sends a statement before the servlet when asked to ({@code X-Audit}), reported in {@code X-Filter-Sent}. */
+  /**
+   * Sends a statement before the servlet when asked to ({@code X-Audit}), reported in {@code
+   * X-Filter-Sent}.
+   */
   static final class AuditFilter implements Filter {
     private final PGSimpleDataSource database;
 

@@ -1,5 +1,12 @@
 package dev.sqlorigin.apps.tomcatjavax;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import javax.servlet.Filter;
 import javax.servlet.FilterChain;
 import javax.servlet.ServletException;
@@ -8,13 +15,6 @@ import javax.servlet.ServletResponse;
 import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import org.apache.catalina.Context;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
@@ -31,9 +31,12 @@ public final class TomcatJavaxApp {
   public static void main(String[] args) throws Exception {
     PGSimpleDataSource database = new PGSimpleDataSource();
     database.setURL(args[0]);
-    try (Connection connection = database.getConnection(); Statement statement = connection.createStatement()) {
-      statement.execute("CREATE TABLE IF NOT EXISTS owners (id bigint PRIMARY KEY, name text NOT NULL)");
-      statement.execute("INSERT INTO owners VALUES (1, 'George'), (42, 'Betty') ON CONFLICT DO NOTHING");
+    try (Connection connection = database.getConnection();
+        Statement statement = connection.createStatement()) {
+      statement.execute(
+          "CREATE TABLE IF NOT EXISTS owners (id bigint PRIMARY KEY, name text NOT NULL)");
+      statement.execute(
+          "INSERT INTO owners VALUES (1, 'George'), (42, 'Betty') ON CONFLICT DO NOTHING");
     }
     Tomcat tomcat = new Tomcat();
     tomcat.setBaseDir(Files.createTempDirectory("tomcat").toString());
@@ -60,7 +63,8 @@ public final class TomcatJavaxApp {
 
   static String ownerQuery(PGSimpleDataSource database, long id) throws SQLException {
     try (Connection connection = database.getConnection();
-        PreparedStatement select = connection.prepareStatement("SELECT current_query() FROM owners WHERE id = ?")) {
+        PreparedStatement select =
+            connection.prepareStatement("SELECT current_query() FROM owners WHERE id = ?")) {
       select.setLong(1, id);
       try (ResultSet rs = select.executeQuery()) {
         return rs.next() ? rs.getString(1) : "none";
@@ -77,7 +81,8 @@ public final class TomcatJavaxApp {
     }
 
     @Override
-    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
+    protected void service(HttpServletRequest request, HttpServletResponse response)
+        throws IOException, ServletException {
       try {
         response.setContentType("text/plain;charset=utf-8");
         response.getWriter().write("sent=" + ownerQuery(database, 1) + "\n");
@@ -87,7 +92,10 @@ public final class TomcatJavaxApp {
     }
   }
 
-  /** Sends a statement before the servlet when asked to ({@code X-Audit}), reported in {@code X-Filter-Sent}. */
+  /**
+   * Sends a statement before the servlet when asked to ({@code X-Audit}), reported in {@code
+   * X-Filter-Sent}.
+   */
   static final class AuditFilter implements Filter {
     private final PGSimpleDataSource database;
 
