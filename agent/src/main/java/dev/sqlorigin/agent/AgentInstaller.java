@@ -11,18 +11,12 @@ import dev.sqlorigin.agent.otel.OtelActivation;
 import dev.sqlorigin.agent.otel.OtelTelemetry;
 import dev.sqlorigin.cancel.ActiveRequests;
 import dev.sqlorigin.config.Config;
-import dev.sqlorigin.instrumentation.jaxrs.JerseyInstrumentation;
-import dev.sqlorigin.instrumentation.jdbc.ConnectionInstrumentation;
-import dev.sqlorigin.instrumentation.jdbc.DataSourceInstrumentation;
+import dev.sqlorigin.instrumentation.TypeInstrumentation;
 import dev.sqlorigin.instrumentation.jdbc.JdbcApplicationName;
+import dev.sqlorigin.instrumentation.jdbc.JdbcInstrumentationModule;
 import dev.sqlorigin.instrumentation.jdbc.JdbcStatementCanceller;
-import dev.sqlorigin.instrumentation.jdbc.StatementInstrumentation;
-import dev.sqlorigin.instrumentation.jobs.SqlOriginApiInstrumentation;
-import dev.sqlorigin.instrumentation.servlet.jakarta.JakartaAsyncContextInstrumentation;
-import dev.sqlorigin.instrumentation.servlet.jakarta.JakartaServletInstrumentation;
-import dev.sqlorigin.instrumentation.servlet.javax.JavaxAsyncContextInstrumentation;
-import dev.sqlorigin.instrumentation.servlet.javax.JavaxServletInstrumentation;
-import dev.sqlorigin.instrumentation.spring.SpringMvcInstrumentation;
+import dev.sqlorigin.instrumentation.servlet.ServletInstrumentationModule;
+import dev.sqlorigin.instrumentation.threads.ThreadsInstrumentationModule;
 import dev.sqlorigin.label.ApplicationName;
 import dev.sqlorigin.log.AgentLog;
 import java.lang.instrument.ClassFileTransformer;
@@ -30,6 +24,7 @@ import java.lang.instrument.Instrumentation;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.dynamic.scaffold.MethodGraph;
@@ -44,6 +39,18 @@ public final class AgentInstaller {
   // How long a class that may be changed waits for the weaver still being built before it loads
   // unchanged: far longer than the build takes, short of a start that looks hung.
   private static final long WEAVER_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+  /**
+   * Every instrumentation of the application's classes, in the order their advice is applied to a
+   * class that several match. The class-header filter and the weaver both read this one list.
+   */
+  static final List<TypeInstrumentation> INSTRUMENTATIONS =
+      Stream.of(
+              JdbcInstrumentationModule.typeInstrumentations(),
+              ServletInstrumentationModule.typeInstrumentations(),
+              ThreadsInstrumentationModule.typeInstrumentations())
+          .flatMap(List::stream)
+          .collect(Collectors.toUnmodifiableList());
 
   private AgentInstaller() {}
 
@@ -71,23 +78,7 @@ public final class AgentInstaller {
     // Registered without retransformation (the application's classes are changed as they load), in
     // front of the weaver, to keep Byte Buddy from parsing the classes that cannot match.
     instrumentation.addTransformer(
-        new SuperTypeFilter(
-            weaver,
-            Stream.of(
-                    ConnectionInstrumentation.SUPER_TYPES,
-                    StatementInstrumentation.SUPER_TYPES,
-                    DataSourceInstrumentation.SUPER_TYPES,
-                    JakartaServletInstrumentation.SUPER_TYPES,
-                    JavaxServletInstrumentation.SUPER_TYPES,
-                    JakartaAsyncContextInstrumentation.SUPER_TYPES,
-                    JavaxAsyncContextInstrumentation.SUPER_TYPES)
-                .flatMap(List::stream)
-                .toList(),
-            List.of(
-                SqlOriginApiInstrumentation.NAME,
-                SpringMvcInstrumentation.NAME,
-                JerseyInstrumentation.NAME),
-            WEAVER_WAIT_NANOS));
+        new SuperTypeFilter(weaver, INSTRUMENTATIONS, WEAVER_WAIT_NANOS));
     Runnable buildWeaver =
         () -> {
           long building = System.nanoTime();
@@ -155,30 +146,7 @@ public final class AgentInstaller {
   private static ClassFileTransformer weaver() {
     return new Weaver(
         byteBuddy(),
-        List.of(
-            new Weaver.Rule(
-                ConnectionInstrumentation.types(), ConnectionInstrumentation.transformer()),
-            new Weaver.Rule(
-                StatementInstrumentation.types(), StatementInstrumentation.transformer()),
-            new Weaver.Rule(
-                DataSourceInstrumentation.types(), DataSourceInstrumentation.transformer()),
-            new Weaver.Rule(
-                JakartaServletInstrumentation.types(), JakartaServletInstrumentation.transformer()),
-            new Weaver.Rule(
-                JavaxServletInstrumentation.types(), JavaxServletInstrumentation.transformer()),
-            new Weaver.Rule(
-                JakartaAsyncContextInstrumentation.types(),
-                JakartaAsyncContextInstrumentation.transformer()),
-            new Weaver.Rule(
-                JavaxAsyncContextInstrumentation.types(),
-                JavaxAsyncContextInstrumentation.transformer()),
-            new Weaver.Rule(
-                SqlOriginApiInstrumentation.types(), SqlOriginApiInstrumentation.transformer()),
-            // Framework route templates refine the servlet route once the framework has matched
-            // one.
-            new Weaver.Rule(
-                SpringMvcInstrumentation.types(), SpringMvcInstrumentation.transformer()),
-            new Weaver.Rule(JerseyInstrumentation.types(), JerseyInstrumentation.transformer())),
+        INSTRUMENTATIONS,
         // The JDK's classes are not ours to change: the filter in front leaves out the JDK's
         // loaders, and these names the classes the JDK generates in other loaders (reflection
         // accessors, jdk.proxyN.$Proxy), whose class files cannot be read. Nor are the agent's own,

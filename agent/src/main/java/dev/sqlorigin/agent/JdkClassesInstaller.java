@@ -3,14 +3,15 @@ package dev.sqlorigin.agent;
 import static net.bytebuddy.matcher.ElementMatchers.none;
 
 import dev.sqlorigin.context.CarriedTasks;
-import dev.sqlorigin.instrumentation.threads.JdkExecutorInstrumentation;
+import dev.sqlorigin.instrumentation.TypeInstrumentation;
+import dev.sqlorigin.instrumentation.threads.ThreadsInstrumentationModule;
 import dev.sqlorigin.log.AgentLog;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.IllegalClassFormatException;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
 import java.util.Arrays;
-import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -52,12 +53,13 @@ final class JdkClassesInstaller {
     ClassFileTransformer byteBuddy =
         new Weaver(
             AgentInstaller.byteBuddy(),
-            List.of(
-                new Weaver.Rule(
-                    JdkExecutorInstrumentation.types(), JdkExecutorInstrumentation.transformer())),
+            ThreadsInstrumentationModule.jdkTypeInstrumentations(),
             none());
     // The weaver sees the named bootstrap classes only, not every class the application loads.
-    Set<String> names = Set.copyOf(JdkExecutorInstrumentation.NAMES);
+    Set<String> names = new HashSet<>();
+    for (TypeInstrumentation each : ThreadsInstrumentationModule.jdkTypeInstrumentations()) {
+      names.addAll(each.names());
+    }
     Set<String> internalNames =
         names.stream().map(name -> name.replace('.', '/')).collect(Collectors.toSet());
     instrumentation.addTransformer(

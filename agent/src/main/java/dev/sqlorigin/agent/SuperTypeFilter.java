@@ -1,5 +1,6 @@
 package dev.sqlorigin.agent;
 
+import dev.sqlorigin.instrumentation.TypeInstrumentation;
 import dev.sqlorigin.log.AgentLog;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,6 +9,7 @@ import java.lang.instrument.IllegalClassFormatException;
 import java.security.ProtectionDomain;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
@@ -51,19 +53,19 @@ final class SuperTypeFilter implements ClassFileTransformer {
   private final Map<ClassLoader, Set<String>> irrelevant =
       Collections.synchronizedMap(new WeakHashMap<>());
 
-  /**
-   * @param superTypes the super types the instrumentations match (binary names)
-   * @param exactNames the classes they match by name
-   */
+  /** Lets through the classes that {@code instrumentations} may change, to {@code weaver}. */
   SuperTypeFilter(
       Future<ClassFileTransformer> weaver,
-      Collection<String> superTypes,
-      Collection<String> exactNames,
+      Collection<TypeInstrumentation> instrumentations,
       long waitNanos) {
     this.weaver = weaver;
     this.waitNanos = waitNanos;
-    this.exactNames = Set.copyOf(exactNames.stream().map(SuperTypeFilter::internal).toList());
-    superTypes.stream().map(SuperTypeFilter::internal).forEach(relevant::add);
+    Set<String> names = new HashSet<>();
+    for (TypeInstrumentation instrumentation : instrumentations) {
+      instrumentation.names().forEach(name -> names.add(internal(name)));
+      instrumentation.superTypes().forEach(name -> relevant.add(internal(name)));
+    }
+    this.exactNames = Set.copyOf(names);
     // The JDK's own sub-interfaces of the wanted types: the JDK may have loaded them before us.
     relevant.add("java/sql/PreparedStatement");
     relevant.add("java/sql/CallableStatement");

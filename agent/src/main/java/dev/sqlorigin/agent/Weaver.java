@@ -1,8 +1,10 @@
 package dev.sqlorigin.agent;
 
+import dev.sqlorigin.instrumentation.TypeInstrumentation;
 import dev.sqlorigin.log.AgentLog;
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
+import java.util.ArrayList;
 import java.util.List;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -29,19 +31,27 @@ import net.bytebuddy.utility.JavaModule;
  */
 final class Weaver implements ClassFileTransformer {
 
-  /** What an instrumentation matches, and what it does to the classes it matches. */
-  record Rule(
-      ElementMatcher<? super TypeDescription> types, AgentBuilder.Transformer transformer) {}
-
   private final ByteBuddy byteBuddy;
-  private final List<Rule> rules;
+  private final List<TypeInstrumentation> instrumentations;
+  // Derived once: the matchers and transformers that the descriptions build on each call.
+  private final List<ElementMatcher<TypeDescription>> types;
+  private final List<AgentBuilder.Transformer> transformers;
   private final ElementMatcher<? super TypeDescription> ignored;
   private final AgentBuilder.PoolStrategy pools = new TypePoolCache();
 
-  Weaver(ByteBuddy byteBuddy, List<Rule> rules, ElementMatcher<? super TypeDescription> ignored) {
+  Weaver(
+      ByteBuddy byteBuddy,
+      List<TypeInstrumentation> instrumentations,
+      ElementMatcher<? super TypeDescription> ignored) {
     // No new members, no type initializer: nothing that changes the class's format.
     this.byteBuddy = byteBuddy.with(Implementation.Context.Disabled.Factory.INSTANCE);
-    this.rules = List.copyOf(rules);
+    this.instrumentations = List.copyOf(instrumentations);
+    this.types = new ArrayList<>();
+    this.transformers = new ArrayList<>();
+    for (TypeInstrumentation instrumentation : this.instrumentations) {
+      types.add(instrumentation.types());
+      transformers.add(instrumentation.transformer());
+    }
     this.ignored = ignored;
   }
 
@@ -69,10 +79,13 @@ final class Weaver implements ClassFileTransformer {
       }
       JavaModule javaModule = JavaModule.of(module);
       DynamicType.Builder<?> builder = null;
-      for (Rule rule : rules) {
-        if (rule.types().matches(type)) {
+      for (int i = 0; i < instrumentations.size(); i++) {
+        // A class that declares none of the advised methods (a filter that only inherits doFilter)
+        // would be rewritten for nothing.
+        if (types.get(i).matches(type) && instrumentations.get(i).advises(type)) {
           builder =
-              rule.transformer()
+              transformers
+                  .get(i)
                   .transform(
                       builder == null ? byteBuddy.decorate(type, locator) : builder,
                       type,

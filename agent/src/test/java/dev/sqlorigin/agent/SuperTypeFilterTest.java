@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sqlorigin.instrumentation.TypeInstrumentation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
@@ -43,14 +44,17 @@ class SuperTypeFilterTest {
 
   static final class DispatcherLike {}
 
+  private static final TypeInstrumentation STATEMENTS =
+      TypeInstrumentation.subtypesOf(Plain.class, "java.sql.Statement");
+  private static final String DISPATCHER = DispatcherLike.class.getName();
+
   private static final long WAIT = TimeUnit.SECONDS.toNanos(10);
 
   private final ClassLoader loader = getClass().getClassLoader();
   private final SuperTypeFilter filter =
       new SuperTypeFilter(
           CompletableFuture.completedFuture(new ClassFileTransformer() {}),
-          List.of("java.sql.Statement"),
-          List.of(DispatcherLike.class.getName()),
+          List.of(STATEMENTS, TypeInstrumentation.classesNamed(Plain.class, DISPATCHER)),
           WAIT);
 
   @Test
@@ -108,8 +112,7 @@ class SuperTypeFilterTest {
   @Test
   void aClassThatMayMatchWaitsForTheWeaverStillBeingBuilt() throws Exception {
     CompletableFuture<ClassFileTransformer> weaver = new CompletableFuture<>();
-    SuperTypeFilter building =
-        new SuperTypeFilter(weaver, List.of("java.sql.Statement"), List.of(), WAIT);
+    SuperTypeFilter building = new SuperTypeFilter(weaver, List.of(STATEMENTS), WAIT);
     FutureTask<byte[]> loading = new FutureTask<>(() -> transform(building, Driver.class));
     Thread loader = new Thread(loading, "loads Driver");
     loader.start();
@@ -130,16 +133,12 @@ class SuperTypeFilterTest {
   void aClassLoadsUnchangedWhenTheWeaverIsLateOrFailed() throws Exception {
     SuperTypeFilter late =
         new SuperTypeFilter(
-            new CompletableFuture<>(),
-            List.of("java.sql.Statement"),
-            List.of(),
-            TimeUnit.MILLISECONDS.toNanos(50));
+            new CompletableFuture<>(), List.of(STATEMENTS), TimeUnit.MILLISECONDS.toNanos(50));
     assertNull(transform(late, Driver.class));
     SuperTypeFilter failed =
         new SuperTypeFilter(
             CompletableFuture.failedFuture(new LinkageError("no Byte Buddy")),
-            List.of("java.sql.Statement"),
-            List.of(),
+            List.of(STATEMENTS),
             WAIT);
     assertNull(transform(failed, Driver.class));
   }

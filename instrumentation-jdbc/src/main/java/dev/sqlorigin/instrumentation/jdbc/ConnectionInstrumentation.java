@@ -1,8 +1,6 @@
 package dev.sqlorigin.instrumentation.jdbc;
 
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
@@ -11,13 +9,10 @@ import dev.sqlorigin.Sqlorigin;
 import dev.sqlorigin.cancel.FailFast;
 import dev.sqlorigin.context.Binding;
 import dev.sqlorigin.context.CurrentRequest;
+import dev.sqlorigin.instrumentation.TypeInstrumentation;
 import dev.sqlorigin.telemetry.TelemetryHooks;
 import java.sql.SQLException;
-import java.util.List;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * Tags the SQL of {@code Connection.prepareStatement(String, ...)} and {@code prepareCall(String,
@@ -27,30 +22,22 @@ import net.bytebuddy.matcher.ElementMatcher;
  */
 public final class ConnectionInstrumentation {
 
-  /** The types whose implementations are instrumented (the agent pre-filters classes by them). */
-  public static final List<String> SUPER_TYPES = List.of("java.sql.Connection");
+  /** The classes changed, and how. */
+  public static final TypeInstrumentation INSTRUMENTATION =
+      TypeInstrumentation.subtypesOf(ConnectionInstrumentation.class, "java.sql.Connection")
+          .advise(
+              namedOneOf("prepareStatement", "prepareCall")
+                  .and(takesArgument(0, String.class))
+                  .and(not(isAbstract())),
+              PrepareAdvice.class)
+          .advise(
+              namedOneOf("prepareStatement", "prepareCall", "commit").and(not(isAbstract())),
+              FailFastAdvice.class)
+          .advise(
+              namedOneOf("rollback", "close", "setAutoCommit", "abort").and(not(isAbstract())),
+              CleanupAdvice.class);
 
   private ConnectionInstrumentation() {}
-
-  public static ElementMatcher<TypeDescription> types() {
-    return not(isInterface()).and(hasSuperType(namedOneOf(SUPER_TYPES.toArray(new String[0]))));
-  }
-
-  public static AgentBuilder.Transformer transformer() {
-    return new AgentBuilder.Transformer.ForAdvice()
-        .include(ConnectionInstrumentation.class.getClassLoader())
-        .advice(
-            namedOneOf("prepareStatement", "prepareCall")
-                .and(takesArgument(0, String.class))
-                .and(not(isAbstract())),
-            PrepareAdvice.class.getName())
-        .advice(
-            namedOneOf("prepareStatement", "prepareCall", "commit").and(not(isAbstract())),
-            FailFastAdvice.class.getName())
-        .advice(
-            namedOneOf("rollback", "close", "setAutoCommit", "abort").and(not(isAbstract())),
-            CleanupAdvice.class.getName());
-  }
 
   /**
    * Tags the SQL like {@link TagSqlAdvice}, and hands the tagged text with the prepared statement

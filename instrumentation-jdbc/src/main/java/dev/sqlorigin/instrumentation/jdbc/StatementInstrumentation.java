@@ -1,8 +1,6 @@
 package dev.sqlorigin.instrumentation.jdbc;
 
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
@@ -12,12 +10,10 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 import dev.sqlorigin.Sqlorigin;
 import dev.sqlorigin.context.Binding;
 import dev.sqlorigin.context.CurrentRequest;
+import dev.sqlorigin.instrumentation.TypeInstrumentation;
 import java.sql.SQLException;
-import java.util.List;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
 /**
@@ -27,35 +23,28 @@ import net.bytebuddy.matcher.ElementMatcher;
  */
 public final class StatementInstrumentation {
 
-  /** The types whose implementations are instrumented (the agent pre-filters classes by them). */
-  public static final List<String> SUPER_TYPES = List.of("java.sql.Statement");
+  private static final ElementMatcher.Junction<MethodDescription> EXECUTES =
+      not(isAbstract())
+          .and(
+              namedOneOf(
+                  "execute",
+                  "executeQuery",
+                  "executeUpdate",
+                  "executeLargeUpdate",
+                  "executeBatch",
+                  "executeLargeBatch"));
+
+  /** The classes changed, and how. */
+  public static final TypeInstrumentation INSTRUMENTATION =
+      TypeInstrumentation.subtypesOf(StatementInstrumentation.class, "java.sql.Statement")
+          .advise(
+              EXECUTES
+                  .and(takesArgument(0, String.class))
+                  .or(named("addBatch").and(takesArguments(String.class)).and(not(isAbstract()))),
+              TagSqlAdvice.class)
+          .advise(EXECUTES, ExecuteAdvice.class);
 
   private StatementInstrumentation() {}
-
-  public static ElementMatcher<TypeDescription> types() {
-    return not(isInterface()).and(hasSuperType(namedOneOf(SUPER_TYPES.toArray(new String[0]))));
-  }
-
-  public static AgentBuilder.Transformer transformer() {
-    ElementMatcher.Junction<MethodDescription> executes =
-        not(isAbstract())
-            .and(
-                namedOneOf(
-                    "execute",
-                    "executeQuery",
-                    "executeUpdate",
-                    "executeLargeUpdate",
-                    "executeBatch",
-                    "executeLargeBatch"));
-    return new AgentBuilder.Transformer.ForAdvice()
-        .include(StatementInstrumentation.class.getClassLoader())
-        .advice(
-            executes
-                .and(takesArgument(0, String.class))
-                .or(named("addBatch").and(takesArguments(String.class)).and(not(isAbstract()))),
-            TagSqlAdvice.class.getName())
-        .advice(executes, ExecuteAdvice.class.getName());
-  }
 
   public static class ExecuteAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Advice.OnNonDefaultValue.class)

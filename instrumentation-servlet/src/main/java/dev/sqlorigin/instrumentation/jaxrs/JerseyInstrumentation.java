@@ -8,13 +8,11 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.sqlorigin.Sqlorigin;
+import dev.sqlorigin.instrumentation.TypeInstrumentation;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 import org.glassfish.jersey.server.ExtendedUriInfo;
 import org.glassfish.jersey.uri.UriTemplate;
 
@@ -29,42 +27,31 @@ import org.glassfish.jersey.uri.UriTemplate;
  */
 public final class JerseyInstrumentation {
 
-  /** The one class instrumented, by name. */
-  public static final String NAME =
-      "org.glassfish.jersey.server.model.internal.AbstractJavaResourceMethodDispatcher";
+  /** The classes changed, and how. */
+  public static final TypeInstrumentation INSTRUMENTATION =
+      TypeInstrumentation.classesNamed(
+              JerseyInstrumentation.class,
+              "org.glassfish.jersey.server.model.internal.AbstractJavaResourceMethodDispatcher")
+          // Each advice only where its JAX-RS namespace is the request's.
+          .advise(
+              named("dispatch")
+                  .and(not(isAbstract()))
+                  .and(takesArguments(2))
+                  .and(
+                      takesArgument(
+                          1,
+                          hasSuperType(named("jakarta.ws.rs.container.ContainerRequestContext")))),
+              JakartaDispatchAdvice.class)
+          .advise(
+              named("dispatch")
+                  .and(not(isAbstract()))
+                  .and(takesArguments(2))
+                  .and(
+                      takesArgument(
+                          1, hasSuperType(named("javax.ws.rs.container.ContainerRequestContext")))),
+              JavaxDispatchAdvice.class);
 
   private JerseyInstrumentation() {}
-
-  /**
-   * By name, not by super type: a name costs nothing to match on each of the application's classes.
-   * This base class of every Java resource method dispatcher has been there since Jersey 2.0; only
-   * its public signature is relied upon.
-   */
-  public static ElementMatcher<TypeDescription> types() {
-    return named(NAME);
-  }
-
-  public static AgentBuilder.Transformer transformer() {
-    return new AgentBuilder.Transformer.ForAdvice()
-        .include(JerseyInstrumentation.class.getClassLoader())
-        // Each advice only where its JAX-RS namespace is the request's.
-        .advice(
-            named("dispatch")
-                .and(not(isAbstract()))
-                .and(takesArguments(2))
-                .and(
-                    takesArgument(
-                        1, hasSuperType(named("jakarta.ws.rs.container.ContainerRequestContext")))),
-            JakartaDispatchAdvice.class.getName())
-        .advice(
-            named("dispatch")
-                .and(not(isAbstract()))
-                .and(takesArguments(2))
-                .and(
-                    takesArgument(
-                        1, hasSuperType(named("javax.ws.rs.container.ContainerRequestContext")))),
-            JavaxDispatchAdvice.class.getName());
-  }
 
   /** Jersey 3 and 4. */
   public static class JakartaDispatchAdvice {

@@ -5,11 +5,9 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.sqlorigin.Sqlorigin;
+import dev.sqlorigin.instrumentation.TypeInstrumentation;
 import dev.sqlorigin.route.Routes;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * Gives the request the Spring MVC pattern that matched it ({@code GET /owners/{ownerId}}), as soon
@@ -24,29 +22,22 @@ import net.bytebuddy.matcher.ElementMatcher;
  */
 public final class SpringMvcInstrumentation {
 
-  /** The one class instrumented, by name. */
-  public static final String NAME = "org.springframework.web.servlet.DispatcherServlet";
+  /** The classes changed, and how. */
+  public static final TypeInstrumentation INSTRUMENTATION =
+      TypeInstrumentation.classesNamed(
+              SpringMvcInstrumentation.class, "org.springframework.web.servlet.DispatcherServlet")
+          .advise(
+              named("getHandler")
+                  .and(takesArguments(1))
+                  .and(takesArgument(0, named("jakarta.servlet.http.HttpServletRequest"))),
+              JakartaHandlerAdvice.class)
+          .advise(
+              named("getHandler")
+                  .and(takesArguments(1))
+                  .and(takesArgument(0, named("javax.servlet.http.HttpServletRequest"))),
+              JavaxHandlerAdvice.class);
 
   private SpringMvcInstrumentation() {}
-
-  public static ElementMatcher<TypeDescription> types() {
-    return named(NAME);
-  }
-
-  public static AgentBuilder.Transformer transformer() {
-    return new AgentBuilder.Transformer.ForAdvice()
-        .include(SpringMvcInstrumentation.class.getClassLoader())
-        .advice(
-            named("getHandler")
-                .and(takesArguments(1))
-                .and(takesArgument(0, named("jakarta.servlet.http.HttpServletRequest"))),
-            JakartaHandlerAdvice.class.getName())
-        .advice(
-            named("getHandler")
-                .and(takesArguments(1))
-                .and(takesArgument(0, named("javax.servlet.http.HttpServletRequest"))),
-            JavaxHandlerAdvice.class.getName());
-  }
 
   /** Spring 6 and 7 (Spring Boot 3 and 4). */
   public static class JakartaHandlerAdvice {

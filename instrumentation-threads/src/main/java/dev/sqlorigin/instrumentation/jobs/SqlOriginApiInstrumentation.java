@@ -1,17 +1,14 @@
 package dev.sqlorigin.instrumentation.jobs;
 
 import static net.bytebuddy.matcher.ElementMatchers.isStatic;
-import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.sqlorigin.Sqlorigin;
 import dev.sqlorigin.context.Binding;
-import net.bytebuddy.agent.builder.AgentBuilder;
+import dev.sqlorigin.instrumentation.TypeInstrumentation;
 import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * {@code dev.sqlorigin.api.SqlOrigin.run/call(origin, work)}: the work runs bound to a unit of work
@@ -21,25 +18,18 @@ import net.bytebuddy.matcher.ElementMatcher;
  */
 public final class SqlOriginApiInstrumentation {
 
-  /** The one class instrumented, by name. */
-  public static final String NAME = "dev.sqlorigin.api.SqlOrigin";
+  /** The classes changed, and how. */
+  public static final TypeInstrumentation INSTRUMENTATION =
+      TypeInstrumentation.classesNamed(
+              SqlOriginApiInstrumentation.class, "dev.sqlorigin.api.SqlOrigin")
+          .advise(
+              namedOneOf("run", "call")
+                  .and(isStatic())
+                  .and(takesArguments(2))
+                  .and(takesArgument(0, String.class)),
+              UnitOfWorkAdvice.class);
 
   private SqlOriginApiInstrumentation() {}
-
-  public static ElementMatcher<TypeDescription> types() {
-    return named(NAME);
-  }
-
-  public static AgentBuilder.Transformer transformer() {
-    return new AgentBuilder.Transformer.ForAdvice()
-        .include(SqlOriginApiInstrumentation.class.getClassLoader())
-        .advice(
-            namedOneOf("run", "call")
-                .and(isStatic())
-                .and(takesArguments(2))
-                .and(takesArgument(0, String.class)),
-            UnitOfWorkAdvice.class.getName());
-  }
 
   public static class UnitOfWorkAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class)

@@ -8,12 +8,10 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.sqlorigin.context.CarriedTasks;
-import java.util.List;
+import dev.sqlorigin.instrumentation.TypeInstrumentation;
 import java.util.concurrent.Callable;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
 /**
@@ -38,45 +36,37 @@ import net.bytebuddy.matcher.ElementMatcher;
  */
 public final class JdkExecutorInstrumentation {
 
-  /** The classes instrumented, all of the bootstrap loader. */
-  public static final List<String> NAMES =
-      List.of(
-          "java.util.concurrent.ThreadPoolExecutor",
-          "java.util.concurrent.ForkJoinPool",
-          "java.util.concurrent.CompletableFuture$ThreadPerTaskExecutor",
-          "java.lang.ThreadBuilders");
+  /** The classes changed, and how. */
+  public static final TypeInstrumentation INSTRUMENTATION =
+      TypeInstrumentation.classesNamed(
+              JdkExecutorInstrumentation.class,
+              "java.util.concurrent.ThreadPoolExecutor",
+              "java.util.concurrent.ForkJoinPool",
+              "java.util.concurrent.CompletableFuture$ThreadPerTaskExecutor",
+              "java.lang.ThreadBuilders")
+          .advise(
+              named("execute")
+                  .and(takesArguments(Runnable.class))
+                  .and(
+                      declaredBy("ThreadPoolExecutor")
+                          .or(declaredBy("CompletableFuture$ThreadPerTaskExecutor"))),
+              CarryRunnableAdvice.class)
+          .advise(
+              namedOneOf("execute", "submit")
+                  .and(takesArgument(0, Runnable.class))
+                  .and(declaredBy("ForkJoinPool")),
+              CarryToForkJoinPoolAdvice.class)
+          .advise(
+              named("submit").and(takesArguments(Callable.class)).and(declaredBy("ForkJoinPool")),
+              CarryCallableAdvice.class)
+          .advise(
+              named("newVirtualThread")
+                  .and(isStatic())
+                  .and(takesArguments(4))
+                  .and(takesArgument(3, Runnable.class)),
+              CarryVirtualThreadTaskAdvice.class);
 
   private JdkExecutorInstrumentation() {}
-
-  public static ElementMatcher<TypeDescription> types() {
-    return namedOneOf(NAMES.toArray(new String[0]));
-  }
-
-  public static AgentBuilder.Transformer transformer() {
-    return new AgentBuilder.Transformer.ForAdvice()
-        .include(JdkExecutorInstrumentation.class.getClassLoader())
-        .advice(
-            named("execute")
-                .and(takesArguments(Runnable.class))
-                .and(
-                    declaredBy("ThreadPoolExecutor")
-                        .or(declaredBy("CompletableFuture$ThreadPerTaskExecutor"))),
-            CarryRunnableAdvice.class.getName())
-        .advice(
-            namedOneOf("execute", "submit")
-                .and(takesArgument(0, Runnable.class))
-                .and(declaredBy("ForkJoinPool")),
-            CarryToForkJoinPoolAdvice.class.getName())
-        .advice(
-            named("submit").and(takesArguments(Callable.class)).and(declaredBy("ForkJoinPool")),
-            CarryCallableAdvice.class.getName())
-        .advice(
-            named("newVirtualThread")
-                .and(isStatic())
-                .and(takesArguments(4))
-                .and(takesArgument(3, Runnable.class)),
-            CarryVirtualThreadTaskAdvice.class.getName());
-  }
 
   private static ElementMatcher.Junction<MethodDescription> declaredBy(String simpleName) {
     return isDeclaredBy(named("java.util.concurrent." + simpleName));

@@ -191,6 +191,7 @@ public final class AppProcess implements AutoCloseable {
     private final String mainClass;
     private final Path jar;
     private boolean agent = true;
+    private Path agentJar;
     private final Map<String, String> systemProperties = new LinkedHashMap<>();
     private final Map<String, String> environment = new LinkedHashMap<>();
     private final List<String> arguments = new ArrayList<>();
@@ -205,6 +206,12 @@ public final class AppProcess implements AutoCloseable {
 
     public Builder withoutAgent() {
       agent = false;
+      return this;
+    }
+
+    /** Attaches {@code jar} instead of the shaded agent jar the build made. */
+    public Builder agentJar(Path jar) {
+      agentJar = jar;
       return this;
     }
 
@@ -238,7 +245,8 @@ public final class AppProcess implements AutoCloseable {
       command.add("-Xmx256m");
       command.add("-XX:TieredStopAtLevel=1");
       if (agent) {
-        command.add("-javaagent:" + agentJar().toAbsolutePath());
+        command.add(
+            "-javaagent:" + (agentJar != null ? agentJar : AppProcess.agentJar()).toAbsolutePath());
       }
       systemProperties.forEach((key, value) -> command.add("-D" + key + "=" + value));
       if (jar != null) {

@@ -1,21 +1,15 @@
 package dev.sqlorigin.instrumentation.servlet.javax;
 
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.sqlorigin.Sqlorigin;
 import dev.sqlorigin.context.CarriedTasks;
-import java.util.List;
+import dev.sqlorigin.instrumentation.TypeInstrumentation;
 import javax.servlet.AsyncContext;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * {@code javax.servlet.AsyncContext.start(Runnable)}: the container runs the task on a thread of
@@ -23,22 +17,15 @@ import net.bytebuddy.matcher.ElementMatcher;
  */
 public final class JavaxAsyncContextInstrumentation {
 
-  /** The types whose implementations are instrumented (the agent pre-filters classes by them). */
-  public static final List<String> SUPER_TYPES = List.of("javax.servlet.AsyncContext");
+  /** The classes changed, and how. */
+  public static final TypeInstrumentation INSTRUMENTATION =
+      TypeInstrumentation.subtypesOf(
+              JavaxAsyncContextInstrumentation.class, "javax.servlet.AsyncContext")
+          .advise(
+              named("start").and(takesArguments(Runnable.class)).and(not(isAbstract())),
+              StartAdvice.class);
 
   private JavaxAsyncContextInstrumentation() {}
-
-  public static ElementMatcher<TypeDescription> types() {
-    return not(isInterface()).and(hasSuperType(namedOneOf(SUPER_TYPES.toArray(new String[0]))));
-  }
-
-  public static AgentBuilder.Transformer transformer() {
-    return new AgentBuilder.Transformer.ForAdvice()
-        .include(JavaxAsyncContextInstrumentation.class.getClassLoader())
-        .advice(
-            named("start").and(takesArguments(Runnable.class)).and(not(isAbstract())),
-            StartAdvice.class.getName());
-  }
 
   public static class StartAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class)

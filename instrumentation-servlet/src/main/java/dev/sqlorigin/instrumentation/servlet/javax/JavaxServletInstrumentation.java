@@ -1,10 +1,7 @@
 package dev.sqlorigin.instrumentation.servlet.javax;
 
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
@@ -12,9 +9,9 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 import dev.sqlorigin.Sqlorigin;
 import dev.sqlorigin.context.CurrentRequest;
 import dev.sqlorigin.context.RequestContext;
+import dev.sqlorigin.instrumentation.TypeInstrumentation;
 import dev.sqlorigin.telemetry.TelemetryHooks;
 import java.lang.reflect.Proxy;
-import java.util.List;
 import javax.servlet.AsyncListener;
 import javax.servlet.DispatcherType;
 import javax.servlet.ServletRequest;
@@ -22,10 +19,7 @@ import javax.servlet.ServletResponse;
 import javax.servlet.http.HttpServletMapping;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * Opens the request context in the outermost {@code javax.servlet} {@code Filter.doFilter} or
@@ -36,29 +30,21 @@ import net.bytebuddy.matcher.ElementMatcher;
  */
 public final class JavaxServletInstrumentation {
 
-  /** The types whose implementations are instrumented (the agent pre-filters classes by them). */
-  public static final List<String> SUPER_TYPES =
-      List.of("javax.servlet.Filter", "javax.servlet.Servlet");
+  /** The classes changed, and how. */
+  public static final TypeInstrumentation INSTRUMENTATION =
+      TypeInstrumentation.subtypesOf(
+              JavaxServletInstrumentation.class, "javax.servlet.Filter", "javax.servlet.Servlet")
+          .advise(
+              not(isAbstract())
+                  .and(
+                      named("doFilter")
+                          .and(takesArguments(3))
+                          .or(named("service").and(takesArguments(2))))
+                  .and(takesArgument(0, named("javax.servlet.ServletRequest")))
+                  .and(takesArgument(1, named("javax.servlet.ServletResponse"))),
+              ServletAdvice.class);
 
   private JavaxServletInstrumentation() {}
-
-  public static ElementMatcher<TypeDescription> types() {
-    return not(isInterface()).and(hasSuperType(namedOneOf(SUPER_TYPES.toArray(new String[0]))));
-  }
-
-  public static AgentBuilder.Transformer transformer() {
-    return new AgentBuilder.Transformer.ForAdvice()
-        .include(JavaxServletInstrumentation.class.getClassLoader())
-        .advice(
-            not(isAbstract())
-                .and(
-                    named("doFilter")
-                        .and(takesArguments(3))
-                        .or(named("service").and(takesArguments(2))))
-                .and(takesArgument(0, named("javax.servlet.ServletRequest")))
-                .and(takesArgument(1, named("javax.servlet.ServletResponse"))),
-            ServletAdvice.class.getName());
-  }
 
   public static class ServletAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class)

@@ -1,0 +1,131 @@
+package dev.sqlorigin.agent;
+
+import static net.bytebuddy.matcher.ElementMatchers.none;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sqlorigin.instrumentation.TypeInstrumentation;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.IllegalClassFormatException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.pool.TypePool;
+import org.junit.jupiter.api.Test;
+import samples.SampleClasses;
+
+/**
+ * The agent's one list of instrumentations feeds its class-header filter and its weaver: every
+ * instrumentation changes a real class of the kind it is for, and that class gets through the
+ * filter to be changed. An instrumentation added without a class here fails the test, as does one
+ * whose declared super types or names do not lead the filter to the classes its advice is for.
+ */
+class InstrumentationListTest {
+
+  /** For each instrumentation, classes it must change. */
+  private static final Map<String, List<String>> CHANGED = new LinkedHashMap<>();
+
+  static {
+    CHANGED.put("ConnectionInstrumentation", List.of("org.postgresql.jdbc.PgConnection"));
+    CHANGED.put(
+        "StatementInstrumentation",
+        List.of("org.postgresql.jdbc.PgStatement", "org.postgresql.jdbc.PgPreparedStatement"));
+    CHANGED.put("DataSourceInstrumentation", List.of(SampleClasses.Pool.class.getName()));
+    CHANGED.put("JakartaServletInstrumentation", List.of("jakarta.servlet.http.HttpServlet"));
+    CHANGED.put("JavaxServletInstrumentation", List.of("javax.servlet.http.HttpServlet"));
+    CHANGED.put(
+        "JakartaAsyncContextInstrumentation", List.of(SampleClasses.JakartaAsync.class.getName()));
+    CHANGED.put(
+        "JavaxAsyncContextInstrumentation", List.of(SampleClasses.JavaxAsync.class.getName()));
+    CHANGED.put(
+        "SpringMvcInstrumentation", List.of("org.springframework.web.servlet.DispatcherServlet"));
+    CHANGED.put(
+        "JerseyInstrumentation",
+        List.of("org.glassfish.jersey.server.model.internal.AbstractJavaResourceMethodDispatcher"));
+    CHANGED.put("SqlOriginApiInstrumentation", List.of("dev.sqlorigin.api.SqlOrigin"));
+  }
+
+  private final ClassLoader loader = getClass().getClassLoader();
+  private final ClassFileTransformer weaver =
+      new Weaver(AgentInstaller.byteBuddy(), AgentInstaller.INSTRUMENTATIONS, none());
+  private final SuperTypeFilter filter =
+      new SuperTypeFilter(
+          CompletableFuture.completedFuture(weaver),
+          AgentInstaller.INSTRUMENTATIONS,
+          TimeUnit.SECONDS.toNanos(10));
+
+  @Test
+  void everyInstrumentationHasClassesItChanges() {
+    Set<String> listed =
+        AgentInstaller.INSTRUMENTATIONS.stream()
+            .map(TypeInstrumentation::name)
+            .collect(Collectors.toCollection(TreeSet::new));
+    assertEquals(new TreeSet<>(CHANGED.keySet()), listed);
+  }
+
+  @Test
+  void everyClassAnInstrumentationIsForPassesTheFilterAndIsChanged() throws Exception {
+    TypePool pool = TypePool.Default.of(loader);
+    for (TypeInstrumentation instrumentation : AgentInstaller.INSTRUMENTATIONS) {
+      for (String target : CHANGED.get(instrumentation.name())) {
+        TypeDescription type = pool.describe(target).resolve();
+        String what = instrumentation.name() + " on " + target;
+        assertTrue(instrumentation.types().matches(type), what + ": matched");
+        assertTrue(instrumentation.advises(type), what + ": declares an advised method");
+        assertTrue(filter.mayMatch(loader, classFile(target)), what + ": let through the filter");
+        assertNotNull(
+            filter.transform(
+                loader.getUnnamedModule(), loader, internal(target), null, null, classFile(target)),
+            what + ": changed");
+      }
+    }
+  }
+
+  @Test
+  void aClassThatDeclaresNoAdvisedMethodIsNotRewritten() throws Exception {
+    Class<?> inheriting = SampleClasses.InheritingFilter.class;
+    assertTrue(filter.mayMatch(loader, classFile(inheriting)), "a Filter: it may match");
+    assertNull(weave(inheriting), "but it declares no doFilter of its own");
+  }
+
+  @Test
+  void aClassNoInstrumentationIsForIsLeftAlone() throws Exception {
+    assertFalse(filter.mayMatch(loader, classFile(SampleClasses.Unrelated.class)));
+    assertNull(weave(SampleClasses.Unrelated.class));
+  }
+
+  private byte[] weave(Class<?> type) throws IllegalClassFormatException, IOException {
+    return weaver.transform(
+        loader.getUnnamedModule(),
+        loader,
+        internal(type.getName()),
+        null,
+        null,
+        classFile(type.getName()));
+  }
+
+  private static String internal(String type) {
+    return type.replace('.', '/');
+  }
+
+  private byte[] classFile(Class<?> type) throws IOException {
+    return classFile(type.getName());
+  }
+
+  private byte[] classFile(String type) throws IOException {
+    try (InputStream in = loader.getResourceAsStream(internal(type) + ".class")) {
+      return in.readAllBytes();
+    }
+  }
+}
