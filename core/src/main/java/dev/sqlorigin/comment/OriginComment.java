@@ -194,7 +194,7 @@ public final class OriginComment {
   private static Map<String, String> queryLogs(String body) {
     Map<String, String> fields = new LinkedHashMap<>();
     String lastKey = null;
-    for (String part : body.trim().split(",", -1)) {
+    for (String part : body.strip().split(",", -1)) {
       int colon = part.indexOf(':');
       if (colon > 0 && isQueryLogsKey(part, colon)) {
         lastKey = part.substring(0, colon);
@@ -237,7 +237,7 @@ public final class OriginComment {
     } else {
       return null;
     }
-    String text = nonEmpty(body.trim());
+    String text = nonEmpty(body.strip());
     return text == null ? null : new OriginComment(Format.PLAIN, Collections.emptyMap(), text);
   }
 
