@@ -87,7 +87,7 @@ class ConsoleJarIT {
             .lines()
             .get(0)
             .startsWith(
-                "sqlorigin activity · " + PasswordServer.USER + "@127.0.0.1:" + port + "/postgres"),
+                "sqlorigin activity - " + PasswordServer.USER + "@127.0.0.1:" + port + "/postgres"),
         result.toString());
 
     Console.Result without =
