@@ -31,6 +31,11 @@ final class ActivityCommand implements Callable<Integer>, ViewRunner.View {
   }
 
   @Override
+  public boolean needsLocks() {
+    return false;
+  }
+
+  @Override
   public List<String> text(Snapshot snapshot, Filter filter, Glyphs glyphs) {
     return ActivityText.lines(snapshot, filter, glyphs);
   }

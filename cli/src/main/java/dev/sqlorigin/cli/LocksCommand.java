@@ -33,6 +33,11 @@ final class LocksCommand implements Callable<Integer>, ViewRunner.View {
   }
 
   @Override
+  public boolean needsLocks() {
+    return true;
+  }
+
+  @Override
   public List<String> text(Snapshot snapshot, Filter filter, Glyphs glyphs) {
     return LocksText.lines(snapshot, filter, glyphs);
   }

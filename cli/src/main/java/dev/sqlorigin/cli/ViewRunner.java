@@ -17,6 +17,9 @@ final class ViewRunner {
 
   /** A view of a snapshot, as lines of text and as JSON. */
   interface View {
+    /** Whether it draws the lock tree, which needs {@code pg_locks}. */
+    boolean needsLocks();
+
     List<String> text(Snapshot snapshot, Filter filter, Glyphs glyphs);
 
     Object json(Snapshot snapshot, Filter filter);
@@ -29,7 +32,7 @@ final class ViewRunner {
     Glyphs glyphs = Glyphs.forCharset(main.charset);
     try (Snapshots snapshots = new Snapshots(options.target(main), options.statementTimeout)) {
       if (options.watch == null) {
-        print(main, options, view, snapshots.take(), filter, glyphs);
+        print(main, options, view, snapshots.take(view.needsLocks()), filter, glyphs);
         return 0;
       }
       if (options.watch.toMillis() < 100) {
@@ -37,7 +40,10 @@ final class ViewRunner {
       }
       if (!options.json && Tty.interactive()) {
         try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
-          Watch.run(terminal, options.watch, () -> view.text(snapshots.take(), filter, glyphs));
+          Watch.run(
+              terminal,
+              options.watch,
+              () -> view.text(snapshots.take(view.needsLocks()), filter, glyphs));
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
@@ -46,7 +52,7 @@ final class ViewRunner {
       // Not a terminal (a pipe, a log): one frame after the other, until the process is stopped.
       while (true) {
         try {
-          print(main, options, view, snapshots.take(), filter, glyphs);
+          print(main, options, view, snapshots.take(view.needsLocks()), filter, glyphs);
           if (!options.json) {
             main.out.println();
           }

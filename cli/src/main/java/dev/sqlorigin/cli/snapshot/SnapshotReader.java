@@ -19,8 +19,8 @@ import java.util.TreeSet;
  * waits on a lock, one on {@code pg_locks} for the sessions taking part. Neither touches a user
  * table, so neither takes a lock that could queue behind the pile-up it looks at; relation names
  * come from {@code regclass}, which reads the catalog cache without locking the relation. {@code
- * pg_blocking_pids} needs the lock manager for a moment, so it is called only for the sessions that
- * wait on a lock.
+ * pg_blocking_pids} needs the lock manager for a moment, so it is called only for the lock tree,
+ * and only for the sessions that wait on a lock.
  */
 public final class SnapshotReader {
 
@@ -28,7 +28,8 @@ public final class SnapshotReader {
       "SELECT a.pid, a.datid, a.datname, a.usename, a.application_name,"
           + " host(a.client_addr) AS client_addr, a.backend_type, a.backend_start, a.xact_start,"
           + " a.query_start, a.state_change, a.state, a.wait_event_type, a.wait_event, a.query,"
-          + " CASE WHEN a.wait_event_type = 'Lock' THEN pg_blocking_pids(a.pid) END AS blocked_by,"
+          + " CASE WHEN ? AND a.wait_event_type = 'Lock' THEN pg_blocking_pids(a.pid) END"
+          + " AS blocked_by,"
           + " a.pid = pg_backend_pid() AS own, statement_timestamp() AS now, current_user AS role"
           + " FROM pg_stat_activity a";
 
@@ -49,25 +50,31 @@ public final class SnapshotReader {
     this.database = database;
   }
 
-  public Snapshot read() throws SQLException {
-    return database.read(this::read);
+  /**
+   * @param withLocks read {@code pg_locks} too (when someone waits): the lock tree needs it, the
+   *     activity view does not
+   */
+  public Snapshot read(boolean withLocks) throws SQLException {
+    return database.read(connection -> read(connection, withLocks));
   }
 
-  private Snapshot read(Connection connection) throws SQLException {
+  private Snapshot read(Connection connection, boolean withLocks) throws SQLException {
     List<Session> sessions = new ArrayList<>();
     OffsetDateTime now = null;
     String role = null;
     long ownDatabase = 0;
-    try (PreparedStatement statement = connection.prepareStatement(SESSIONS);
-        ResultSet rs = statement.executeQuery()) {
-      while (rs.next()) {
-        now = rs.getObject("now", OffsetDateTime.class);
-        role = rs.getString("role");
-        if (rs.getBoolean("own")) {
-          ownDatabase = rs.getLong("datid");
-          continue;
+    try (PreparedStatement statement = connection.prepareStatement(SESSIONS)) {
+      statement.setBoolean(1, withLocks);
+      try (ResultSet rs = statement.executeQuery()) {
+        while (rs.next()) {
+          now = rs.getObject("now", OffsetDateTime.class);
+          role = rs.getString("role");
+          if (rs.getBoolean("own")) {
+            ownDatabase = rs.getLong("datid");
+            continue;
+          }
+          sessions.add(session(rs, now));
         }
-        sessions.add(session(rs, now));
       }
     }
     Map<Integer, List<LockInfo>> locks = new HashMap<>();
@@ -78,7 +85,7 @@ public final class SnapshotReader {
         involved.add(blocker);
       }
     }
-    if (!involved.isEmpty()) {
+    if (withLocks && !involved.isEmpty()) {
       try (PreparedStatement statement = connection.prepareStatement(LOCKS)) {
         statement.setLong(1, ownDatabase);
         Array pids = connection.createArrayOf("int4", involved.toArray());

@@ -24,14 +24,15 @@ public final class Snapshots implements AutoCloseable {
   }
 
   /**
+   * @param withLocks read {@code pg_locks} too, for the lock tree
    * @throws ConsoleException when the database cannot be read (the next call connects again)
    */
-  public synchronized Snapshot take() {
+  public synchronized Snapshot take(boolean withLocks) {
     if (database == null) {
       database = Database.open(target, statementTimeout);
     }
     try {
-      return new SnapshotReader(database).read();
+      return new SnapshotReader(database).read(withLocks);
     } catch (SQLException e) {
       if (!database.isValid()) {
         database.close();

@@ -142,7 +142,7 @@ public final class WebServer implements AutoCloseable {
       // many pages poll, the database is read at most twice per interval.
       if (cached == null && cachedError == null || now - cachedAt >= interval.toNanos() / 2) {
         try {
-          cached = snapshots.take();
+          cached = snapshots.take(true);
           cachedError = null;
         } catch (ConsoleException e) {
           cachedError = e;
