@@ -84,10 +84,10 @@ public final class ConsoleHarness {
               dev.sqlorigin.cli.view.LockTree.of(sample, Filter.NONE).verdict());
           int backend = consoleBackend(observer);
           System.out.println(
-              "| view | refreshes | wall ms per refresh: median | p90 | max | server CPU ms per"
-                  + " refresh (backend, /proc) | server execution ms per refresh"
-                  + " (pg_stat_statements) |");
-          System.out.println("|---|---|---|---|---|---|---|");
+              "| view | refreshes | wall ms per refresh: median | p90 | max | console CPU ms per"
+                  + " refresh | server CPU ms per refresh (backend, /proc) | server execution ms"
+                  + " per refresh (pg_stat_statements) |");
+          System.out.println("|---|---|---|---|---|---|---|---|");
           Glyphs glyphs = Glyphs.UNICODE;
           measure(
               "activity",
@@ -200,6 +200,9 @@ public final class ConsoleHarness {
     try (Statement statement = observer.createStatement()) {
       statement.execute("SELECT pg_stat_statements_reset()");
     }
+    java.lang.management.ThreadMXBean threads =
+        java.lang.management.ManagementFactory.getThreadMXBean();
+    long consoleCpuBefore = threads.getCurrentThreadCpuTime();
     long cpuBefore = cpuTicks(backend);
     double[] millis = new double[refreshes];
     for (int i = 0; i < refreshes; i++) {
@@ -208,6 +211,7 @@ public final class ConsoleHarness {
       millis[i] = (System.nanoTime() - start) / 1e6;
     }
     long cpuTicks = cpuTicks(backend) - cpuBefore;
+    double consoleCpu = (threads.getCurrentThreadCpuTime() - consoleCpuBefore) / 1e6 / refreshes;
     double execution = 0;
     try (Statement statement = observer.createStatement();
         ResultSet rs =
@@ -222,12 +226,13 @@ public final class ConsoleHarness {
     // /proc counts in clock ticks of 10 ms (USER_HZ = 100 on Linux).
     System.out.printf(
         Locale.ROOT,
-        "| %s | %d | %.1f | %.1f | %.1f | %.2f | %.2f |%n",
+        "| %s | %d | %.1f | %.1f | %.1f | %.2f | %.2f | %.2f |%n",
         view,
         refreshes,
         millis[refreshes / 2],
         millis[(int) (refreshes * 0.9)],
         millis[refreshes - 1],
+        consoleCpu,
         cpuTicks * 10.0 / refreshes,
         execution / refreshes);
   }

@@ -100,7 +100,10 @@ class IncidentReplayTest {
       assertTrue(text.out().contains("holds RowExclusiveLock on accounts_a"), text.toString());
       assertTrue(text.out().contains("10 × GET /api/accounts/{id}  active up to"), text.toString());
       assertTrue(
-          text.out().contains("waits for AccessExclusiveLock on accounts_a"), text.toString());
+          text.out()
+              .contains(
+                  "waits for AccessExclusiveLock on accounts_a · queued ahead of its waiters"),
+          text.toString());
 
       JsonNode locks = json(Console.against("locks", "--json"));
       JsonNode root = root(locks, api.pid());

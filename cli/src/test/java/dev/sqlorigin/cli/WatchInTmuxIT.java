@@ -77,8 +77,13 @@ class WatchInTmuxIT {
       assertEquals(second.lines().count(), first.lines().count(), "the same screen, redrawn");
 
       tmux(List.of(TMUX.toString(), "-L", socket, "send-keys", "-t", "watch", "q"));
-      awaitTmux(
-          socket, "the console to quit", "#{pane_dead} #{pane_dead_status}", s -> s.equals("1 0"));
+      String ended =
+          awaitTmux(
+              socket,
+              "the console to quit",
+              "#{pane_dead} status=#{pane_dead_status} signal=#{pane_dead_signal}",
+              state -> state.startsWith("1 "));
+      assertEquals("1 status=0 signal=", ended, "q ends the console normally");
       String after = capture(socket);
       assertFalse(after.contains("q quits"), "the screen is given back:\n" + after);
     } finally {

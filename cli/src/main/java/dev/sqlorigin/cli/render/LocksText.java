@@ -89,8 +89,12 @@ public final class LocksText {
       facts.add("waits for " + Inert.line(node.waitsFor(), 120));
     }
     for (String held : node.holds()) {
-      facts.add(
-          held.startsWith("ahead") ? Inert.line(held, 120) : "holds " + Inert.line(held, 120));
+      if (held.equals("ahead in the queue for " + node.waitsFor())) {
+        facts.add("queued ahead of its waiters");
+      } else {
+        facts.add(
+            held.startsWith("ahead") ? Inert.line(held, 120) : "holds " + Inert.line(held, 120));
+      }
     }
     if (!node.alsoWaitsFor().isEmpty()) {
       facts.add("also waits for pid " + join(node.alsoWaitsFor()));

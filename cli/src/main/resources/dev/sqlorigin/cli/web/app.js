@@ -68,7 +68,10 @@
       facts.push('wait ' + node.wait_event_type + ':' + node.wait_event);
     }
     if (node.waits_for) facts.push('waits for ' + node.waits_for);
-    (node.holds || []).forEach(function (h) { facts.push(h.indexOf('ahead') === 0 ? h : 'holds ' + h); });
+    (node.holds || []).forEach(function (h) {
+      if (h === 'ahead in the queue for ' + node.waits_for) facts.push('queued ahead of its waiters');
+      else facts.push(h.indexOf('ahead') === 0 ? h : 'holds ' + h);
+    });
     if (node.also_waits_for) facts.push('also waits for pid ' + node.also_waits_for.join(', '));
     if (facts.length) box.appendChild(el('div', 'facts', facts.join(' · ')));
     if (node.query) box.appendChild(el('div', 'query', node.query));
