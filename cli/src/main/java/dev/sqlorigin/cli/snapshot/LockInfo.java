@@ -7,7 +7,5 @@ package dev.sqlorigin.cli.snapshot;
  *     relation/16384/16390}, {@code transactionid/745}, …)
  * @param description what is locked, for a person: {@code relation accounts}, {@code transaction
  *     745}, {@code advisory lock 1:42}
- * @param relation the relation's name, when the lock names one in this database
  */
-public record LockInfo(
-    int pid, String mode, boolean granted, String target, String description, String relation) {}
+public record LockInfo(int pid, String mode, boolean granted, String target, String description) {}

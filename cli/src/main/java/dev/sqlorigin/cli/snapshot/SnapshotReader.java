@@ -218,11 +218,6 @@ public final class SnapshotReader {
         description = type + " " + rs.getLong("classid") + "/" + rs.getLong("objid");
     }
     return new LockInfo(
-        rs.getInt("pid"),
-        rs.getString("mode"),
-        rs.getBoolean("granted"),
-        target,
-        description,
-        relationName);
+        rs.getInt("pid"), rs.getString("mode"), rs.getBoolean("granted"), target, description);
   }
 }
