@@ -171,7 +171,7 @@ public final class SqlComment {
   }
 
   /** The index just after the block comment that starts at {@code start}, or -1 if unterminated. */
-  private static int endOfBlockComment(String sql, int start) {
+  static int endOfBlockComment(String sql, int start) {
     int depth = 0;
     for (int i = start; i < sql.length() - 1; i++) {
       char c = sql.charAt(i);
@@ -211,7 +211,7 @@ public final class SqlComment {
     return i + 5;
   }
 
-  private static int skipWhitespace(String sql, int i) {
+  static int skipWhitespace(String sql, int i) {
     while (i < sql.length() && Character.isWhitespace(sql.charAt(i))) {
       i++;
     }
@@ -267,6 +267,22 @@ public final class SqlComment {
    */
   private static Map<String, String> parseAt(String sql, int start) {
     boolean readable = sql.startsWith(MARKER, start);
+    Map<String, String> fields = parseFields(sql, start, readable);
+    boolean ours =
+        readable
+            || fields != null
+                && (fields.containsKey(CommentField.ROUTE.key())
+                    || fields.containsKey(CommentField.REQUEST_ID.key()));
+    return ours ? fields : null;
+  }
+
+  /**
+   * The decoded {@code key='value'} fields of the comment at {@code start}, whatever its keys:
+   * after the marker and space-separated when {@code readable}, else comma-separated right after
+   * the {@code /*} (sqlcommenter and the formats built on it). Null when the comment is not of that
+   * form.
+   */
+  static Map<String, String> parseFields(String sql, int start, boolean readable) {
     int i = start + (readable ? MARKER.length() : 2);
     char separator = readable ? ' ' : ',';
     Map<String, String> fields = new LinkedHashMap<>();
@@ -292,11 +308,7 @@ public final class SqlComment {
       fields.put(key, decode(sql.substring(valueStart, valueEnd).replace("\\'", "'")));
       i = valueEnd + 1;
       if (sql.startsWith("*/", i)) {
-        boolean ours =
-            readable
-                || fields.containsKey(CommentField.ROUTE.key())
-                || fields.containsKey(CommentField.REQUEST_ID.key());
-        return ours ? fields : null;
+        return fields;
       }
       if (i >= sql.length() || sql.charAt(i) != separator) {
         return null;
@@ -305,7 +317,7 @@ public final class SqlComment {
     }
   }
 
-  private static String decode(String value) {
+  static String decode(String value) {
     if (value.indexOf('%') < 0) {
       return value;
     }
