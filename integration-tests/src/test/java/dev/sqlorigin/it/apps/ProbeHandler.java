@@ -96,6 +96,12 @@ public final class ProbeHandler {
           out.append("request=").append(request).append('\n');
         }
         return out.toString();
+      case "cancels-sent":
+        // With -Dprobe.record-cancels=true: when pgjdbc sent each cancel request.
+        for (long micros : SentCancels.sent()) {
+          out.append("cancel=").append(micros).append('\n');
+        }
+        return out.toString();
       case "guard":
         return out.append("guard=").append(probe.guardRows()).append('\n').toString();
       case "deps":

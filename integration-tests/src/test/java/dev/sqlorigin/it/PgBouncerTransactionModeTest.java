@@ -1,0 +1,45 @@
+package dev.sqlorigin.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.sqlorigin.it.support.PgBouncer;
+import dev.sqlorigin.it.support.WrongQueryStress;
+import org.junit.jupiter.api.Test;
+
+/**
+ * PgBouncer in transaction mode, as it is most often run: the application's two connections share
+ * one server connection, so a statement of one request and a cancel meant for another's meet on the
+ * same backend.
+ */
+class PgBouncerTransactionModeTest extends PgBouncerContract {
+
+  @Override
+  PgBouncer.Mode mode() {
+    return PgBouncer.Mode.TRANSACTION;
+  }
+
+  @Override
+  int serverConnections() {
+    return 1;
+  }
+
+  @Override
+  int applicationConnections() {
+    return 2;
+  }
+
+  @Override
+  String jdbcParameters() {
+    // Server-side prepared statements do not survive a change of server connection (PgBouncer
+    // before 1.21 does not track them).
+    return "prepareThreshold=0";
+  }
+
+  @Test
+  void abandonmentAtRandomMomentsNeverFailsAnotherRequestsStatementOnTheSharedConnection()
+      throws Exception {
+    WrongQueryStress.Result result = WrongQueryStress.run(app(), 1_000);
+    // One server process (the stress checks it) behind the application's two connections.
+    assertEquals(2, result.applicationConnections(), result.toString());
+  }
+}
