@@ -23,7 +23,7 @@ class NeverTheWrongQueryTest {
             .property("sqlorigin.request.timeout", "2s")
             .args(TestDatabase.get().jdbcUrlWithCredentials())
             .start()) {
-      WrongQueryStress.run(app, 1_500);
+      WrongQueryStress.run(app, 1_500, null);
     }
   }
 }

@@ -60,10 +60,6 @@ abstract class PgBouncerContract {
     }
   }
 
-  PgBouncer bouncer() {
-    return bouncer;
-  }
-
   AppProcess app() {
     return app;
   }

@@ -13,6 +13,12 @@ import org.junit.jupiter.api.Test;
  */
 class PgBouncerTransactionModeTest extends PgBouncerContract {
 
+  // PgBouncer 1.18 starts each transaction of a pgjdbc client with a SET of its own (DateStyle:
+  // pgjdbc asks for ISO, the server reports "ISO, MDY"; application_name when clients differ). A
+  // cancel that lands during it cancels that SET, and PgBouncer then closes the client's connection
+  // with this error: only ever the abandoned request's, whose cancel it was.
+  private static final String POOLER_DROP = "08P01|FATAL: invalid server parameter|";
+
   @Override
   PgBouncer.Mode mode() {
     return PgBouncer.Mode.TRANSACTION;
@@ -38,8 +44,8 @@ class PgBouncerTransactionModeTest extends PgBouncerContract {
   @Test
   void abandonmentAtRandomMomentsNeverFailsAnotherRequestsStatementOnTheSharedConnection()
       throws Exception {
-    WrongQueryStress.Result result = WrongQueryStress.run(app(), 1_000);
+    WrongQueryStress.Result result = WrongQueryStress.run(app(), 1_000, POOLER_DROP);
     // One server process (the stress checks it) behind the application's two connections.
-    assertEquals(2, result.applicationConnections(), result.toString());
+    assertEquals(applicationConnections(), result.applicationConnections(), result.toString());
   }
 }
