@@ -139,7 +139,9 @@ public final class AgentInstaller {
             + config
             + (otel ? " opentelemetry=on" : "")
             + (config.cancelOnDisconnect() && !disconnects
-                ? " (client-disconnect detection unavailable: no /proc/net/tcp)"
+                ? " (client-disconnect detection unavailable: no readable tcp or tcp6 in "
+                    + config.tcpTables()
+                    + ")"
                 : ""));
   }
 

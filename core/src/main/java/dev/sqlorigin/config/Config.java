@@ -45,6 +45,7 @@ public final class Config {
   public static final String CANCEL_ON_DISCONNECT = "sqlorigin.cancel.on-disconnect";
   public static final String CANCEL_DISCONNECT_AFTER = "sqlorigin.cancel.disconnect-check-after";
   public static final String CANCEL_POLL_INTERVAL = "sqlorigin.cancel.poll-interval";
+  public static final String CANCEL_TCP_TABLES = "sqlorigin.cancel.tcp-tables";
   public static final String CANCEL_ON_SHUTDOWN = "sqlorigin.cancel.on-shutdown";
   public static final String CANCEL_SHUTDOWN_TIMEOUT = "sqlorigin.cancel.shutdown-timeout";
   public static final String JMX = "sqlorigin.jmx";
@@ -67,6 +68,7 @@ public final class Config {
   private final boolean cancelOnDisconnect;
   private final long disconnectCheckAfterNanos;
   private final long pollIntervalNanos;
+  private final String tcpTables;
   private final boolean cancelOnShutdown;
   private final long shutdownTimeoutNanos;
   private final boolean jmx;
@@ -133,6 +135,12 @@ public final class Config {
             200_000_000L,
             DURATION + " (10ms at least)",
             value -> parseDuration(value, 10_000_000L));
+    tcpTables =
+        reader.get(
+            CANCEL_TCP_TABLES,
+            "/proc/net",
+            "an absolute directory path (the directory of the kernel's tcp and tcp6 tables)",
+            Config::parseDirectory);
     cancelOnShutdown = reader.get(CANCEL_ON_SHUTDOWN, true, "true or false", Config::parseBoolean);
     shutdownTimeoutNanos =
         reader.get(
@@ -235,6 +243,14 @@ public final class Config {
     return pollIntervalNanos;
   }
 
+  /**
+   * The directory of the kernel's TCP tables ({@code tcp6} and {@code tcp}) that the client-
+   * disconnect check reads: {@code /proc/net} on Linux.
+   */
+  public String tcpTables() {
+    return tcpTables;
+  }
+
   public boolean cancelOnShutdown() {
     return cancelOnShutdown;
   }
@@ -323,6 +339,13 @@ public final class Config {
     if (!value.replace(THREAD_PLACEHOLDER, "").matches("[A-Za-z0-9_.:/-]*")
         || value.isEmpty()
         || value.length() > 64) {
+      throw new IllegalArgumentException();
+    }
+    return value;
+  }
+
+  private static String parseDirectory(String value) {
+    if (!value.startsWith("/") || !value.chars().allMatch(c -> c >= 0x20 && c < 0x7F)) {
       throw new IllegalArgumentException();
     }
     return value;

@@ -29,6 +29,21 @@ class ConfigTest {
   }
 
   @Test
+  void theTcpTablesAreReadFromProcNetUnlessAnotherAbsoluteDirectoryIsGiven() {
+    assertEquals("/proc/net", Config.load(Map.of(), Map.of()).tcpTables());
+    assertEquals(
+        "/host/proc/1/net",
+        Config.load(Map.of(), Map.of("SQLORIGIN_CANCEL_TCP_TABLES", "/host/proc/1/net"))
+            .tcpTables());
+    Config relative = Config.load(Map.of("sqlorigin.cancel.tcp-tables", "proc/net"), Map.of());
+    assertEquals("/proc/net", relative.tcpTables());
+    assertEquals(1, relative.problems().size(), relative.problems().toString());
+    assertTrue(
+        relative.problems().get(0).startsWith("ignoring sqlorigin.cancel.tcp-tables=\"proc/net\""),
+        relative.problems().get(0));
+  }
+
+  @Test
   void systemPropertiesWinOverEnvironment() {
     Config config =
         Config.load(

@@ -6,6 +6,10 @@ import dev.sqlorigin.config.Config;
 import dev.sqlorigin.context.ClientSocket;
 import dev.sqlorigin.context.RequestContext;
 import dev.sqlorigin.log.AgentLog;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -20,18 +24,32 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class Watchdog implements Runnable {
 
-  private final Config config;
-  private final boolean disconnects;
+  // Reading the TCP tables costs the kernel a walk of every socket of the host's network namespace
+  // (tens of milliseconds on a busy host), and during an incident many statements are past the
+  // check threshold at once: after a read that cost t of this thread's CPU, the next waits 100 t,
+  // so that the check never takes more than 1 % of a core.
+  private static final int READ_COST_SHARE = 100;
 
-  private Watchdog(Config config, boolean disconnects) {
+  private final Config config;
+  private final TcpTable tcpTable;
+  // Off when the tables are missing at start, or once a read fails.
+  private boolean disconnects;
+  // When the tables may be read again (System.nanoTime()), and how the cost of a read is measured.
+  private long nextTableRead;
+  private ThreadMXBean cpuTimes;
+  private boolean cpuTimesChecked;
+
+  private Watchdog(Config config, TcpTable tcpTable, boolean disconnects) {
     this.config = config;
+    this.tcpTable = tcpTable;
     this.disconnects = disconnects;
   }
 
   /** Starts the watchdog thread; returns whether client-disconnect detection is available. */
   public static boolean start(Config config) {
-    boolean disconnects = config.cancelOnDisconnect() && TcpTable.available();
-    Thread thread = new Thread(new Watchdog(config, disconnects), "sqlorigin-watchdog");
+    TcpTable tcpTable = new TcpTable(Paths.get(config.tcpTables()));
+    boolean disconnects = config.cancelOnDisconnect() && tcpTable.available();
+    Thread thread = new Thread(new Watchdog(config, tcpTable, disconnects), "sqlorigin-watchdog");
     thread.setDaemon(true);
     ActiveRequests.installWatchdog(thread);
     thread.start();
@@ -95,12 +113,27 @@ public final class Watchdog implements Runnable {
         suspects.add(context);
       }
     }
-    if (!suspects.isEmpty()) {
+    if (!suspects.isEmpty() && now - nextTableRead >= 0) {
+      // One read for every suspect of the round.
       Set<Integer> wanted = new HashSet<>();
       for (RequestContext context : suspects) {
         wanted.add(key(context.clientSocket()));
       }
-      Set<Integer> closed = TcpTable.closeWait(wanted);
+      long began = threadTime();
+      Set<Integer> closed;
+      try {
+        closed = tcpTable.closeWait(wanted);
+      } catch (IOException e) {
+        disconnects = false;
+        AgentLog.warn(
+            "client-disconnect detection off: cannot read the TCP tables in "
+                + tcpTable.directory()
+                + " ("
+                + e
+                + "); deadlines and the other signals still work");
+        return next;
+      }
+      nextTableRead = now + (threadTime() - began) * READ_COST_SHARE;
       for (RequestContext context : suspects) {
         if (closed.contains(key(context.clientSocket()))) {
           context.abandon(AbandonReason.CLIENT_DISCONNECTED);
@@ -108,6 +141,23 @@ public final class Watchdog implements Runnable {
       }
     }
     return next;
+  }
+
+  /**
+   * This thread's CPU time in nanoseconds; its elapsed time where the JVM does not measure threads'
+   * CPU time (which only makes the check back off more).
+   */
+  private long threadTime() {
+    if (!cpuTimesChecked) {
+      cpuTimesChecked = true;
+      try {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        cpuTimes = threads.isCurrentThreadCpuTimeSupported() ? threads : null;
+      } catch (LinkageError | RuntimeException e) {
+        // A runtime without java.management: elapsed time it is.
+      }
+    }
+    return cpuTimes != null ? cpuTimes.getCurrentThreadCpuTime() : System.nanoTime();
   }
 
   private static int key(ClientSocket socket) {
