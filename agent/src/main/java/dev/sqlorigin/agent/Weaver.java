@@ -101,10 +101,16 @@ final class Weaver implements ClassFileTransformer {
       AgentLog.debug("instrumented " + name);
       return woven;
     } catch (Throwable t) {
+      // One line, whatever the cause: the class loads unchanged, which is all the operator needs
+      // to know; a method too large for the advice, a class file Byte Buddy cannot read.
       AgentLog.warnOnce(
           "instrument:" + name,
-          "could not instrument " + name + "; its statements or requests are not tagged",
-          t);
+          "could not instrument "
+              + name
+              + " ("
+              + t
+              + "); it runs unchanged: its statements or requests are not tagged",
+          null);
       return null;
     }
   }

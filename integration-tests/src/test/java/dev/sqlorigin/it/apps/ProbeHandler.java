@@ -96,6 +96,15 @@ public final class ProbeHandler {
           out.append("request=").append(request).append('\n');
         }
         return out.toString();
+      case "load-statement":
+        // Loads a Statement implementation by name and runs its executeQuery, inside a request.
+        java.sql.Statement statement =
+            (java.sql.Statement)
+                Class.forName(parameters.apply("class")).getConstructor().newInstance();
+        return out.append("executed=")
+            .append(statement.executeQuery("SELECT 1"))
+            .append('\n')
+            .toString();
       case "cancels-sent":
         // With -Dprobe.record-cancels=true: when pgjdbc sent each cancel request.
         for (long micros : SentCancels.sent()) {
