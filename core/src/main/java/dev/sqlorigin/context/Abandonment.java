@@ -28,6 +28,7 @@ public final class Abandonment {
   private final AtomicInteger pending;
   private final Consumer<Abandonment> report;
   private final CountDownLatch reported = new CountDownLatch(1);
+  private volatile int stoppedWaits;
 
   Abandonment(
       AbandonReason reason,
@@ -48,7 +49,10 @@ public final class Abandonment {
             ageNanos / 1e9);
     Map<Object, StatementCancel> byStatement = new IdentityHashMap<>();
     for (Object statement : inFlight) {
-      byStatement.put(statement, new StatementCancel(statement, this));
+      // A wait for a connection is interrupted, not cancelled: see stoppedWaits.
+      if (!(statement instanceof ConnectionWait)) {
+        byStatement.put(statement, new StatementCancel(statement, this));
+      }
     }
     this.cancels = Collections.unmodifiableMap(byStatement);
     this.pending = new AtomicInteger(byStatement.size() + 1);
@@ -76,6 +80,15 @@ public final class Abandonment {
   /** The cancel of {@code statement}, or null when it was not in flight at the abandonment. */
   public StatementCancel cancelOf(Object statement) {
     return cancels.get(statement);
+  }
+
+  /** How many of the request's threads were interrupted in their wait for a connection. */
+  public void stoppedWaits(int count) {
+    stoppedWaits = count;
+  }
+
+  public int stoppedWaits() {
+    return stoppedWaits;
   }
 
   /** The abandoning thread has set every cancel off: the report may go once they are decided. */
@@ -138,6 +151,13 @@ public final class Abandonment {
             .append(cancelled == 1 ? " statement" : " statements");
     for (StatementCancel failure : failures()) {
       line.append("; cancel failed: ").append(failure.detail());
+    }
+    int waits = stoppedWaits;
+    if (waits > 0) {
+      line.append(
+          waits == 1
+              ? "; stopped its wait for a connection"
+              : "; stopped " + waits + " waits for a connection");
     }
     return line.toString();
   }

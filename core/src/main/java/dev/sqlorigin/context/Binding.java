@@ -57,9 +57,12 @@ public final class Binding {
     return cleanupDepth > 0;
   }
 
-  /** Marks this thread as inside {@code DataSource.getConnection}. */
-  public void enterConnect() {
-    connectDepth++;
+  /**
+   * Marks this thread as inside {@code DataSource.getConnection}; returns true for the outermost
+   * call (a pool in front of another data source is one wait).
+   */
+  public boolean enterConnect() {
+    return connectDepth++ == 0;
   }
 
   public void exitConnect() {

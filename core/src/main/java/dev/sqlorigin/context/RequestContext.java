@@ -28,7 +28,8 @@ public final class RequestContext {
   private volatile String comment;
 
   // Statement -> System.nanoTime() at start, from any thread working for the request (each
-  // thread's Binding keeps its own nesting depth, so a pool proxy and its driver register once).
+  // thread's Binding keeps its own nesting depth, so a pool proxy and its driver register once);
+  // and the request's waits for a connection (ConnectionWait), watched like statements.
   private final Map<Object, Long> inFlight = new ConcurrentHashMap<>(4);
   private volatile Abandonment abandonment;
   // What the installed telemetry keeps for this request (its server span), or null.

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class Counters {
 
   private static final AtomicInteger STATEMENTS_IN_FLIGHT = new AtomicInteger();
+  private static final AtomicInteger CONNECTION_WAITS = new AtomicInteger();
   private static final Map<AbandonReason, LongAdder> ABANDONED = byReason();
   private static final Map<AbandonReason, LongAdder> CANCELLED = byReason();
   private static final Map<CancelOutcome, LongAdder> CANCEL_FAILURES =
@@ -40,6 +41,14 @@ public final class Counters {
     STATEMENTS_IN_FLIGHT.decrementAndGet();
   }
 
+  static void connectionWaitStarted() {
+    CONNECTION_WAITS.getAndIncrement();
+  }
+
+  static void connectionWaitEnded() {
+    CONNECTION_WAITS.decrementAndGet();
+  }
+
   static void abandoned(AbandonReason reason) {
     ABANDONED.get(reason).increment();
   }
@@ -54,6 +63,11 @@ public final class Counters {
 
   public static int statementsInFlight() {
     return STATEMENTS_IN_FLIGHT.get();
+  }
+
+  /** Requests' threads waiting in {@code DataSource.getConnection} now. */
+  public static int connectionWaits() {
+    return CONNECTION_WAITS.get();
   }
 
   public static Map<AbandonReason, Long> abandonedByReason() {

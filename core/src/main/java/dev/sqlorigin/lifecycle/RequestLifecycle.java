@@ -7,6 +7,7 @@ import dev.sqlorigin.context.Abandonment;
 import dev.sqlorigin.context.Binding;
 import dev.sqlorigin.context.CancelOutcome;
 import dev.sqlorigin.context.ClientSocket;
+import dev.sqlorigin.context.ConnectionWait;
 import dev.sqlorigin.context.CurrentRequest;
 import dev.sqlorigin.context.QueueTime;
 import dev.sqlorigin.context.RequestContext;
@@ -213,6 +214,50 @@ public final class RequestLifecycle {
   }
 
   /**
+   * The request's thread is about to get a connection ({@code DataSource.getConnection}), which may
+   * wait: in a pool's queue while the database cannot be reached, in a driver's connect. The
+   * outermost call registers the wait beside the request's statements, so that the watchdog holds
+   * it to the request's deadline and client; abandoning the request interrupts the waiting thread
+   * ({@link ConnectionWait}). Returns the wait, or null for a nested call or a request already
+   * abandoned (the fail-fast refusal answers that one).
+   */
+  public static ConnectionWait connectionWaitStarted(Binding binding) {
+    RequestContext context = binding.context();
+    if (!binding.enterConnect() || context.abandonment() != null) {
+      return null;
+    }
+    ConnectionWait wait = ConnectionWait.ofCurrentThread();
+    context.register(wait, System.nanoTime());
+    Counters.connectionWaitStarted();
+    WatchdogAlarm.statementStarted(context.deadlineNanos());
+    // An abandonment that raced the registration may have missed the wait: stop it ourselves.
+    if (context.abandonment() != null) {
+      wait.interrupt();
+    }
+    return wait;
+  }
+
+  /**
+   * Ends what {@link #connectionWaitStarted} began ({@code wait} null for a call that registered
+   * none). Returns the message to fail with (SQLState 57014) when abandoning the request
+   * interrupted the wait, whose interrupt is then cleared: the pool's own error ("interrupted
+   * during connection acquisition") would not say why. Null otherwise.
+   */
+  public static String connectionWaitEnded(Binding binding, ConnectionWait wait) {
+    binding.exitConnect();
+    if (wait == null) {
+      return null;
+    }
+    RequestContext context = binding.context();
+    boolean interrupted = wait.end();
+    if (context.unregister(wait)) {
+      Counters.connectionWaitEnded();
+    }
+    Abandonment abandonment = context.abandonment();
+    return interrupted && abandonment != null ? abandonment.message() : null;
+  }
+
+  /**
    * For the JDBC calls that run no statement ({@code getConnection}, {@code prepare*}, {@code
    * commit}) on this thread: null to go ahead, or the message to fail with once the request was
    * abandoned. Cleanup ({@code rollback}, {@code close}) always goes ahead.
@@ -265,6 +310,14 @@ public final class RequestLifecycle {
       for (StatementCancel cancel : abandonment.cancels()) {
         Cancels.cancel(context, cancel, now);
       }
+      int waits = 0;
+      for (Object inFlight : context.statementsInFlight().keySet()) {
+        if (inFlight instanceof ConnectionWait) {
+          ((ConnectionWait) inFlight).interrupt();
+          waits++;
+        }
+      }
+      abandonment.stoppedWaits(waits);
       abandonment.armed();
       return true;
     } catch (Throwable t) {

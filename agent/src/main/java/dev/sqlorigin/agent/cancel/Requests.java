@@ -1,6 +1,7 @@
 package dev.sqlorigin.agent.cancel;
 
 import dev.sqlorigin.context.AbandonReason;
+import dev.sqlorigin.context.ConnectionWait;
 import dev.sqlorigin.context.RequestContext;
 import dev.sqlorigin.lifecycle.Counters;
 import dev.sqlorigin.lifecycle.RequestLifecycle;
@@ -29,14 +30,19 @@ public final class Requests implements RequestsMXBean {
     List<String> lines = new ArrayList<>();
     for (RequestContext request : RequestRegistry.snapshot()) {
       long oldest = request.oldestStatementStart(now);
+      int waits = 0;
+      for (Object inFlight : request.statementsInFlight().keySet()) {
+        waits += inFlight instanceof ConnectionWait ? 1 : 0;
+      }
       lines.add(
           String.format(
               Locale.ROOT,
-              "%s | %s | age %.1f s | %d statement(s) in flight, oldest %.1f s%s",
+              "%s | %s | age %.1f s | %d statement(s) in flight%s, oldest %.1f s%s",
               request.route(),
               request.requestId(),
               (now - request.startNanos()) / 1e9,
-              request.statementsInFlight().size(),
+              request.statementsInFlight().size() - waits,
+              waits == 0 ? "" : " and " + waits + " waiting for a connection",
               (now - oldest) / 1e9,
               request.abandonment() == null
                   ? ""
@@ -83,6 +89,11 @@ public final class Requests implements RequestsMXBean {
   @Override
   public long getStatementsCancelled() {
     return Counters.statementsCancelled();
+  }
+
+  @Override
+  public int getConnectionWaits() {
+    return Counters.connectionWaits();
   }
 
   @Override

@@ -38,4 +38,7 @@ public interface RequestsMXBean {
   Map<String, Long> getCancelFailures();
 
   int getStatementsInFlight();
+
+  /** Requests' threads waiting in {@code DataSource.getConnection} now. */
+  int getConnectionWaits();
 }

@@ -81,18 +81,18 @@ public final class Watchdog implements Runnable {
     long lastBusy = clock.getAsLong();
     while (!Thread.currentThread().isInterrupted()) {
       long now = clock.getAsLong();
-      if (Counters.statementsInFlight() == 0 && now - lastBusy > pollNanos) {
+      if (!watching() && now - lastBusy > pollNanos) {
         // Idle for a whole interval: sleep until a statement starts. Announce it before checking
         // again, so that a statement starting in between is sure to wake us.
         WatchdogAlarm.watchdogState(true, Long.MAX_VALUE);
-        if (Counters.statementsInFlight() == 0) {
+        if (!watching()) {
           LockSupport.park(this);
         }
         WatchdogAlarm.watchdogState(false, clock.getAsLong());
         lastBusy = clock.getAsLong();
         continue;
       }
-      if (Counters.statementsInFlight() > 0) {
+      if (watching()) {
         lastBusy = now;
       }
       long wake;
@@ -163,6 +163,11 @@ public final class Watchdog implements Runnable {
       }
     }
     return next;
+  }
+
+  /** Whether a statement is in flight, or a request's thread waits for a connection. */
+  private static boolean watching() {
+    return Counters.statementsInFlight() > 0 || Counters.connectionWaits() > 0;
   }
 
   /**

@@ -145,8 +145,10 @@ class WatchdogTest {
 
   @Test
   void anotherRequestsDeadlineIsActedOnWhileTheFirstCancelHangs() throws Exception {
-    RequestContext first = running("hangs-1", SECOND, 0);
-    RequestContext second = running("on-time-1", 2 * SECOND, 0);
+    // Both deadlines within the cancel timeout (1 s) of the first cancel, which is asked for at the
+    // real time of the first round: the second round must not time that cancel out meanwhile.
+    RequestContext first = running("hangs-1", SECOND / 2, 0);
+    RequestContext second = running("on-time-1", SECOND * 9 / 10, 0);
     watchdog.round(first.deadlineNanos());
     assertEquals(AbandonReason.DEADLINE, first.abandonment().reason());
     awaitCancelled(statements.get("hangs-1"));
