@@ -111,6 +111,21 @@ public final class ProbeHandler {
           out.append("cancel=").append(micros).append('\n');
         }
         return out.toString();
+      case "registry":
+        // The registry and the gauges as JMX shows them, read in-process; this request is listed.
+        ObjectName requests = new ObjectName("dev.sqlorigin:type=Requests");
+        for (String attribute : List.of("StatementsInFlight", "ConnectionWaits")) {
+          out.append(attribute)
+              .append('=')
+              .append(ManagementFactory.getPlatformMBeanServer().getAttribute(requests, attribute))
+              .append('\n');
+        }
+        for (String request :
+            (String[])
+                ManagementFactory.getPlatformMBeanServer().getAttribute(requests, "Requests")) {
+          out.append("request=").append(request).append('\n');
+        }
+        return out.toString();
       case "guard":
         return out.append("guard=").append(probe.guardRows()).append('\n').toString();
       case "deps":
