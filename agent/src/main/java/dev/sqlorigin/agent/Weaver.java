@@ -71,7 +71,9 @@ final class Weaver implements ClassFileTransformer {
       ClassFileLocator locator =
           new ClassFileLocator.Compound(
               ClassFileLocator.Simple.of(name, classfileBuffer),
-              ClassFileLocator.ForClassLoader.of(loader));
+              // Weakly: the descriptions kept by TypePoolCache refer to this locator, and must not
+              // keep a redeployed web application's loader alive.
+              ClassFileLocator.ForClassLoader.WeaklyReferenced.of(loader));
       TypePool pool = pools.typePool(locator, loader, name);
       TypeDescription type = pool.describe(name).resolve();
       if (ignored.matches(type)) {
