@@ -44,7 +44,7 @@ class PgBouncerTransactionModeTest extends PgBouncerContract {
   @Test
   void abandonmentAtRandomMomentsNeverFailsAnotherRequestsStatementOnTheSharedConnection()
       throws Exception {
-    WrongQueryStress.Result result = WrongQueryStress.run(app(), 1_000, POOLER_DROP);
+    WrongQueryStress.Result result = WrongQueryStress.run(app(), 600, POOLER_DROP);
     // One server process (the stress checks it) behind the application's two connections.
     assertEquals(applicationConnections(), result.applicationConnections(), result.toString());
   }
