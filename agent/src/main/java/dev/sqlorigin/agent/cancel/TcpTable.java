@@ -16,18 +16,12 @@ final class TcpTable {
 
   private static final String CLOSE_WAIT = "08";
 
-  private final Path directory;
   // tcp6 first: Java's server sockets are dual-stack by default, so IPv4 clients are listed there.
   private final List<Path> tables;
 
   /** The tables {@code tcp6} and {@code tcp} of {@code directory} ({@code /proc/net}). */
   TcpTable(Path directory) {
-    this.directory = directory;
     this.tables = List.of(directory.resolve("tcp6"), directory.resolve("tcp"));
-  }
-
-  Path directory() {
-    return directory;
   }
 
   boolean available() {
@@ -36,10 +30,10 @@ final class TcpTable {
 
   /**
    * Which of {@code wanted} ({@code localPort << 16 | remotePort} keys) are sockets in CLOSE_WAIT.
-   * Reading a table costs the kernel a walk of every socket of the namespace (3 ms with a few, 20
-   * ms with 10,000 here), so the second table is read only when the first did not list every wanted
-   * socket; lines are parsed by hand, ports first, the state only of wanted sockets. Throws when no
-   * table could be read.
+   * Reading a table costs the kernel a walk of every socket of the namespace (from 3 ms with a few
+   * to 20–50 ms with 10,000, on the hosts measured), so the second table is read only when the
+   * first did not list every wanted socket; lines are parsed by hand, ports first, the state only
+   * of wanted sockets. Throws when no table could be read.
    */
   Set<Integer> closeWait(Set<Integer> wanted) throws IOException {
     Set<Integer> closed = new HashSet<>();

@@ -48,7 +48,8 @@ public final class Watchdog implements Runnable {
   private final LongSupplier clock;
   // This thread's CPU time, to measure what a read of the tables cost.
   private final LongSupplier cpuClock;
-  // When the tables may be read again.
+  // When the tables may be read again, once they have been read.
+  private boolean tablesRead;
   private long nextTableRead;
 
   Watchdog(Config config, ClosedSockets closedSockets, LongSupplier clock) {
@@ -131,7 +132,7 @@ public final class Watchdog implements Runnable {
         next = Math.min(next, context.deadlineNanos());
       }
       if (closedSockets != null
-          && now - nextTableRead >= 0
+          && (!tablesRead || now - nextTableRead >= 0)
           && context.clientSocket() != null
           && context.oldestStatementStart(now) + checkAfterNanos - now <= 0) {
         suspects.add(context);
@@ -155,6 +156,7 @@ public final class Watchdog implements Runnable {
                 + "); deadlines and the other signals still work");
         return next;
       }
+      tablesRead = true;
       nextTableRead = now + (cpuClock.getAsLong() - began) * READ_COST_SHARE;
       for (RequestContext context : suspects) {
         if (closed.contains(key(context.clientSocket()))) {

@@ -155,7 +155,10 @@ public final class WrongQueryStress {
             seen.backends);
     System.out.println("never-the-wrong-query: " + result);
     assertEquals(List.of(), seen.failures, "statements of requests nobody abandoned failed");
-    assertEquals(1, seen.backends.size(), "the innocent statements did not share one connection");
+    // One server process at a time: a pooler that drops a connection replaces its server one.
+    assertTrue(
+        seen.backends.size() <= 1 + droppedByPooler,
+        "the innocent statements did not share one connection: " + result);
     // Measured here: about two in three abandonments put an innocent statement in that window.
     assertTrue(
         cancelledWhileRunning > 0
