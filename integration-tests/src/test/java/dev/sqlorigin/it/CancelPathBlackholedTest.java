@@ -9,6 +9,8 @@ import dev.sqlorigin.config.Config;
 import dev.sqlorigin.it.apps.JakartaApp;
 import dev.sqlorigin.it.support.AppProcess;
 import dev.sqlorigin.it.support.Http;
+import dev.sqlorigin.it.support.OtlpReceiver;
+import dev.sqlorigin.it.support.OtlpReceiver.ReceivedSpan;
 import dev.sqlorigin.it.support.PgActivity;
 import dev.sqlorigin.it.support.TcpProxy;
 import dev.sqlorigin.testing.TestDatabase;
@@ -25,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * pgjdbc's {@code Statement.cancel()} opens a new connection, so each cancel hangs until pgjdbc's
  * own cancel timeout (10 s). Another request's deadline is still acted on within one poll interval;
  * each hung cancel is reported as such, not as cancelled; the statement's connection is aborted, so
- * the request's thread comes back and its later calls fail fast; the pool recovers.
+ * the request's thread comes back and its later calls fail fast; the pool recovers. Its telemetry
+ * says the same: the statements' spans carry the outcome, and the failures are counted apart.
  */
 class CancelPathBlackholedTest {
 
@@ -37,8 +40,12 @@ class CancelPathBlackholedTest {
       throws Exception {
     TestDatabase database = TestDatabase.get();
     try (TcpProxy proxy = TcpProxy.toDatabase(database.jdbcUrl());
+        OtlpReceiver receiver = OtlpReceiver.start();
         AppProcess app =
             AppProcess.main(JakartaApp.class)
+                .env("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint())
+                .env("OTEL_BSP_SCHEDULE_DELAY", "20")
+                .env("OTEL_METRIC_EXPORT_INTERVAL", "200")
                 .property(Config.COMMENT_FIELDS, "route,request_id")
                 .property(Config.REQUEST_TIMEOUT, "2s")
                 // A poll interval of 1 s: the bound this test holds the second deadline to.
@@ -101,6 +108,29 @@ class CancelPathBlackholedTest {
       assertTrue(
           onTime.values("error").get(0).startsWith("57014|sqlorigin: request on-time-1 "),
           onTime.body());
+
+      ReceivedSpan statement =
+          receiver.awaitSpan(
+              "of the aborted statement",
+              span -> "timed_out".equals(span.attribute("sqlorigin.cancel.outcome")));
+      assertEquals("deadline", statement.attribute("sqlorigin.abandon.reason"));
+      assertEquals("08006", statement.attribute("db.response.status_code"));
+      receiver.awaitMetric(
+          "sqlorigin.cancels.failed",
+          metric ->
+              metric.getSum().getDataPointsList().stream()
+                  .anyMatch(
+                      point ->
+                          point.getAsInt() == 2
+                              && "timed_out"
+                                  .equals(
+                                      OtlpReceiver.attribute(
+                                          point.getAttributesList(), "sqlorigin.cancel.outcome"))));
+      receiver.awaitMetric(
+          "sqlorigin.statements.cancelled",
+          metric ->
+              metric.getSum().getDataPointsList().stream()
+                  .allMatch(point -> point.getAsInt() == 0));
 
       // The network heals: the pool replaces the aborted connections and serves again.
       proxy.forward();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.sqlorigin.config.Config;
 import dev.sqlorigin.it.apps.JakartaApp;
 import dev.sqlorigin.it.support.AppProcess;
 import dev.sqlorigin.it.support.HangingClient;
@@ -84,8 +85,8 @@ class DatabaseFaultsTest {
         AppProcess app =
             AppProcess.main(JakartaApp.class)
                 .property("probe.pool.size", String.valueOf(IN_FLIGHT))
-                .property("sqlorigin.request.timeout", "6s")
-                .property("sqlorigin.cancel.disconnect-check-after", "100ms")
+                .property(Config.REQUEST_TIMEOUT, "6s")
+                .property(Config.CANCEL_DISCONNECT_AFTER, "100ms")
                 // HikariCP then checks every connection it lends: a dead one is replaced, not lent.
                 .property("com.zaxxer.hikari.aliveBypassWindowMs", "0")
                 .args(proxy.jdbcUrl(url))
@@ -139,8 +140,8 @@ class DatabaseFaultsTest {
   private static AppProcess app(String jdbcUrl, String timeout) throws Exception {
     return AppProcess.main(JakartaApp.class)
         .property("probe.pool.size", String.valueOf(IN_FLIGHT))
-        .property("sqlorigin.request.timeout", timeout)
-        .property("sqlorigin.comment.fields", "route,request_id")
+        .property(Config.REQUEST_TIMEOUT, timeout)
+        .property(Config.COMMENT_FIELDS, "route,request_id")
         .args(jdbcUrl)
         .start();
   }

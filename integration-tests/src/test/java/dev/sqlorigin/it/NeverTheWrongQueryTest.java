@@ -1,5 +1,6 @@
 package dev.sqlorigin.it;
 
+import dev.sqlorigin.config.Config;
 import dev.sqlorigin.it.apps.JakartaApp;
 import dev.sqlorigin.it.support.AppProcess;
 import dev.sqlorigin.it.support.WrongQueryStress;
@@ -20,7 +21,7 @@ class NeverTheWrongQueryTest {
         AppProcess.main(JakartaApp.class)
             .property("probe.pool.size", "1")
             .property("probe.record-cancels", "true")
-            .property("sqlorigin.request.timeout", "2s")
+            .property(Config.REQUEST_TIMEOUT, "2s")
             .args(TestDatabase.get().jdbcUrlWithCredentials())
             .start()) {
       WrongQueryStress.run(app, 1_500, null);

@@ -3,6 +3,7 @@ package dev.sqlorigin.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sqlorigin.config.Config;
 import dev.sqlorigin.it.apps.JakartaApp;
 import dev.sqlorigin.it.support.AppProcess;
 import dev.sqlorigin.it.support.HeldRequest;
@@ -44,8 +45,8 @@ abstract class PgBouncerContract {
         AppProcess.main(JakartaApp.class)
             .property("probe.pool.size", String.valueOf(applicationConnections()))
             .property("probe.record-cancels", "true")
-            .property("sqlorigin.request.timeout", "2s")
-            .property("sqlorigin.request-id.application-name", "true")
+            .property(Config.REQUEST_TIMEOUT, "2s")
+            .property(Config.REQUEST_ID_APPLICATION_NAME, "true")
             .args(bouncer.jdbcUrl(jdbcParameters()))
             .start();
   }

@@ -3,6 +3,7 @@ package dev.sqlorigin.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sqlorigin.config.Config;
 import dev.sqlorigin.it.apps.JakartaApp;
 import dev.sqlorigin.it.support.AppProcess;
 import dev.sqlorigin.it.support.HangingClient;
@@ -69,9 +70,9 @@ class TcpTablesUnavailableTest {
 
   private static AppProcess app(Path tables) throws Exception {
     return AppProcess.main(JakartaApp.class)
-        .property("sqlorigin.cancel.tcp-tables", tables.toString())
-        .property("sqlorigin.request.timeout", "3s")
-        .property("sqlorigin.comment.fields", "route,request_id")
+        .property(Config.CANCEL_TCP_TABLES, tables.toString())
+        .property(Config.REQUEST_TIMEOUT, "3s")
+        .property(Config.COMMENT_FIELDS, "route,request_id")
         .args(TestDatabase.get().jdbcUrlWithCredentials())
         .start();
   }

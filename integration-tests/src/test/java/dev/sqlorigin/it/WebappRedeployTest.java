@@ -3,6 +3,7 @@ package dev.sqlorigin.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sqlorigin.config.Config;
 import dev.sqlorigin.it.support.AppProcess;
 import dev.sqlorigin.it.support.Http;
 import dev.sqlorigin.testing.TestDatabase;
@@ -23,7 +24,7 @@ class WebappRedeployTest {
   void everyUndeployedWebApplicationsClassLoaderIsCollected() throws Exception {
     try (AppProcess app =
         AppProcess.testApp("tomcat-jakarta", "dev.sqlorigin.apps.tomcatjakarta.RedeployApp")
-            .property("sqlorigin.request.timeout", "10s")
+            .property(Config.REQUEST_TIMEOUT, "10s")
             .args(TestDatabase.get().jdbcUrlWithCredentials())
             .start()) {
       for (int i = 0; i < DEPLOYMENTS; i++) {
