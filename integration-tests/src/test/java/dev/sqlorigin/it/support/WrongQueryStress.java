@@ -159,7 +159,7 @@ public final class WrongQueryStress {
     assertTrue(
         seen.backends.size() <= 1 + droppedByPooler,
         "the innocent statements did not share one connection: " + result);
-    // Measured here: about two in three abandonments put an innocent statement in that window.
+    // Measured here: a half to two thirds of the abandonments put an innocent statement there.
     assertTrue(
         cancelledWhileRunning > 0
             && refusedBeforeRunning > 0
