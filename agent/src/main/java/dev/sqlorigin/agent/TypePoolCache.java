@@ -13,8 +13,9 @@ import net.bytebuddy.pool.TypePool;
  * base classes... again for each class, and a Spring Boot application took seconds longer to start.
  *
  * <p>Each cache is held softly: the JVM may take the memory back, and the descriptions are then
- * read again. Loaders are keys of a weak map, but the descriptions refer back to their loader, so a
- * redeployed web application's loader goes once its soft cache has been cleared, not at once.
+ * read again. Loaders are keys of a weak map, and the descriptions reach their loader only through
+ * the weakly referencing class-file locator the weaver gives them: a redeployed web application's
+ * loader goes as soon as nothing else holds it (WebappRedeployTest).
  */
 final class TypePoolCache extends AgentBuilder.PoolStrategy.WithTypePoolCache {
 

@@ -71,7 +71,9 @@ final class Weaver implements ClassFileTransformer {
       ClassFileLocator locator =
           new ClassFileLocator.Compound(
               ClassFileLocator.Simple.of(name, classfileBuffer),
-              ClassFileLocator.ForClassLoader.of(loader));
+              // Weakly: the descriptions kept by TypePoolCache refer to this locator, and must not
+              // keep a redeployed web application's loader alive.
+              ClassFileLocator.ForClassLoader.WeaklyReferenced.of(loader));
       TypePool pool = pools.typePool(locator, loader, name);
       TypeDescription type = pool.describe(name).resolve();
       if (ignored.matches(type)) {
@@ -101,10 +103,16 @@ final class Weaver implements ClassFileTransformer {
       AgentLog.debug("instrumented " + name);
       return woven;
     } catch (Throwable t) {
+      // One line, whatever the cause: the class loads unchanged, which is all the operator needs
+      // to know; a method too large for the advice, a class file Byte Buddy cannot read.
       AgentLog.warnOnce(
           "instrument:" + name,
-          "could not instrument " + name + "; its statements or requests are not tagged",
-          t);
+          "could not instrument "
+              + name
+              + " ("
+              + t
+              + "); it runs unchanged: its statements or requests are not tagged",
+          null);
       return null;
     }
   }

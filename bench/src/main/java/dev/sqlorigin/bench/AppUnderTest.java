@@ -14,9 +14,11 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,6 +36,7 @@ final class AppUnderTest implements AutoCloseable {
   private final Process process;
   private final Deque<String> lastLines = new ArrayDeque<>();
   private final CompletableFuture<Integer> port = new CompletableFuture<>();
+  private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
   private final long launchedNanos;
   private long startupNanos;
 
@@ -138,6 +141,9 @@ final class AppUnderTest implements AutoCloseable {
           }
           lastLines.addLast(line);
         }
+        for (Consumer<String> listener : listeners) {
+          listener.accept(line);
+        }
         Matcher matcher = LISTENING.matcher(line);
         if (!port.isDone() && matcher.find()) {
           port.complete(Integer.parseInt(matcher.group(1)));
@@ -148,6 +154,11 @@ final class AppUnderTest implements AutoCloseable {
     } finally {
       port.complete(-1);
     }
+  }
+
+  /** Hands every line the app prints from now on to {@code listener}, on the output's thread. */
+  void onLine(Consumer<String> listener) {
+    listeners.add(listener);
   }
 
   int port() {

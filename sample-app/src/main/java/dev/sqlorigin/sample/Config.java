@@ -9,12 +9,19 @@ import java.util.Set;
  *
  * @param databaseUrl null to run an embedded PostgreSQL
  */
-record Config(String host, int port, DatabaseUrl databaseUrl, int poolSize) {
+record Config(
+    String host,
+    int port,
+    DatabaseUrl databaseUrl,
+    int poolSize,
+    int threads,
+    boolean virtualThreads) {
 
   private static final Set<String> FLAGS =
-      Set.of("--host", "--port", "--database-url", "--pool-size");
+      Set.of("--host", "--port", "--database-url", "--pool-size", "--threads", "--virtual-threads");
   private static final String USAGE =
-      "options: --port=N --host=ADDRESS --database-url=URL --pool-size=N";
+      "options: --port=N --host=ADDRESS --database-url=URL --pool-size=N --threads=N"
+          + " --virtual-threads=true|false";
 
   /** A setting that cannot be used; the message names it and is meant to be shown as is. */
   static final class Invalid extends Exception {
@@ -60,7 +67,20 @@ record Config(String host, int port, DatabaseUrl databaseUrl, int poolSize) {
         host.value() == null ? "127.0.0.1" : host.value(),
         integer(lookup(flags, env, "--port", "PORT"), 8080, 0, 65535),
         databaseUrl,
-        integer(lookup(flags, env, "--pool-size", "POOL_SIZE"), 10, 1, 1000));
+        integer(lookup(flags, env, "--pool-size", "POOL_SIZE"), 10, 1, 1000),
+        integer(lookup(flags, env, "--threads", "THREADS"), 50, 8, 10_000),
+        bool(lookup(flags, env, "--virtual-threads", "VIRTUAL_THREADS")));
+  }
+
+  private static boolean bool(Setting setting) throws Invalid {
+    if (setting.value() == null || setting.value().equalsIgnoreCase("false")) {
+      return false;
+    }
+    if (setting.value().equalsIgnoreCase("true")) {
+      return true;
+    }
+    throw new Invalid(
+        "invalid " + setting.name() + ": expected true or false, got '" + setting.value() + "'");
   }
 
   // A blank variable counts as unset, as platforms sometimes export empty ones; a blank flag is a

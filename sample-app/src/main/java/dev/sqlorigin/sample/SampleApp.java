@@ -2,12 +2,14 @@ package dev.sqlorigin.sample;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.VirtualThreads;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * A small JSON API on Jetty, HikariCP and PostgreSQL that replays the incidents sqlorigin is for.
  *
  * <p>Run it with {@code java -jar sample-app.jar [--port=N] [--host=ADDRESS] [--database-url=URL]
- * [--pool-size=N]}; without a database URL it starts an embedded PostgreSQL.
+ * [--pool-size=N] [--threads=N] [--virtual-threads=true]}; without a database URL it starts an
+ * embedded PostgreSQL.
  */
 public final class SampleApp {
 
@@ -78,8 +81,16 @@ public final class SampleApp {
   }
 
   private Server createServer(DataSource dataSource) {
-    QueuedThreadPool threads = new QueuedThreadPool(50);
+    QueuedThreadPool threads = new QueuedThreadPool(config.threads());
     threads.setName("sample-app");
+    if (config.virtualThreads()) {
+      // Requests then run on virtual threads (JDK 21+), thousands of them blocked in JDBC at once.
+      Executor virtual = VirtualThreads.getDefaultVirtualThreadsExecutor();
+      if (virtual == null) {
+        throw new IllegalStateException("--virtual-threads=true needs a JDK with virtual threads");
+      }
+      threads.setVirtualThreadsExecutor(virtual);
+    }
     Server jetty = new Server(threads);
 
     connector = new ServerConnector(jetty);

@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -39,6 +40,9 @@ public final class Probe {
       config.setConnectionInitSql("SELECT set_config('probe.init', current_query(), false)");
     }
     config.setPoolName("probe");
+    if (Boolean.getBoolean("probe.record-cancels")) {
+      SentCancels.install();
+    }
     pool = new HikariDataSource(config);
     try (Connection connection = pool.getConnection();
         Statement statement = connection.createStatement()) {
@@ -59,6 +63,12 @@ public final class Probe {
    * statement.
    */
   public List<String> run(String kind, boolean raw) throws SQLException {
+    if (kind.equals("driver")) {
+      // The driver this application loaded (a test may swap the jar): its own version string.
+      try (Connection connection = pool.getConnection()) {
+        return List.of(connection.getMetaData().getDriverVersion());
+      }
+    }
     try (Connection connection =
         raw ? DriverManager.getConnection(jdbcUrl) : pool.getConnection()) {
       switch (kind) {
@@ -297,6 +307,32 @@ public final class Probe {
               });
         }
         break;
+      case "short":
+        // A statement of a few milliseconds, so that a cancel acting late has something to hit;
+        // reports when it ran (epoch microseconds, the clock of the driver's log records) and on
+        // which server process.
+        attempt(
+            out,
+            () -> {
+              try (Connection connection = pool.getConnection();
+                  PreparedStatement sleep =
+                      connection.prepareStatement("SELECT pg_backend_pid() FROM pg_sleep(0.003)")) {
+                Instant start = Instant.now();
+                String backend;
+                try (ResultSet rs = sleep.executeQuery()) {
+                  backend = single(rs);
+                }
+                out.append("ran=")
+                    .append(micros(start))
+                    .append(',')
+                    .append(micros(Instant.now()))
+                    .append('\n')
+                    .append("backend=")
+                    .append(backend)
+                    .append('\n');
+              }
+            });
+        break;
       case "one":
         attempt(
             out,
@@ -314,6 +350,10 @@ public final class Probe {
         .append(pool.getHikariPoolMXBean().getTotalConnections())
         .append('\n')
         .toString();
+  }
+
+  static long micros(Instant instant) {
+    return instant.getEpochSecond() * 1_000_000 + instant.getNano() / 1_000;
   }
 
   private interface Work {

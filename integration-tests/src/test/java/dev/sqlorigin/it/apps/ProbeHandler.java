@@ -96,6 +96,36 @@ public final class ProbeHandler {
           out.append("request=").append(request).append('\n');
         }
         return out.toString();
+      case "load-statement":
+        // Loads a Statement implementation by name and runs its executeQuery, inside a request.
+        java.sql.Statement statement =
+            (java.sql.Statement)
+                Class.forName(parameters.apply("class")).getConstructor().newInstance();
+        return out.append("executed=")
+            .append(statement.executeQuery("SELECT 1"))
+            .append('\n')
+            .toString();
+      case "cancels-sent":
+        // With -Dprobe.record-cancels=true: when pgjdbc sent each cancel request.
+        for (long micros : SentCancels.sent()) {
+          out.append("cancel=").append(micros).append('\n');
+        }
+        return out.toString();
+      case "registry":
+        // The registry and the gauges as JMX shows them, read in-process; this request is listed.
+        ObjectName requests = new ObjectName("dev.sqlorigin:type=Requests");
+        for (String attribute : List.of("StatementsInFlight", "ConnectionWaits")) {
+          out.append(attribute)
+              .append('=')
+              .append(ManagementFactory.getPlatformMBeanServer().getAttribute(requests, attribute))
+              .append('\n');
+        }
+        for (String request :
+            (String[])
+                ManagementFactory.getPlatformMBeanServer().getAttribute(requests, "Requests")) {
+          out.append("request=").append(request).append('\n');
+        }
+        return out.toString();
       case "guard":
         return out.append("guard=").append(probe.guardRows()).append('\n').toString();
       case "deps":

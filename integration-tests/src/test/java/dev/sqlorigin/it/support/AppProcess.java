@@ -164,6 +164,24 @@ public final class AppProcess implements AutoCloseable {
   }
 
   /**
+   * Waits (30 s at most) for the agent to log a line containing {@code fragment}, and returns it.
+   */
+  public String awaitAgentLine(String fragment) throws InterruptedException {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (true) {
+      for (String line : agentLines()) {
+        if (line.contains(fragment)) {
+          return line;
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        fail("the agent logged no line with \"" + fragment + "\" within 30 s:\n" + output());
+      }
+      Thread.sleep(10); // poll interval of the awaited condition
+    }
+  }
+
+  /**
    * Sends SIGTERM and waits (30 s at most, then kills) for the JVM to exit; returns its exit code.
    */
   public int stop() {
@@ -198,6 +216,7 @@ public final class AppProcess implements AutoCloseable {
     private String replacedEntry;
     private Path replacement;
     private String fixedClassPath;
+    private final List<Path> addedEntries = new ArrayList<>();
 
     private Builder(String mainClass, Path jar) {
       this.mainClass = mainClass;
@@ -227,6 +246,12 @@ public final class AppProcess implements AutoCloseable {
 
     public Builder args(String... values) {
       arguments.addAll(List.of(values));
+      return this;
+    }
+
+    /** Adds a directory or jar at the end of the application's class path. */
+    public Builder classPathEntry(Path entry) {
+      addedEntries.add(entry);
       return this;
     }
 
@@ -271,10 +296,15 @@ public final class AppProcess implements AutoCloseable {
      * API stays: applications ship it themselves.
      */
     private String classPath() {
-      if (fixedClassPath != null) {
-        return fixedClassPath;
-      }
       List<String> entries = new ArrayList<>();
+      for (Path added : addedEntries) {
+        entries.add(added.toAbsolutePath().toString());
+      }
+      String added = String.join(File.pathSeparator, entries);
+      if (fixedClassPath != null) {
+        return entries.isEmpty() ? fixedClassPath : fixedClassPath + File.pathSeparator + added;
+      }
+      entries.clear();
       for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
         String name = Paths.get(entry).getFileName().toString();
         boolean ours =
@@ -286,6 +316,9 @@ public final class AppProcess implements AutoCloseable {
         }
         entries.add(
             replacedEntry != null && name.contains(replacedEntry) ? replacement.toString() : entry);
+      }
+      if (!added.isEmpty()) {
+        entries.add(added);
       }
       return String.join(File.pathSeparator, entries);
     }

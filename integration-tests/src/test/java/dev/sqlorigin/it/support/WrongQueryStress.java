@@ -1,0 +1,178 @@
+package dev.sqlorigin.it.support;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The never-the-wrong-query stress, against an application whose requests share one database
+ * connection (a pool of one, or a pooler's single server connection): one stream of requests is
+ * abandoned at random moments around the end of its 2 ms statements, the other runs statements of 3
+ * ms in between. A cancel that outlived its statement would land on the other request's query; the
+ * innocent statements are a few milliseconds long so that a cancel acting late has one to hit.
+ *
+ * <p>The application records when pgjdbc sent each cancel request ({@code
+ * -Dprobe.record-cancels=true}); an innocent statement that started within {@link #LATE_CANCEL_MS}
+ * of one ran while that cancel was still on its way through the server (or the pooler), where a
+ * cancel that acts late would hit it.
+ */
+public final class WrongQueryStress {
+
+  /** How long after its sending a cancel counts as still in flight. */
+  public static final long LATE_CANCEL_MS = 10;
+
+  // At least one abandoned request in this many must have put an innocent statement in that window.
+  private static final int MIN_LATE_CANCELS_PER = 10;
+
+  private WrongQueryStress() {}
+
+  /** What a run saw. */
+  public record Result(
+      int abandoned,
+      int cancelledWhileRunning,
+      int refusedBeforeRunning,
+      int droppedByPooler,
+      int innocentRequests,
+      int cancelsSent,
+      int innocentWhileCancelInFlight,
+      int applicationConnections,
+      Set<String> serverProcesses) {
+    @Override
+    public String toString() {
+      return String.format(
+          "%d abandoned (%d cancelled while running, %d refused before running, %d dropped by"
+              + " the pooler), %d cancel"
+              + " requests sent; %d innocent statements, %d of them started within %d ms of a"
+              + " cancel request; application connections %d, server processes %s",
+          abandoned,
+          cancelledWhileRunning,
+          refusedBeforeRunning,
+          droppedByPooler,
+          cancelsSent,
+          innocentRequests,
+          innocentWhileCancelInFlight,
+          LATE_CANCEL_MS,
+          applicationConnections,
+          serverProcesses);
+    }
+  }
+
+  /**
+   * Runs the stress against {@code app} (started with a request timeout of 2 s and {@code
+   * -Dprobe.record-cancels=true}) and asserts that no innocent statement failed and that the race
+   * was exercised: statements cancelled while running, abandonments refused before running, and
+   * innocent statements started while cancels were in flight. Every error of an abandoned request
+   * must name it, except, when {@code poolerDrop} is given, errors that start with it: a pooler's
+   * answer when the cancel landed on a statement of its own and it closed that client's connection.
+   */
+  public static Result run(AppProcess app, int abandonedRequests, String poolerDrop) {
+    AtomicBoolean done = new AtomicBoolean();
+    CompletableFuture<Innocent> innocent =
+        CompletableFuture.supplyAsync(
+            () -> {
+              Innocent seen = new Innocent();
+              int requests = 0;
+              while (!done.get()) {
+                Http.Response response =
+                    Http.getOk(
+                        app.port(),
+                        "/shop/probe/cancellable/short",
+                        "X-Request-Id: innocent-" + requests++);
+                seen.failures.addAll(response.values("error"));
+                for (String ran : response.values("ran")) {
+                  seen.startsMicros.add(Long.parseLong(ran.substring(0, ran.indexOf(','))));
+                }
+                seen.backends.addAll(response.values("backend"));
+                for (String pool : response.values("pool")) {
+                  seen.applicationConnections =
+                      Math.max(seen.applicationConnections, Integer.parseInt(pool));
+                }
+              }
+              seen.requests = requests;
+              return seen;
+            });
+    int cancelledWhileRunning = 0;
+    int refusedBeforeRunning = 0;
+    int droppedByPooler = 0;
+    try {
+      for (int i = 0; i < abandonedRequests; i++) {
+        // Queued so long that 2 to 40 ms of the 2 s budget remain: the deadline lands at random
+        // points of a loop of 2 ms statements.
+        long queuedMicros = 2_000_000 - ThreadLocalRandom.current().nextLong(2_000, 40_000);
+        long startMicros = System.currentTimeMillis() * 1000 - queuedMicros;
+        Http.Response response =
+            Http.getOk(
+                app.port(),
+                "/shop/probe/cancellable/loop",
+                "X-Request-Id: doomed-" + i,
+                "X-Request-Start: t=" + startMicros);
+        for (String error : response.values("error")) {
+          if (poolerDrop != null && error.startsWith(poolerDrop)) {
+            droppedByPooler++;
+            continue;
+          }
+          assertTrue(error.contains("request doomed-" + i + " "), error);
+          cancelledWhileRunning += error.endsWith("cause=PSQLException") ? 1 : 0;
+          refusedBeforeRunning += error.endsWith("cause=none") ? 1 : 0;
+        }
+      }
+    } finally {
+      done.set(true);
+    }
+    Innocent seen = innocent.join();
+    List<Long> cancels = new ArrayList<>();
+    for (String sent : Http.getOk(app.port(), "/shop/probe/cancels-sent").values("cancel")) {
+      cancels.add(Long.parseLong(sent));
+    }
+    Collections.sort(cancels);
+    int whileInFlight = 0;
+    for (long start : seen.startsMicros) {
+      // The latest cancel sent before this statement started.
+      int at = Collections.binarySearch(cancels, start);
+      int before = at >= 0 ? at : -at - 2;
+      if (before >= 0 && start - cancels.get(before) <= LATE_CANCEL_MS * 1000) {
+        whileInFlight++;
+      }
+    }
+    Result result =
+        new Result(
+            abandonedRequests,
+            cancelledWhileRunning,
+            refusedBeforeRunning,
+            droppedByPooler,
+            seen.requests,
+            cancels.size(),
+            whileInFlight,
+            seen.applicationConnections,
+            seen.backends);
+    System.out.println("never-the-wrong-query: " + result);
+    assertEquals(List.of(), seen.failures, "statements of requests nobody abandoned failed");
+    // One server process at a time: a pooler that drops a connection replaces its server one.
+    assertTrue(
+        seen.backends.size() <= 1 + droppedByPooler,
+        "the innocent statements did not share one connection: " + result);
+    // Measured here: a half to two thirds of the abandonments put an innocent statement there.
+    assertTrue(
+        cancelledWhileRunning > 0
+            && refusedBeforeRunning > 0
+            && whileInFlight >= abandonedRequests / MIN_LATE_CANCELS_PER,
+        "the race was not exercised: " + result);
+    return result;
+  }
+
+  private static final class Innocent {
+    final List<String> failures = new ArrayList<>();
+    final List<Long> startsMicros = new ArrayList<>();
+    final Set<String> backends = new TreeSet<>();
+    int applicationConnections;
+    int requests;
+  }
+}
