@@ -71,35 +71,52 @@ public final class Sqlorigin {
       int localPort,
       int remotePort) {
     try {
-      Config current = config;
-      if (!current.enabled()) {
+      if (!config.enabled()) {
         return null;
       }
-      String route =
-          Routes.servlet(method, contextPath, servletPath, pathInfo, mappingPattern, mappingMatch);
-      String requestId = RequestIds.accept(incomingRequestId, current.requestIdMaxLength());
-      if (requestId == null) {
-        requestId = RequestIds.generate();
-      }
-      long now = System.nanoTime();
-      long deadline = 0;
-      if (current.requestTimeoutNanos() > 0) {
-        deadline =
-            now
-                + current.requestTimeoutNanos()
-                - RequestStart.queuedNanos(requestStartHeader, System.currentTimeMillis());
-        deadline = deadline == 0 ? 1 : deadline; // 0 means "no deadline"
-      }
-      ClientSocket socket =
-          localPort > 0 && remotePort > 0 ? new ClientSocket(localPort, remotePort) : null;
-      RequestContext context = new RequestContext(current, route, requestId, now, deadline, socket);
-      ActiveRequests.started(context);
-      return context;
+      return startRequest(
+          Routes.servlet(method, contextPath, servletPath, pathInfo, mappingPattern, mappingMatch),
+          incomingRequestId,
+          requestStartHeader,
+          localPort > 0 && remotePort > 0 ? new ClientSocket(localPort, remotePort) : null);
     } catch (Throwable t) {
       AgentLog.warnOnce(
           "start-request", "could not start a request context; the request runs untracked", t);
       return null;
     }
+  }
+
+  /**
+   * Creates the context of a new request whose route is {@code route}, or returns null when
+   * sqlorigin is disabled; {@code clientSocket} is the connection to watch for a disconnect, or
+   * null when the server reports it itself.
+   */
+  static RequestContext startRequest(
+      String route,
+      String incomingRequestId,
+      String requestStartHeader,
+      ClientSocket clientSocket) {
+    Config current = config;
+    if (!current.enabled()) {
+      return null;
+    }
+    String requestId = RequestIds.accept(incomingRequestId, current.requestIdMaxLength());
+    if (requestId == null) {
+      requestId = RequestIds.generate();
+    }
+    long now = System.nanoTime();
+    long deadline = 0;
+    if (current.requestTimeoutNanos() > 0) {
+      deadline =
+          now
+              + current.requestTimeoutNanos()
+              - RequestStart.queuedNanos(requestStartHeader, System.currentTimeMillis());
+      deadline = deadline == 0 ? 1 : deadline; // 0 means "no deadline"
+    }
+    RequestContext context =
+        new RequestContext(current, route, requestId, now, deadline, clientSocket);
+    ActiveRequests.started(context);
+    return context;
   }
 
   /**

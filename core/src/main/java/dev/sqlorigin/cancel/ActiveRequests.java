@@ -77,6 +77,14 @@ public final class ActiveRequests {
     }
   }
 
+  /** Wakes the watchdog for a round now (a server reported a client gone). */
+  public static void wakeWatchdog() {
+    Thread thread = watchdog;
+    if (thread != null) {
+      LockSupport.unpark(thread);
+    }
+  }
+
   /**
    * Set by the watchdog: parked until woken, or the {@link System#nanoTime()} of its next round.
    */

@@ -38,6 +38,9 @@ public final class RequestContext {
   // Set when the request has answered: work it handed to other threads and that outlives it is no
   // longer held to its deadline (nobody waits for it any more, nor is it late).
   private volatile boolean ended;
+  // Set when the server reported that the client closed its connection (an event-loop server sees
+  // it at once, even while a worker is blocked in JDBC): acted on off the server's thread.
+  private volatile boolean clientGone;
 
   /**
    * @param deadlineNanos the {@link System#nanoTime()} after which the request is abandoned, or 0
@@ -128,11 +131,33 @@ public final class RequestContext {
    */
   public Abandonment checkAbandonment() {
     Abandonment current = abandonment;
+    if (current == null && clientGone && !ended) {
+      abandon(AbandonReason.CLIENT_DISCONNECTED);
+      current = abandonment;
+    }
     if (current == null && deadlineNanos != 0 && !ended && System.nanoTime() - deadlineNanos > 0) {
       abandon(AbandonReason.DEADLINE);
       current = abandonment;
     }
     return current;
+  }
+
+  /**
+   * The server reports that the client closed its connection before the request answered. Called on
+   * the server's own thread (an event loop), which must not wait for a cancel: the watchdog is
+   * woken to abandon the request at once if a statement is in flight, and the request's next JDBC
+   * call abandons it otherwise.
+   */
+  public void clientGone() {
+    if (!ended && abandonment == null) {
+      clientGone = true;
+      ActiveRequests.wakeWatchdog();
+    }
+  }
+
+  /** Whether the server reported the client gone while the request was being served. */
+  public boolean isClientGone() {
+    return clientGone && !ended;
   }
 
   /**

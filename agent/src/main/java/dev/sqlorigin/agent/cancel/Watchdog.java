@@ -13,10 +13,11 @@ import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Watches requests that have statements in flight: abandons them when their deadline passes or
- * their client's socket is in CLOSE_WAIT, and keeps cancelling an abandoned request's statements
- * until they end (a cancel that arrives before the driver has sent the query is ignored by it).
- * Parks while no statement is in flight, so it costs nothing when idle.
+ * Watches requests that have statements in flight: abandons them when their deadline passes, their
+ * client's socket is in CLOSE_WAIT or their server reported the client gone, and keeps cancelling
+ * an abandoned request's statements until they end (a cancel that arrives before the driver has
+ * sent the query is ignored by it). Parks while no statement is in flight, so it costs nothing when
+ * idle.
  */
 public final class Watchdog implements Runnable {
 
@@ -79,6 +80,10 @@ public final class Watchdog implements Runnable {
       }
       if (context.abandonment() != null) {
         context.cancelInFlight();
+        continue;
+      }
+      if (context.isClientGone()) {
+        context.abandon(AbandonReason.CLIENT_DISCONNECTED);
         continue;
       }
       long deadline = context.deadlineNanos();

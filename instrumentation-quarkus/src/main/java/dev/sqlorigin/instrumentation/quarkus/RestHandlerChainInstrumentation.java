@@ -1,0 +1,88 @@
+package dev.sqlorigin.instrumentation.quarkus;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import dev.sqlorigin.ServerRequests;
+import dev.sqlorigin.Sqlorigin;
+import dev.sqlorigin.context.Binding;
+import dev.sqlorigin.context.RequestContext;
+import dev.sqlorigin.instrumentation.TypeInstrumentation;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+import net.bytebuddy.asm.Advice;
+import org.jboss.resteasy.reactive.server.core.ResteasyReactiveRequestContext;
+
+/**
+ * Starts the request the first time RESTEasy Reactive runs its handler chain (on the event loop),
+ * and binds it to every thread the chain runs on after: the chain is a {@code Runnable} that the
+ * event loop, the worker pool or a virtual thread runs each time it resumes. The context is kept in
+ * the request's Vert.x {@code RoutingContext}.
+ *
+ * <p>{@code run()} is declared by the class that RESTEasy Reactive's client shares with its server;
+ * the advice acts on server requests only, and is applied only where the server is present.
+ */
+public final class RestHandlerChainInstrumentation {
+
+  /** The classes changed, and how. */
+  public static final TypeInstrumentation INSTRUMENTATION =
+      TypeInstrumentation.classesNamed(
+              RestHandlerChainInstrumentation.class,
+              "org.jboss.resteasy.reactive.common.core.AbstractResteasyReactiveContext")
+          .advise(named("run").and(takesArguments(0)), RunAdvice.class)
+          .forVersions(
+              QuarkusInstrumentationModule.TITLE, 3, 4, QuarkusInstrumentationModule.SERVER);
+
+  private RestHandlerChainInstrumentation() {}
+
+  public static class RunAdvice {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static Binding onEnter(@Advice.This Object self) {
+      if (!(self instanceof ResteasyReactiveRequestContext)) {
+        return null;
+      }
+      RoutingContext routing = ((ResteasyReactiveRequestContext) self).unwrap(RoutingContext.class);
+      if (routing == null) {
+        return null;
+      }
+      Object held = routing.get(Sqlorigin.CONTEXT_ATTRIBUTE);
+      if (held != null) {
+        // Started by an earlier run of the chain (or refused: then a Boolean).
+        return held instanceof RequestContext ? ServerRequests.enter((RequestContext) held) : null;
+      }
+      HttpServerRequest http = routing.request();
+      String incomingId = null;
+      for (String header : Sqlorigin.requestIdHeaders()) {
+        incomingId = http.getHeader(header);
+        if (incomingId != null) {
+          break;
+        }
+      }
+      RequestContext context =
+          ServerRequests.start(
+              http.method().name(),
+              http.path(),
+              http.scheme(),
+              incomingId,
+              http.getHeader(Sqlorigin.config().requestStartHeader()),
+              http.getHeader("traceparent"),
+              http.getHeader("tracestate"));
+      if (context == null) {
+        routing.put(Sqlorigin.CONTEXT_ATTRIBUTE, Boolean.FALSE);
+        return null;
+      }
+      routing.put(Sqlorigin.CONTEXT_ATTRIBUTE, context);
+      try {
+        routing.response().putHeader(Sqlorigin.requestIdResponseHeader(), context.requestId());
+      } catch (RuntimeException ignored) {
+        // the response was already written: the statements are still tagged
+      }
+      return ServerRequests.enter(context);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    public static void onExit(@Advice.Enter Binding binding) {
+      ServerRequests.exit(binding);
+    }
+  }
+}
