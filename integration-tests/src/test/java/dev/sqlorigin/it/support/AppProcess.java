@@ -26,8 +26,10 @@ import java.util.stream.Collectors;
  */
 public final class AppProcess implements AutoCloseable {
 
+  // "listening on port N" (the test applications), "listening on http://host:N" (the sample
+  // app), "Listening on: http://host:N" (Quarkus).
   private static final Pattern LISTENING =
-      Pattern.compile("listening on (?:port |http://[^:]+:)(\\d+)");
+      Pattern.compile("[Ll]istening on:? (?:port |http://[^:]+:)(\\d+)");
 
   private final Process process;
   private final StringBuffer output = new StringBuffer();
@@ -73,6 +75,22 @@ public final class AppProcess implements AutoCloseable {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+  }
+
+  /**
+   * A Quarkus application of {@code test-apps/<module>}, as its build packaged it: {@code
+   * target/quarkus-app/quarkus-run.jar}, run in Quarkus's own class loaders.
+   */
+  public static Builder quarkusApp(String module) {
+    return jar(
+        existing(
+            Paths.get(
+                System.getProperty("sqlorigin.test.apps", "../test-apps"),
+                module,
+                "target",
+                "quarkus-app",
+                "quarkus-run.jar"),
+            "the Quarkus application of test-apps/" + module));
   }
 
   public static Path agentJar() {

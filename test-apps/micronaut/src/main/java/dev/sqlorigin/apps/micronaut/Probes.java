@@ -9,7 +9,10 @@ import io.micronaut.scheduling.TaskExecutors;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.sql.SQLException;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import javax.sql.DataSource;
 
 /** The probe over the HikariCP pool Micronaut configured. */
@@ -28,7 +31,31 @@ public class Probes {
             dataSource,
             () -> pool.getHikariPoolMXBean().getTotalConnections(),
             pool.getMaximumPoolSize());
-    // Work outside requests runs on the executor of the blocking controller methods.
-    return new ProbeHandler(probe, blocking, () -> "own-dependencies=not-checked\n");
+    return new ProbeHandler(
+        probe, outsideRequests(blocking), () -> "own-dependencies=not-checked\n");
+  }
+
+  /**
+   * Work outside requests, on the executor of the blocking controller methods: handed to it by a
+   * thread that serves no request, as a scheduler would. (Handed over from a request, a task of a
+   * JDK executor carries that request: that is propagation, not a leak.)
+   */
+  private static Executor outsideRequests(ExecutorService blocking) {
+    BlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
+    Thread submitter =
+        new Thread(
+            () -> {
+              try {
+                while (true) {
+                  blocking.execute(queue.take());
+                }
+              } catch (InterruptedException stopped) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "probe-submitter");
+    submitter.setDaemon(true);
+    submitter.start();
+    return queue::add;
   }
 }
