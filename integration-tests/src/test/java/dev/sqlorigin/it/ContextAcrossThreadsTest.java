@@ -146,7 +146,7 @@ class ContextAcrossThreadsTest {
     }
     assertEquals(
         0,
-        CancellationTest.rowsWithToken(token),
+        CancellationContract.rowsWithToken(token),
         "the INSERT after abandonment reached the database");
     assertEquals(0, PgActivity.running("request_id='carried-dl'"));
     assertTrue(

@@ -4,10 +4,10 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.sqlorigin.apps.probe.Probe;
 import dev.sqlorigin.apps.probe.ProbeHandler;
 import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.scheduling.TaskExecutors;
 import jakarta.inject.Named;
-import jakarta.inject.Singleton;
 import java.sql.SQLException;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executor;
@@ -19,8 +19,9 @@ import javax.sql.DataSource;
 @Factory
 public class Probes {
 
+  /** Created at start-up, as the schema it sets up: not by the first request. */
   @Bean
-  @Singleton
+  @Context
   ProbeHandler handler(
       DataSource dataSource, @Named(TaskExecutors.BLOCKING) ExecutorService blocking)
       throws SQLException {

@@ -3,6 +3,7 @@ package dev.sqlorigin.apps.quarkus;
 import dev.sqlorigin.apps.probe.Probe;
 import dev.sqlorigin.apps.probe.ProbeHandler;
 import io.agroal.api.AgroalDataSource;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -13,8 +14,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class Probes {
 
+  /** Created at start-up, as the schema it sets up: not by the first request. */
   @Produces
   @ApplicationScoped
+  @Startup
   ProbeHandler handler(
       AgroalDataSource pool,
       @ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl,
