@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 class ShutdownCancellationTest {
 
-  private static final int IMPORTS = 10;
+  static final int IMPORTS = 10;
 
   @Test
   void stoppingTheAppLeavesNoStatementRunning() throws Exception {
@@ -42,22 +42,38 @@ class ShutdownCancellationTest {
   /** Returns how many of the imports' statements still run once the app has exited. */
   private static int runImportsThenStop(AppProcess.Builder builder, String idPrefix)
       throws Exception {
+    return runThenStop(
+        builder.args(
+            "--port=0",
+            "--pool-size=" + (IMPORTS + 2),
+            "--database-url=" + TestDatabase.get().jdbcUrlWithCredentials()),
+        (port, i) ->
+            HangingClient.post(
+                port,
+                "/api/imports?seconds=60.0" + (i + 1) + "&campaignId=" + (1000 + i),
+                "X-Request-Id: " + idPrefix + i),
+        !idPrefix.contains("plain"));
+  }
+
+  /** Sends request {@code i} of the ten to the application listening on {@code port}. */
+  interface SlowRequest {
+    HangingClient send(int port, int i) throws Exception;
+  }
+
+  /**
+   * Starts the application, sends it ten requests that each run a minute-long {@code pg_sleep},
+   * stops the application (SIGTERM) once all ten run, and returns how many still run in PostgreSQL
+   * once it has exited ({@code cancelled}: after the moment the server takes to act on the
+   * cancels).
+   */
+  static int runThenStop(AppProcess.Builder builder, SlowRequest request, boolean cancelled)
+      throws Exception {
     // Counted by text, so no earlier test's sleep may still run.
     PgActivity.awaitRunning("pg_sleep", 0, 30_000);
-    try (AppProcess app =
-        builder
-            .args(
-                "--port=0",
-                "--pool-size=" + (IMPORTS + 2),
-                "--database-url=" + TestDatabase.get().jdbcUrlWithCredentials())
-            .start()) {
+    try (AppProcess app = builder.start()) {
       List<HangingClient> clients = new ArrayList<>();
       for (int i = 0; i < IMPORTS; i++) {
-        clients.add(
-            HangingClient.post(
-                app.port(),
-                "/api/imports?seconds=60.0" + (i + 1) + "&campaignId=" + (1000 + i),
-                "X-Request-Id: " + idPrefix + i));
+        clients.add(request.send(app.port(), i));
       }
       PgActivity.awaitRunning("pg_sleep", IMPORTS, 30_000);
       int exit = app.stop();
@@ -68,7 +84,7 @@ class ShutdownCancellationTest {
       // The cancellations were sent before the JVM exited; give the server a moment to act on them.
       long deadline = System.nanoTime() + 5_000_000_000L;
       int running = PgActivity.running("pg_sleep");
-      while (running > 0 && System.nanoTime() < deadline && !idPrefix.contains("plain")) {
+      while (running > 0 && System.nanoTime() < deadline && cancelled) {
         Thread.sleep(10); // poll interval of the awaited condition
         running = PgActivity.running("pg_sleep");
       }
