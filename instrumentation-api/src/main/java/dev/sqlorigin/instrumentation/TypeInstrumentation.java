@@ -231,19 +231,22 @@ public final class TypeInstrumentation {
             + (jar == null ? "its class loader" : jar.toString())
             + " (it knows "
             + known
-            + "); its requests get no route from it";
+            + ")";
       }
       int major = major(version);
       if (major >= fromMajor && major < toMajor) {
         return null;
       }
+      String path = jar.getPath();
       return "sqlorigin leaves "
           + title
           + " "
           + version
-          + " alone (it knows "
+          + " alone ("
+          + path.substring(path.lastIndexOf('/') + 1)
+          + "; it knows "
           + known
-          + "): its requests get no route from it";
+          + ")";
     }
 
     private static String version(URL jar) {

@@ -290,7 +290,14 @@ public final class AppProcess implements AutoCloseable {
      */
     private String classPath() {
       if (fixedClassPath != null) {
-        return fixedClassPath;
+        List<String> entries = new ArrayList<>();
+        for (String entry : fixedClassPath.split(File.pathSeparator)) {
+          boolean replaced =
+              replacedEntry != null
+                  && Paths.get(entry).getFileName().toString().contains(replacedEntry);
+          entries.add(replaced ? replacement.toString() : entry);
+        }
+        return String.join(File.pathSeparator, entries);
       }
       List<String> entries = new ArrayList<>();
       for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
