@@ -34,6 +34,17 @@ public class ProbeController {
     return handle("/" + kind + "/" + id, request);
   }
 
+  /** Deeper paths (the hostile-input tests send them): the rest goes to the probe as is. */
+  @Get(uri = "/probe/{kind}/{id}/{+rest}", produces = MediaType.TEXT_PLAIN)
+  String probeDeeper(
+      @PathVariable String kind,
+      @PathVariable String id,
+      @PathVariable String rest,
+      HttpRequest<?> request)
+      throws Exception {
+    return handle("/" + kind + "/" + id + "/" + rest, request);
+  }
+
   @Get(uri = "/owners", produces = MediaType.TEXT_PLAIN)
   String owners(HttpRequest<?> request) throws Exception {
     return handle("/prepared", request);

@@ -37,6 +37,19 @@ public class ProbeResource {
     return handle("/" + kind + "/" + id, uri);
   }
 
+  /** Deeper paths (the hostile-input tests send them): the rest goes to the probe as is. */
+  @GET
+  @Path("probe/{kind}/{id}/{rest: .+}")
+  @Blocking
+  public String probeDeeper(
+      @PathParam("kind") String kind,
+      @PathParam("id") String id,
+      @PathParam("rest") String rest,
+      @Context UriInfo uri)
+      throws Exception {
+    return handle("/" + kind + "/" + id + "/" + rest, uri);
+  }
+
   @GET
   @Path("owners")
   @Blocking
