@@ -93,6 +93,19 @@ public final class AppProcess implements AutoCloseable {
             "the Quarkus application of test-apps/" + module));
   }
 
+  /** The feature version of the JDK the applications under test run on. */
+  public static int applicationJdk() throws IOException {
+    Path release =
+        Paths.get(
+            System.getProperty("sqlorigin.it.java.home", System.getProperty("java.home")),
+            "release");
+    Matcher version = Pattern.compile("JAVA_VERSION=\"(\\d+)").matcher(Files.readString(release));
+    if (!version.find()) {
+      fail("no JAVA_VERSION in " + release);
+    }
+    return Integer.parseInt(version.group(1));
+  }
+
   public static Path agentJar() {
     return existing("sqlorigin.agent.jar", "the shaded agent jar");
   }
