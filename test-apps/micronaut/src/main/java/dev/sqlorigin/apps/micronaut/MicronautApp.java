@@ -6,13 +6,14 @@ import io.micronaut.runtime.server.EmbeddedServer;
 
 /**
  * Micronaut on its Netty server under the context path {@code /shop}, over HikariCP: {@code
- * MicronautApp <jdbc url>}.
+ * MicronautApp <jdbc url>} (or {@code DATABASE_URL}).
  */
 public final class MicronautApp {
 
   public static void main(String[] args) {
-    if (args.length > 0) {
-      System.setProperty("datasources.default.url", args[0]);
+    String url = args.length > 0 ? args[0] : System.getenv("DATABASE_URL");
+    if (url != null) {
+      System.setProperty("datasources.default.url", url);
     }
     ApplicationContext context = Micronaut.run(MicronautApp.class);
     System.out.println("listening on port " + context.getBean(EmbeddedServer.class).getPort());
