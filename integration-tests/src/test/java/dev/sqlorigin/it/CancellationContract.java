@@ -3,6 +3,7 @@ package dev.sqlorigin.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sqlorigin.config.Config;
 import dev.sqlorigin.it.support.AppProcess;
 import dev.sqlorigin.it.support.HangingClient;
 import dev.sqlorigin.it.support.Http;
@@ -44,10 +45,7 @@ abstract class CancellationContract {
     String url = TestDatabase.get().jdbcUrlWithCredentials();
     app = withIdInComment(application()).args(url).start();
     deadlineApp =
-        withIdInComment(application())
-            .property("sqlorigin.request.timeout", "1s")
-            .args(url)
-            .start();
+        withIdInComment(application()).property(Config.REQUEST_TIMEOUT, "1s").args(url).start();
   }
 
   @AfterAll
@@ -221,6 +219,6 @@ abstract class CancellationContract {
 
   /** These tests find each request's statements in pg_stat_activity by the ID in their text. */
   static AppProcess.Builder withIdInComment(AppProcess.Builder app) {
-    return app.property("sqlorigin.comment.fields", "route,request_id");
+    return app.property(Config.COMMENT_FIELDS, "route,request_id");
   }
 }

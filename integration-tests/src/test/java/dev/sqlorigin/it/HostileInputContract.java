@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sqlorigin.comment.SqlComment;
+import dev.sqlorigin.config.Config;
 import dev.sqlorigin.it.support.AppProcess;
 import dev.sqlorigin.it.support.Http;
 import dev.sqlorigin.testing.TestDatabase;
@@ -46,7 +47,7 @@ abstract class HostileInputContract {
     // Hostile IDs are checked where they would do harm: inside the comment.
     app =
         application()
-            .property("sqlorigin.comment.fields", "route,request_id")
+            .property(Config.COMMENT_FIELDS, "route,request_id")
             .args(TestDatabase.get().jdbcUrlWithCredentials())
             .start();
   }

@@ -3,6 +3,7 @@ package dev.sqlorigin.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sqlorigin.config.Config;
 import dev.sqlorigin.it.support.AppProcess;
 import dev.sqlorigin.it.support.Http;
 import dev.sqlorigin.testing.TestDatabase;
@@ -31,7 +32,7 @@ abstract class NeverTheWrongQueryContract {
     int abandonedRequests = abandonedRequests();
     try (AppProcess app =
         applicationWithOneConnection()
-            .property("sqlorigin.request.timeout", "2s")
+            .property(Config.REQUEST_TIMEOUT, "2s")
             .args(TestDatabase.get().jdbcUrlWithCredentials())
             .start()) {
       AtomicBoolean done = new AtomicBoolean();

@@ -4,6 +4,7 @@ import static dev.sqlorigin.it.TaggingContract.assertTagged;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sqlorigin.config.Config;
 import dev.sqlorigin.it.support.AppProcess;
 import dev.sqlorigin.it.support.HangingClient;
 import dev.sqlorigin.it.support.Http;
@@ -36,7 +37,7 @@ class QuarkusVirtualThreadTest {
             + ": skipped (CI runs it on JDK 25)");
     app =
         AppProcess.quarkusApp("quarkus-virtual")
-            .property("sqlorigin.comment.fields", "route,request_id")
+            .property(Config.COMMENT_FIELDS, "route,request_id")
             .args(TestDatabase.get().jdbcUrlWithCredentials())
             .start();
   }

@@ -5,10 +5,11 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
-import dev.sqlorigin.ServerRequests;
-import dev.sqlorigin.Sqlorigin;
+import dev.sqlorigin.config.Config;
 import dev.sqlorigin.context.RequestContext;
 import dev.sqlorigin.instrumentation.TypeInstrumentation;
+import dev.sqlorigin.lifecycle.RequestLifecycle;
+import dev.sqlorigin.source.ServerRequests;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.server.netty.NettyHttpRequest;
@@ -28,7 +29,7 @@ import net.bytebuddy.asm.Advice;
 public final class NettyRequestInstrumentation {
 
   /** The attribute that holds the close listener, to remove it when the request ends. */
-  public static final String LISTENER_ATTRIBUTE = Sqlorigin.CONTEXT_ATTRIBUTE + ".close";
+  public static final String LISTENER_ATTRIBUTE = ServerRequests.CONTEXT_ATTRIBUTE + ".close";
 
   /** The classes changed, and how. */
   public static final TypeInstrumentation INSTRUMENTATION =
@@ -50,7 +51,7 @@ public final class NettyRequestInstrumentation {
     public static void onExit(@Advice.This NettyHttpRequest<?> request) {
       HttpHeaders headers = request.getHeaders();
       String incomingId = null;
-      for (String header : Sqlorigin.requestIdHeaders()) {
+      for (String header : Config.current().requestIdHeaders()) {
         incomingId = headers.get(header);
         if (incomingId != null) {
           break;
@@ -62,13 +63,13 @@ public final class NettyRequestInstrumentation {
               request.getPath(),
               request.isSecure() ? "https" : "http",
               incomingId,
-              headers.get(Sqlorigin.config().requestStartHeader()),
+              headers.get(Config.current().requestStartHeader()),
               headers.get("traceparent"),
               headers.get("tracestate"));
       if (context == null) {
         return;
       }
-      request.setAttribute(Sqlorigin.CONTEXT_ATTRIBUTE, context);
+      request.setAttribute(ServerRequests.CONTEXT_ATTRIBUTE, context);
       ChannelFutureListener listener =
           (ChannelFutureListener)
               Proxy.newProxyInstance(
@@ -92,17 +93,17 @@ public final class NettyRequestInstrumentation {
             .closeFuture()
             .removeListener((ChannelFutureListener) listener);
       }
-      Object held = request.getAttribute(Sqlorigin.CONTEXT_ATTRIBUTE).orElse(null);
+      Object held = request.getAttribute(ServerRequests.CONTEXT_ATTRIBUTE).orElse(null);
       if (held instanceof RequestContext) {
         // Answered already (see ResponseInstrumentation), unless it failed before a response.
-        ServerRequests.end((RequestContext) held, 0, null);
+        RequestLifecycle.complete((RequestContext) held, 0, null);
       }
     }
   }
 
   /** The context of {@code request}, or null. */
   static RequestContext context(HttpRequest<?> request) {
-    Object held = request.getAttribute(Sqlorigin.CONTEXT_ATTRIBUTE).orElse(null);
+    Object held = request.getAttribute(ServerRequests.CONTEXT_ATTRIBUTE).orElse(null);
     return held instanceof RequestContext ? (RequestContext) held : null;
   }
 }

@@ -4,10 +4,10 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
-import dev.sqlorigin.ServerRequests;
-import dev.sqlorigin.Sqlorigin;
 import dev.sqlorigin.context.RequestContext;
 import dev.sqlorigin.instrumentation.TypeInstrumentation;
+import dev.sqlorigin.lifecycle.RequestLifecycle;
+import dev.sqlorigin.source.ServerRequests;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MutableHttpResponse;
@@ -40,7 +40,7 @@ public final class ResponseInstrumentation {
         @Advice.Argument(1) HttpRequest<?> request,
         @Advice.Argument(2) HttpResponse<?> response,
         @Advice.Argument(3) Throwable thrown) {
-      Object held = request.getAttribute(Sqlorigin.CONTEXT_ATTRIBUTE).orElse(null);
+      Object held = request.getAttribute(ServerRequests.CONTEXT_ATTRIBUTE).orElse(null);
       if (!(held instanceof RequestContext)) {
         return;
       }
@@ -48,12 +48,12 @@ public final class ResponseInstrumentation {
       if (response instanceof MutableHttpResponse) {
         try {
           ((MutableHttpResponse<?>) response)
-              .header(Sqlorigin.requestIdResponseHeader(), context.requestId());
+              .header(ServerRequests.requestIdResponseHeader(), context.requestId());
         } catch (RuntimeException ignored) {
           // an immutable response: the statements were tagged all the same
         }
       }
-      ServerRequests.end(context, response == null ? 0 : response.code(), thrown);
+      RequestLifecycle.complete(context, response == null ? 0 : response.code(), thrown);
     }
   }
 }

@@ -5,11 +5,11 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
-import dev.sqlorigin.ServerRequests;
-import dev.sqlorigin.Sqlorigin;
 import dev.sqlorigin.context.Binding;
 import dev.sqlorigin.context.RequestContext;
 import dev.sqlorigin.instrumentation.TypeInstrumentation;
+import dev.sqlorigin.lifecycle.RequestLifecycle;
+import dev.sqlorigin.source.ServerRequests;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.context.ServerRequestContext;
 import io.micronaut.web.router.RouteInfo;
@@ -40,23 +40,28 @@ public final class RouteExecutionInstrumentation {
     public static Binding onEnter(@Advice.This RouteMatch<?> match) {
       HttpRequest<?> request = ServerRequestContext.currentRequest().orElse(null);
       Object held =
-          request == null ? null : request.getAttribute(Sqlorigin.CONTEXT_ATTRIBUTE).orElse(null);
+          request == null
+              ? null
+              : request.getAttribute(ServerRequests.CONTEXT_ATTRIBUTE).orElse(null);
       if (!(held instanceof RequestContext)) {
         return null;
       }
-      RequestContext context = (RequestContext) held;
+      Binding binding = RequestLifecycle.bind((RequestContext) held);
       RouteInfo<?> info = match.getRouteInfo();
       if (info instanceof UriRouteInfo) {
-        UriRouteInfo<?, ?> route = (UriRouteInfo<?, ?>) info;
-        ServerRequests.refineRoute(
-            context, request.getMethodName(), "", route.getUriMatchTemplate().toPathString());
+        RequestLifecycle.refineRoute(
+            request.getMethodName(),
+            "",
+            ((UriRouteInfo<?, ?>) info).getUriMatchTemplate().toPathString());
       }
-      return ServerRequests.enter(context);
+      return binding;
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     public static void onExit(@Advice.Enter Binding binding) {
-      ServerRequests.exit(binding);
+      if (binding != null) {
+        RequestLifecycle.unbind(binding);
+      }
     }
   }
 }

@@ -3,11 +3,12 @@ package dev.sqlorigin.instrumentation.quarkus;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
-import dev.sqlorigin.ServerRequests;
-import dev.sqlorigin.Sqlorigin;
+import dev.sqlorigin.config.Config;
 import dev.sqlorigin.context.Binding;
 import dev.sqlorigin.context.RequestContext;
 import dev.sqlorigin.instrumentation.TypeInstrumentation;
+import dev.sqlorigin.lifecycle.RequestLifecycle;
+import dev.sqlorigin.source.ServerRequests;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import net.bytebuddy.asm.Advice;
@@ -45,14 +46,14 @@ public final class RestHandlerChainInstrumentation {
       if (routing == null) {
         return null;
       }
-      Object held = routing.get(Sqlorigin.CONTEXT_ATTRIBUTE);
+      Object held = routing.get(ServerRequests.CONTEXT_ATTRIBUTE);
       if (held != null) {
         // Started by an earlier run of the chain (or refused: then a Boolean).
-        return held instanceof RequestContext ? ServerRequests.enter((RequestContext) held) : null;
+        return RequestLifecycle.resume(held);
       }
       HttpServerRequest http = routing.request();
       String incomingId = null;
-      for (String header : Sqlorigin.requestIdHeaders()) {
+      for (String header : Config.current().requestIdHeaders()) {
         incomingId = http.getHeader(header);
         if (incomingId != null) {
           break;
@@ -64,25 +65,27 @@ public final class RestHandlerChainInstrumentation {
               http.path(),
               http.scheme(),
               incomingId,
-              http.getHeader(Sqlorigin.config().requestStartHeader()),
+              http.getHeader(Config.current().requestStartHeader()),
               http.getHeader("traceparent"),
               http.getHeader("tracestate"));
       if (context == null) {
-        routing.put(Sqlorigin.CONTEXT_ATTRIBUTE, Boolean.FALSE);
+        routing.put(ServerRequests.CONTEXT_ATTRIBUTE, Boolean.FALSE);
         return null;
       }
-      routing.put(Sqlorigin.CONTEXT_ATTRIBUTE, context);
+      routing.put(ServerRequests.CONTEXT_ATTRIBUTE, context);
       try {
-        routing.response().putHeader(Sqlorigin.requestIdResponseHeader(), context.requestId());
+        routing.response().putHeader(ServerRequests.requestIdResponseHeader(), context.requestId());
       } catch (RuntimeException ignored) {
         // the response was already written: the statements are still tagged
       }
-      return ServerRequests.enter(context);
+      return RequestLifecycle.bind(context);
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     public static void onExit(@Advice.Enter Binding binding) {
-      ServerRequests.exit(binding);
+      if (binding != null) {
+        RequestLifecycle.unbind(binding);
+      }
     }
   }
 }

@@ -4,10 +4,11 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
-import dev.sqlorigin.ServerRequests;
-import dev.sqlorigin.Sqlorigin;
+import dev.sqlorigin.context.CurrentRequest;
 import dev.sqlorigin.context.RequestContext;
 import dev.sqlorigin.instrumentation.TypeInstrumentation;
+import dev.sqlorigin.lifecycle.RequestLifecycle;
+import dev.sqlorigin.source.ServerRequests;
 import io.vertx.ext.web.RoutingContext;
 import net.bytebuddy.asm.Advice;
 import org.jboss.resteasy.reactive.server.core.ResteasyReactiveRequestContext;
@@ -47,15 +48,13 @@ public final class RestRequestInstrumentation {
     public static void onExit(
         @Advice.This ResteasyReactiveRequestContext request,
         @Advice.Argument(0) RuntimeResource target) {
-      RoutingContext routing = request.unwrap(RoutingContext.class);
-      Object held = routing == null ? null : routing.get(Sqlorigin.CONTEXT_ATTRIBUTE);
-      if (!(held instanceof RequestContext) || target == null) {
+      // Matched inside the handler chain, on the thread it is bound to.
+      if (target == null || CurrentRequest.get() == null) {
         return;
       }
       URITemplate classPath = target.getClassPath();
       URITemplate path = target.getPath();
-      ServerRequests.refineRoute(
-          (RequestContext) held,
+      RequestLifecycle.refineRoute(
           request.getMethod(),
           request.getDeployment().getPrefix(),
           (classPath == null ? "" : classPath.template)
@@ -68,9 +67,9 @@ public final class RestRequestInstrumentation {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     public static void onEnter(@Advice.This ResteasyReactiveRequestContext request) {
       RoutingContext routing = request.unwrap(RoutingContext.class);
-      Object held = routing == null ? null : routing.get(Sqlorigin.CONTEXT_ATTRIBUTE);
+      Object held = routing == null ? null : routing.get(ServerRequests.CONTEXT_ATTRIBUTE);
       if (held instanceof RequestContext) {
-        ServerRequests.end(
+        RequestLifecycle.complete(
             (RequestContext) held, routing.response().getStatusCode(), request.getThrowable());
       }
     }

@@ -4,10 +4,9 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
-import dev.sqlorigin.ServerRequests;
-import dev.sqlorigin.Sqlorigin;
 import dev.sqlorigin.context.RequestContext;
 import dev.sqlorigin.instrumentation.TypeInstrumentation;
+import dev.sqlorigin.source.ServerRequests;
 import io.vertx.ext.web.RoutingContext;
 import net.bytebuddy.asm.Advice;
 import org.jboss.resteasy.reactive.server.vertx.VertxResteasyReactiveRequestContext;
@@ -41,7 +40,7 @@ public final class VertxRestRequestInstrumentation {
         @Advice.This VertxResteasyReactiveRequestContext request,
         @Advice.Argument(value = 0, readOnly = false) Runnable closeHandler) {
       RoutingContext routing = request.getContext();
-      Object held = routing == null ? null : routing.get(Sqlorigin.CONTEXT_ATTRIBUTE);
+      Object held = routing == null ? null : routing.get(ServerRequests.CONTEXT_ATTRIBUTE);
       if (held instanceof RequestContext) {
         closeHandler = ServerRequests.onClientGone((RequestContext) held, closeHandler);
       }
