@@ -186,6 +186,20 @@ public final class AppProcess implements AutoCloseable {
     return process;
   }
 
+  /**
+   * Waits (10 s at most) until the application has printed {@code fragment}: the agent reports an
+   * abandonment once every cancel of it has an outcome, a moment after the statement has ended.
+   */
+  public void awaitOutput(String fragment) throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (!output().contains(fragment)) {
+      if (System.nanoTime() > deadline) {
+        fail("the application did not print \"" + fragment + "\" within 10 s:\n" + output());
+      }
+      Thread.sleep(10); // poll interval of the awaited condition
+    }
+  }
+
   /** Lines the agent logged (its logger is named {@code sqlorigin}). */
   public List<String> agentLines() {
     return output()

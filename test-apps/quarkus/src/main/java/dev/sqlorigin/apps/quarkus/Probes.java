@@ -23,6 +23,9 @@ public class Probes {
       @ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl,
       @ConfigProperty(name = "quarkus.datasource.jdbc.max-size") int maxSize)
       throws SQLException {
+    // Agroal's own counters, for the probe's pool=<connections> answer (Quarkus turns them on
+    // only beside a metrics extension).
+    pool.getConfiguration().setMetricsEnabled(true);
     Probe probe =
         new Probe(
             jdbcUrl,
