@@ -14,6 +14,8 @@ import dev.sqlorigin.instrumentation.TypeInstrumentation;
 import dev.sqlorigin.instrumentation.jdbc.JdbcApplicationName;
 import dev.sqlorigin.instrumentation.jdbc.JdbcInstrumentationModule;
 import dev.sqlorigin.instrumentation.jdbc.JdbcStatementCanceller;
+import dev.sqlorigin.instrumentation.micronaut.MicronautInstrumentationModule;
+import dev.sqlorigin.instrumentation.quarkus.QuarkusInstrumentationModule;
 import dev.sqlorigin.instrumentation.servlet.ServletInstrumentationModule;
 import dev.sqlorigin.instrumentation.threads.ThreadsInstrumentationModule;
 import dev.sqlorigin.label.ApplicationName;
@@ -47,6 +49,8 @@ public final class AgentInstaller {
       Stream.of(
               JdbcInstrumentationModule.typeInstrumentations(),
               ServletInstrumentationModule.typeInstrumentations(),
+              QuarkusInstrumentationModule.typeInstrumentations(),
+              MicronautInstrumentationModule.typeInstrumentations(),
               ThreadsInstrumentationModule.typeInstrumentations())
           .flatMap(List::stream)
           .collect(Collectors.toUnmodifiableList());

@@ -55,6 +55,20 @@ final class Weaver implements ClassFileTransformer {
     this.ignored = ignored;
   }
 
+  /**
+   * Whether instrumentation {@code i} is for {@code type}. A type one of whose super types is
+   * missing (an optional dependency's interface that a framework implements: Micronaut's discovery
+   * or websocket support) cannot be loaded at all: it is not for any instrumentation.
+   */
+  private boolean matches(int i, TypeDescription type) {
+    try {
+      return types.get(i).matches(type);
+    } catch (TypePool.Resolution.NoSuchTypeException missingSuperType) {
+      AgentLog.debug("left alone " + type.getName() + ": " + missingSuperType.getMessage());
+      return false;
+    }
+  }
+
   @Override
   public byte[] transform(
       Module module,
@@ -84,7 +98,14 @@ final class Weaver implements ClassFileTransformer {
       for (int i = 0; i < instrumentations.size(); i++) {
         // A class that declares none of the advised methods (a filter that only inherits doFilter)
         // would be rewritten for nothing.
-        if (types.get(i).matches(type) && instrumentations.get(i).advises(type)) {
+        if (matches(i, type) && instrumentations.get(i).advises(type)) {
+          String refusal = instrumentations.get(i).refusal(loader, protectionDomain);
+          if (refusal != null) {
+            if (!refusal.isEmpty()) {
+              AgentLog.warnOnce("refused:" + refusal, refusal, null);
+            }
+            continue;
+          }
           builder =
               transformers
                   .get(i)

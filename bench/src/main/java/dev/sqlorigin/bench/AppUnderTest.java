@@ -28,8 +28,10 @@ import java.util.regex.Pattern;
  */
 final class AppUnderTest implements AutoCloseable {
 
+  // The sample app and Spring ("listening on http://127.0.0.1:N"), Quarkus ("Listening on:
+  // http://127.0.0.1:N"), the Micronaut test application ("listening on port N").
   private static final Pattern LISTENING =
-      Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
+      Pattern.compile("[Ll]istening on:? (?:port |http://127\\.0\\.0\\.1:)(\\d+)");
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
   private static final int KEPT_LINES = 200;
 

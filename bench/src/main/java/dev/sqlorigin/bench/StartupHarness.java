@@ -11,12 +11,14 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * What the agent adds to the start-up of a Spring Boot application (test-apps/spring-boot3: Tomcat,
- * Hibernate, Spring Data JPA, HikariCP): rounds of one start without the agent and one with it, in
- * an order shuffled per round, each timed from launching the JVM to the first 200 of a request that
- * reaches the database, and by the CPU time its JVM used until then (which, on a machine shared
- * with other work, varies less than the wall time). Prints a Markdown table and the medians of the
- * per-round ratios.
+ * What the agent adds to the start-up of an application: Spring Boot (test-apps/spring-boot3:
+ * Tomcat, Hibernate, Spring Data JPA, HikariCP; or another module with the same application),
+ * Quarkus ({@code --module=quarkus}: its quarkus-run.jar) or Micronaut ({@code
+ * --module=micronaut}): rounds of one start without the agent and one with it, in an order shuffled
+ * per round, each timed from launching the JVM to the first 200 of a request that reaches the
+ * database, and by the CPU time its JVM used until then (which, on a machine shared with other
+ * work, varies less than the wall time). Prints a Markdown table and the medians of the per-round
+ * ratios.
  *
  * <pre>java -cp bench/target/benchmarks.jar dev.sqlorigin.bench.StartupHarness [--rounds=10]
  *     [--module=spring-boot3] [--agent-jar=PATH] [--java=PATH] [--jvm-opts='-Xmx512m'] [--seed=N]
@@ -56,18 +58,33 @@ public final class StartupHarness {
     }
     Path agent = LoadHarness.Options.file(agentJar, "agent/target/sqlorigin-agent.jar");
     Path target = LoadHarness.Options.file(null, "test-apps/" + module + "/target");
-    Path listing = target.resolve("classpath.txt");
+    Path listing =
+        target.resolve(module.equals("quarkus") ? "quarkus-app/quarkus-run.jar" : "classpath.txt");
     if (!Files.isRegularFile(agent) || !Files.isRegularFile(listing)) {
       System.err.println(
           "build first: ./mvnw -q install -DskipTests (missing " + agent + " or " + listing + ")");
       System.exit(2);
     }
-    String classPath =
-        target.resolve("classes")
-            + File.pathSeparator
-            + Files.readString(listing, StandardCharsets.UTF_8).trim();
-    List<String> application =
-        List.of("-cp", classPath, MAIN, "--server.port=0", "--server.address=127.0.0.1");
+    List<String> application;
+    String health;
+    if (module.equals("quarkus")) {
+      // Quarkus REST over Agroal, as its build packaged it; it reads DATABASE_URL.
+      application = List.of("-jar", listing.toString());
+      health = "/shop/probe/prepared";
+    } else {
+      String classPath =
+          target.resolve("classes")
+              + File.pathSeparator
+              + Files.readString(listing, StandardCharsets.UTF_8).trim();
+      if (module.equals("micronaut")) {
+        application = List.of("-cp", classPath, "dev.sqlorigin.apps.micronaut.MicronautApp");
+        health = "/shop/probe/prepared";
+      } else {
+        application =
+            List.of("-cp", classPath, MAIN, "--server.port=0", "--server.address=127.0.0.1");
+        health = "/petclinic/health/db";
+      }
+    }
     Random random = new Random(seed);
     List<Double> ratios = new ArrayList<>();
     List<Double> cpuRatios = new ArrayList<>();
@@ -77,11 +94,13 @@ public final class StartupHarness {
     System.out.println("|---:|---:|---:|---:|---:|---:|---:|");
     try (LoadHarness.Database database = LoadHarness.Database.open(null)) {
       // One start to warm the file cache and create the schema; not counted.
-      start(java, jvmOptions, application, database).close();
+      start(java, jvmOptions, application, health, database).close();
       for (int round = 1; round <= rounds; round++) {
         boolean agentFirst = random.nextBoolean();
-        long[] first = startup(java, jvmOptions, agentFirst ? agent : null, application, database);
-        long[] second = startup(java, jvmOptions, agentFirst ? null : agent, application, database);
+        long[] first =
+            startup(java, jvmOptions, agentFirst ? agent : null, application, health, database);
+        long[] second =
+            startup(java, jvmOptions, agentFirst ? null : agent, application, health, database);
         long[] without = agentFirst ? second : first;
         long[] with = agentFirst ? first : second;
         ratios.add((double) with[0] / without[0]);
@@ -122,21 +141,25 @@ public final class StartupHarness {
       List<String> jvmOptions,
       Path agent,
       List<String> application,
+      String health,
       LoadHarness.Database database)
       throws Exception {
     List<String> jvm = new ArrayList<>(jvmOptions);
     if (agent != null) {
       jvm.add("-javaagent:" + agent);
     }
-    try (AppUnderTest app = start(java, jvm, application, database)) {
+    try (AppUnderTest app = start(java, jvm, application, health, database)) {
       return new long[] {app.startupMillis(), app.cpuNanos() / 1_000_000};
     }
   }
 
   private static AppUnderTest start(
-      Path java, List<String> jvmOptions, List<String> application, LoadHarness.Database database)
+      Path java,
+      List<String> jvmOptions,
+      List<String> application,
+      String health,
+      LoadHarness.Database database)
       throws Exception {
-    return AppUnderTest.start(
-        java, jvmOptions, application, "/petclinic/health/db", database.appUrl());
+    return AppUnderTest.start(java, jvmOptions, application, health, database.appUrl());
   }
 }

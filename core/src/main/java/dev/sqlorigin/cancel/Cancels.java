@@ -1,6 +1,7 @@
 package dev.sqlorigin.cancel;
 
 import dev.sqlorigin.config.Config;
+import dev.sqlorigin.context.AbandonReason;
 import dev.sqlorigin.context.Abandonment;
 import dev.sqlorigin.context.CancelOutcome;
 import dev.sqlorigin.context.RequestContext;
@@ -112,6 +113,14 @@ public final class Cancels {
     } catch (Throwable t) {
       // Its connection may be closing: the cancel will say more. One lane for the unknown.
       database = "";
+    }
+    Abandonment abandonment = context.abandonment();
+    if (abandonment != null && abandonment.reason() == AbandonReason.SHUTDOWN) {
+      // No waiting for a place at JVM stop: the application's own shutdown hooks run at the same
+      // time, and a pool that closes a connection first (HikariCP, Agroal do) makes its statement's
+      // cancel impossible ("connection closed"), while PostgreSQL goes on running it.
+      send(current, cancel);
+      return;
     }
     Lane lane = LANES.computeIfAbsent(database, name -> new Lane());
     Runnable send = () -> send(current, cancel);

@@ -47,11 +47,48 @@ public final class Routes {
   public static String template(String method, String basePath, String template) {
     String path =
         normalizePath(
-            (basePath == null ? "" : basePath) + "/" + (template == null ? "" : template));
+            (basePath == null ? "" : basePath)
+                + "/"
+                + (template == null ? "" : withoutPatterns(template)));
     if (path.length() > 1 && path.endsWith("/")) {
       path = path.substring(0, path.length() - 1);
     }
     return method(method) + " " + path;
+  }
+
+  /**
+   * {@code template} with the regular expressions of its variables dropped: JAX-RS {@code /{id:
+   * [0-9]+}} and Micronaut {@code /{id:[0-9]+}} name the same route as {@code /{id}}.
+   */
+  static String withoutPatterns(String template) {
+    if (template.indexOf(':') < 0) {
+      return template;
+    }
+    StringBuilder out = new StringBuilder(template.length());
+    int depth = 0;
+    boolean inPattern = false;
+    for (int i = 0; i < template.length(); i++) {
+      char c = template.charAt(i);
+      if (c == '{') {
+        depth++;
+      } else if (c == '}') {
+        depth--;
+        if (depth == 0) {
+          inPattern = false;
+        }
+      } else if (c == ':' && depth == 1 && !inPattern) {
+        // The variable's name ends here; trailing blanks before the colon go too.
+        while (out.length() > 0 && out.charAt(out.length() - 1) == ' ') {
+          out.setLength(out.length() - 1);
+        }
+        inPattern = true;
+        continue;
+      }
+      if (!inPattern || c == '}' && depth == 0) {
+        out.append(c);
+      }
+    }
+    return out.toString();
   }
 
   /**

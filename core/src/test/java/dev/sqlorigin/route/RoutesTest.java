@@ -29,6 +29,16 @@ class RoutesTest {
   }
 
   @Test
+  void templateVariablesLoseTheirRegularExpressions() {
+    assertEquals(
+        "GET /shop/owners/{id}/pets/{petId}",
+        Routes.template("GET", "/shop", "/owners/{id: [0-9]+}/pets/{petId:\\d{1,3}}"));
+    assertEquals("GET /files/{path}", Routes.template("GET", "", "files/{path : .+}"));
+    // A colon outside a variable is part of the path.
+    assertEquals("GET /v1:batch/{id}", Routes.template("GET", "", "/v1:batch/{id}"));
+  }
+
+  @Test
   void contextRootAndDefaultServlet() {
     assertEquals("GET /app/", Routes.servlet("GET", "/app", "", "/", "", "CONTEXT_ROOT"));
     assertEquals(

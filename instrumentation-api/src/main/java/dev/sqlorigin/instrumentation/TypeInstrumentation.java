@@ -5,9 +5,19 @@ import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
+import java.io.File;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
@@ -72,18 +82,21 @@ public final class TypeInstrumentation {
   private final List<String> names;
   private final List<MethodAdvice> advice;
   private final ClassLoader adviceLoader;
+  private final KnownVersions versions;
 
   private TypeInstrumentation(
       String name,
       List<String> superTypes,
       List<String> names,
       List<MethodAdvice> advice,
-      ClassLoader adviceLoader) {
+      ClassLoader adviceLoader,
+      KnownVersions versions) {
     this.name = name;
     this.superTypes = superTypes;
     this.names = names;
     this.advice = advice;
     this.adviceLoader = adviceLoader;
+    this.versions = versions;
   }
 
   /**
@@ -93,13 +106,18 @@ public final class TypeInstrumentation {
    */
   public static TypeInstrumentation subtypesOf(Class<?> owner, String... superTypes) {
     return new TypeInstrumentation(
-        owner.getSimpleName(), List.of(superTypes), List.of(), List.of(), owner.getClassLoader());
+        owner.getSimpleName(),
+        List.of(superTypes),
+        List.of(),
+        List.of(),
+        owner.getClassLoader(),
+        null);
   }
 
   /** Changes the classes named {@code names} (binary names), whatever their super types. */
   public static TypeInstrumentation classesNamed(Class<?> owner, String... names) {
     return new TypeInstrumentation(
-        owner.getSimpleName(), List.of(), List.of(names), List.of(), owner.getClassLoader());
+        owner.getSimpleName(), List.of(), List.of(names), List.of(), owner.getClassLoader(), null);
   }
 
   /** This instrumentation with {@code adviceClass} also applied to the {@code methods} matched. */
@@ -136,14 +154,43 @@ public final class TypeInstrumentation {
 
   /** This instrumentation under another name (for logs and tests). */
   public TypeInstrumentation called(String newName) {
-    return new TypeInstrumentation(newName, superTypes, names, advice, adviceLoader);
+    return new TypeInstrumentation(newName, superTypes, names, advice, adviceLoader, versions);
   }
 
   private TypeInstrumentation with(MethodAdvice added) {
     List<MethodAdvice> more = new ArrayList<>(advice);
     more.add(added);
     return new TypeInstrumentation(
-        name, superTypes, names, Collections.unmodifiableList(more), adviceLoader);
+        name, superTypes, names, Collections.unmodifiableList(more), adviceLoader, versions);
+  }
+
+  /**
+   * This instrumentation, applied only to classes whose jar says (its manifest's {@code
+   * Implementation-Version}) it is of a major version from {@code fromMajor} up to, not including,
+   * {@code toMajor}: the versions whose internals the advice was written and tested against, and
+   * only where the class's loader also finds {@code requiredClass} (binary name; null: none).
+   * Elsewhere the class loads unchanged (see {@link #refusal}). {@code title} names the framework
+   * in the log.
+   */
+  public TypeInstrumentation forVersions(
+      String title, int fromMajor, int toMajor, String requiredClass) {
+    return new TypeInstrumentation(
+        name,
+        superTypes,
+        names,
+        advice,
+        adviceLoader,
+        new KnownVersions(title, fromMajor, toMajor, requiredClass));
+  }
+
+  /**
+   * Why this instrumentation must leave a class of {@code loader}, defined in {@code domain},
+   * alone: a version of its framework it does not know or cannot read, to be said once in the log;
+   * the empty string when the class is simply not what it is for (its {@code requiredClass} is
+   * absent); null to go ahead.
+   */
+  public String refusal(ClassLoader loader, ProtectionDomain domain) {
+    return versions == null ? null : versions.refusal(loader, domain);
   }
 
   /** The instrumentation's name, for logs and tests. */
@@ -212,5 +259,94 @@ public final class TypeInstrumentation {
   @Override
   public String toString() {
     return name;
+  }
+
+  /** The versions of a framework that an instrumentation knows. */
+  private static final class KnownVersions {
+    private final String title;
+    private final int fromMajor;
+    private final int toMajor;
+    private final String requiredResource;
+    // Per jar: its Implementation-Version, or "" when it has none.
+    private final Map<String, String> versions = new ConcurrentHashMap<>();
+
+    KnownVersions(String title, int fromMajor, int toMajor, String requiredClass) {
+      this.title = title;
+      this.fromMajor = fromMajor;
+      this.toMajor = toMajor;
+      this.requiredResource =
+          requiredClass == null ? null : requiredClass.replace('.', '/') + ".class";
+    }
+
+    String refusal(ClassLoader loader, ProtectionDomain domain) {
+      if (requiredResource != null
+          && (loader == null
+                  ? ClassLoader.getSystemResource(requiredResource)
+                  : loader.getResource(requiredResource))
+              == null) {
+        return "";
+      }
+      URL jar =
+          domain == null || domain.getCodeSource() == null
+              ? null
+              : domain.getCodeSource().getLocation();
+      String version =
+          jar == null ? "" : versions.computeIfAbsent(jar.toString(), key -> version(jar));
+      String known =
+          fromMajor + ".x" + (toMajor - fromMajor > 1 ? " to " + (toMajor - 1) + ".x" : "");
+      if (version.isEmpty()) {
+        return "sqlorigin leaves "
+            + title
+            + " alone: its version cannot be read from "
+            + (jar == null ? "its class loader" : jar.toString())
+            + " (it knows "
+            + known
+            + ")";
+      }
+      int major = major(version);
+      if (major >= fromMajor && major < toMajor) {
+        return null;
+      }
+      String path = jar.getPath();
+      return "sqlorigin leaves "
+          + title
+          + " "
+          + version
+          + " alone ("
+          + path.substring(path.lastIndexOf('/') + 1)
+          + "; it knows "
+          + known
+          + ")";
+    }
+
+    private static String version(URL jar) {
+      try {
+        if (!"file".equals(jar.getProtocol()) || !jar.getPath().endsWith(".jar")) {
+          return "";
+        }
+        try (JarFile file = new JarFile(new File(jar.toURI()), false)) {
+          Manifest manifest = file.getManifest();
+          String version =
+              manifest == null
+                  ? null
+                  : manifest.getMainAttributes().getValue(Attributes.Name.IMPLEMENTATION_VERSION);
+          return version == null ? "" : version.trim();
+        }
+      } catch (IOException | URISyntaxException | RuntimeException unreadable) {
+        return "";
+      }
+    }
+
+    private static int major(String version) {
+      int end = 0;
+      while (end < version.length() && Character.isDigit(version.charAt(end))) {
+        end++;
+      }
+      try {
+        return end == 0 ? -1 : Integer.parseInt(version.substring(0, end));
+      } catch (NumberFormatException tooLong) {
+        return -1;
+      }
+    }
   }
 }

@@ -12,8 +12,6 @@ import dev.sqlorigin.it.support.AppProcess;
 import dev.sqlorigin.it.support.Http;
 import dev.sqlorigin.it.support.PgActivity;
 import dev.sqlorigin.testing.TestDatabase;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -76,7 +74,7 @@ class ContextAcrossThreadsTest {
   void virtualThreadsCarryTheRequestWhereTheJdkHasThem() throws Exception {
     Http.Response response =
         Http.getOk(app.port(), "/shop/probe/carried/virtual-thread", "X-Request-Id: carried-vt");
-    if (applicationJdk() >= 21) {
+    if (AppProcess.applicationJdk() >= 21) {
       assertEquals(List.of(), response.values("unsupported"), response.body());
       assertTagged(
           response.values("sent").get(0), "GET /shop/probe/carried/virtual-thread", "carried-vt");
@@ -147,7 +145,7 @@ class ContextAcrossThreadsTest {
     }
     assertEquals(
         0,
-        CancellationTest.rowsWithToken(token),
+        CancellationContract.rowsWithToken(token),
         "the INSERT after abandonment reached the database");
     assertEquals(0, PgActivity.running("request_id='carried-dl'"));
     assertTrue(
@@ -163,16 +161,5 @@ class ContextAcrossThreadsTest {
     assertTrue(
         cancelled.find() && cancelled.group(1).equals("1"),
         "one statement, the pool thread's, is cancelled once: " + deadlineApp.output());
-  }
-
-  /** The feature version of the JDK the applications run on (CI runs them on 17 and on 25). */
-  private static int applicationJdk() throws Exception {
-    Path release =
-        Path.of(
-            System.getProperty("sqlorigin.it.java.home", System.getProperty("java.home")),
-            "release");
-    Matcher version = Pattern.compile("JAVA_VERSION=\"(\\d+)").matcher(Files.readString(release));
-    assertTrue(version.find(), "no JAVA_VERSION in " + release);
-    return Integer.parseInt(version.group(1));
   }
 }

@@ -1,30 +1,17 @@
 package dev.sqlorigin.it;
 
-import dev.sqlorigin.config.Config;
 import dev.sqlorigin.it.apps.JakartaApp;
 import dev.sqlorigin.it.support.AppProcess;
-import dev.sqlorigin.it.support.WrongQueryStress;
-import dev.sqlorigin.testing.TestDatabase;
-import org.junit.jupiter.api.Test;
 
-/**
- * One pooled connection shared by two streams of requests: one is abandoned at random moments
- * around the end of its short statements, the other runs statements of a few milliseconds on the
- * same connection in between ({@link WrongQueryStress}). A cancel that outlived its statement would
- * land on the other request's query.
- */
-class NeverTheWrongQueryTest {
+/** Never the wrong query, on Jetty. */
+class NeverTheWrongQueryTest extends NeverTheWrongQueryContract {
+  @Override
+  AppProcess.Builder applicationWithOneConnection() {
+    return AppProcess.main(JakartaApp.class).property("probe.pool.size", "1");
+  }
 
-  @Test
-  void abandonmentAtRandomMomentsNeverFailsAnotherRequestsStatement() throws Exception {
-    try (AppProcess app =
-        AppProcess.main(JakartaApp.class)
-            .property("probe.pool.size", "1")
-            .property("probe.record-cancels", "true")
-            .property(Config.REQUEST_TIMEOUT, "2s")
-            .args(TestDatabase.get().jdbcUrlWithCredentials())
-            .start()) {
-      WrongQueryStress.run(app, 1_500, null);
-    }
+  @Override
+  int abandonedRequests() {
+    return 1_500;
   }
 }

@@ -29,7 +29,7 @@ class OperatorCancellationTest {
       jmxPort = free.getLocalPort();
     }
     try (AppProcess app =
-            CancellationTest.withIdInComment(AppProcess.main(JakartaApp.class))
+            CancellationContract.withIdInComment(AppProcess.main(JakartaApp.class))
                 .property("com.sun.management.jmxremote.port", String.valueOf(jmxPort))
                 .property("com.sun.management.jmxremote.rmi.port", String.valueOf(jmxPort))
                 .property("com.sun.management.jmxremote.host", "127.0.0.1")

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 class ShutdownCancellationTest {
 
-  private static final int IMPORTS = 10;
+  static final int IMPORTS = 10;
   // How long after the JVM's exit the server is watched for the imports' statements.
   private static final long OBSERVED_NANOS = 5_000_000_000L;
 
@@ -41,28 +41,39 @@ class ShutdownCancellationTest {
     }
   }
 
-  /**
-   * Returns how many of the imports' statements still run after the app has exited: once none is
-   * left, or 5 s after the exit, whichever comes first.
-   */
+  /** Returns how many of the imports' statements still run after the app has exited. */
   private static int runImportsThenStop(AppProcess.Builder builder, String idPrefix)
       throws Exception {
-    // Counted by text, so no earlier test's sleep may still run.
-    PgActivity.awaitRunning("pg_sleep", 0, 30_000);
-    try (AppProcess app =
-        builder
-            .args(
-                "--port=0",
-                "--pool-size=" + (IMPORTS + 2),
-                "--database-url=" + TestDatabase.get().jdbcUrlWithCredentials())
-            .start()) {
-      List<HangingClient> clients = new ArrayList<>();
-      for (int i = 0; i < IMPORTS; i++) {
-        clients.add(
+    return runThenStop(
+        builder.args(
+            "--port=0",
+            "--pool-size=" + (IMPORTS + 2),
+            "--database-url=" + TestDatabase.get().jdbcUrlWithCredentials()),
+        (port, i) ->
             HangingClient.post(
-                app.port(),
+                port,
                 "/api/imports?seconds=60.0" + (i + 1) + "&campaignId=" + (1000 + i),
                 "X-Request-Id: " + idPrefix + i));
+  }
+
+  /** Sends request {@code i} of the ten to the application listening on {@code port}. */
+  interface SlowRequest {
+    HangingClient send(int port, int i) throws Exception;
+  }
+
+  /**
+   * Starts the application, sends it ten requests that each run a minute-long {@code pg_sleep},
+   * stops the application (SIGTERM) once all ten run, and returns how many still run in PostgreSQL
+   * after it has exited: once none is left, or 5 s after the exit, whichever comes first (with the
+   * agent and without it alike).
+   */
+  static int runThenStop(AppProcess.Builder builder, SlowRequest request) throws Exception {
+    // Counted by text, so no earlier test's sleep may still run.
+    PgActivity.awaitRunning("pg_sleep", 0, 30_000);
+    try (AppProcess app = builder.start()) {
+      List<HangingClient> clients = new ArrayList<>();
+      for (int i = 0; i < IMPORTS; i++) {
+        clients.add(request.send(app.port(), i));
       }
       PgActivity.awaitRunning("pg_sleep", IMPORTS, 30_000);
       int exit = app.stop();

@@ -26,8 +26,10 @@ import java.util.stream.Collectors;
  */
 public final class AppProcess implements AutoCloseable {
 
+  // "listening on port N" (the test applications), "listening on http://host:N" (the sample
+  // app), "Listening on: http://host:N" (Quarkus).
   private static final Pattern LISTENING =
-      Pattern.compile("listening on (?:port |http://[^:]+:)(\\d+)");
+      Pattern.compile("[Ll]istening on:? (?:port |http://[^:]+:)(\\d+)");
 
   private final Process process;
   private final StringBuffer output = new StringBuffer();
@@ -73,6 +75,35 @@ public final class AppProcess implements AutoCloseable {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+  }
+
+  /**
+   * A Quarkus application of {@code test-apps/<module>}, as its build packaged it: {@code
+   * target/quarkus-app/quarkus-run.jar}, run in Quarkus's own class loaders.
+   */
+  public static Builder quarkusApp(String module) {
+    return jar(
+        existing(
+            Paths.get(
+                System.getProperty("sqlorigin.test.apps", "../test-apps"),
+                module,
+                "target",
+                "quarkus-app",
+                "quarkus-run.jar"),
+            "the Quarkus application of test-apps/" + module));
+  }
+
+  /** The feature version of the JDK the applications under test run on. */
+  public static int applicationJdk() throws IOException {
+    Path release =
+        Paths.get(
+            System.getProperty("sqlorigin.it.java.home", System.getProperty("java.home")),
+            "release");
+    Matcher version = Pattern.compile("JAVA_VERSION=\"(\\d+)").matcher(Files.readString(release));
+    if (!version.find()) {
+      fail("no JAVA_VERSION in " + release);
+    }
+    return Integer.parseInt(version.group(1));
   }
 
   public static Path agentJar() {
@@ -153,6 +184,20 @@ public final class AppProcess implements AutoCloseable {
 
   public Process process() {
     return process;
+  }
+
+  /**
+   * Waits (10 s at most) until the application has printed {@code fragment}: the agent reports an
+   * abandonment once every cancel of it has an outcome, a moment after the statement has ended.
+   */
+  public void awaitOutput(String fragment) throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (!output().contains(fragment)) {
+      if (System.nanoTime() > deadline) {
+        fail("the application did not print \"" + fragment + "\" within 10 s:\n" + output());
+      }
+      Thread.sleep(10); // poll interval of the awaited condition
+    }
   }
 
   /** Lines the agent logged (its logger is named {@code sqlorigin}). */
@@ -301,14 +346,25 @@ public final class AppProcess implements AutoCloseable {
         entries.add(added.toAbsolutePath().toString());
       }
       String added = String.join(File.pathSeparator, entries);
-      if (fixedClassPath != null) {
-        return entries.isEmpty() ? fixedClassPath : fixedClassPath + File.pathSeparator + added;
-      }
       entries.clear();
+      if (fixedClassPath != null) {
+        for (String entry : fixedClassPath.split(File.pathSeparator)) {
+          boolean replaced =
+              replacedEntry != null
+                  && Paths.get(entry).getFileName().toString().contains(replacedEntry);
+          entries.add(replaced ? replacement.toString() : entry);
+        }
+        if (!added.isEmpty()) {
+          entries.add(added);
+        }
+        return String.join(File.pathSeparator, entries);
+      }
       for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
         String name = Paths.get(entry).getFileName().toString();
         boolean ours =
-            name.startsWith("sqlorigin-") && !name.startsWith("sqlorigin-api")
+            name.startsWith("sqlorigin-")
+                    && !name.startsWith("sqlorigin-api")
+                    && !name.startsWith("sqlorigin-test-app-probe")
                 || entry.matches(
                     ".*/(core|agent|instrumentation-[a-z]+|testing|sample-app)/target/classes");
         if (ours || name.startsWith("junit-") || name.startsWith("surefire")) {
