@@ -2,6 +2,8 @@ package dev.sqlorigin.config;
 
 import dev.sqlorigin.comment.CommentField;
 import dev.sqlorigin.comment.CommentFormat;
+import dev.sqlorigin.control.RoutePattern;
+import dev.sqlorigin.control.RouteRules;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -49,6 +51,11 @@ public final class Config {
   public static final String CANCEL_SHUTDOWN_TIMEOUT = "sqlorigin.cancel.shutdown-timeout";
   public static final String JMX = "sqlorigin.jmx";
   public static final String OTEL_QUERY_TEXT = "sqlorigin.otel.query-text";
+  public static final String ROUTES_BLOCKED = "sqlorigin.routes.blocked";
+  public static final String ROUTES_MAX_CONCURRENT = "sqlorigin.routes.max-concurrent";
+  public static final String ROUTES_QUEUE_TIMEOUT = "sqlorigin.routes.queue-timeout";
+  public static final String CONTROL_FILE = "sqlorigin.control-file";
+  public static final String STATEMENTS_SLOW_THRESHOLD = "sqlorigin.statements.slow-threshold";
 
   private static final String DURATION = "a duration such as 500ms, 55s or 2m";
 
@@ -71,7 +78,13 @@ public final class Config {
   private final long shutdownTimeoutNanos;
   private final boolean jmx;
   private final QueryText otelQueryText;
+  private final Set<RoutePattern> blockedRoutes;
+  private final Map<RoutePattern, Integer> routeLimits;
+  private final long queueTimeoutNanos;
+  private final String controlFile;
+  private final long slowThresholdNanos;
   private final List<String> problems;
+  private final Map<String, String> problemsByKey;
 
   private Config(Reader reader) {
     enabled = reader.get(ENABLED, true, "true or false", Config::parseBoolean);
@@ -147,7 +160,38 @@ public final class Config {
             QueryText.SANITIZED,
             "sanitized, raw or off",
             value -> QueryText.valueOf(value.toUpperCase(Locale.ROOT)));
+    blockedRoutes =
+        reader.get(
+            ROUTES_BLOCKED,
+            Collections.emptySet(),
+            "a comma-separated list of routes (POST /api/imports, GET /api/reports/*), or none",
+            RouteRules::parsePatterns);
+    routeLimits =
+        reader.get(
+            ROUTES_MAX_CONCURRENT,
+            Collections.emptyMap(),
+            "a comma-separated list of route=limit (POST /api/imports=2), or none",
+            RouteRules::parseLimits);
+    queueTimeoutNanos =
+        reader.get(
+            ROUTES_QUEUE_TIMEOUT,
+            0L,
+            DURATION + ", or off",
+            value -> value.equalsIgnoreCase("off") ? 0L : parseDuration(value, 1_000_000L));
+    controlFile =
+        reader.get(
+            CONTROL_FILE,
+            null,
+            "the path of a file, or off",
+            value -> value.equalsIgnoreCase("off") || value.isEmpty() ? null : value);
+    slowThresholdNanos =
+        reader.get(
+            STATEMENTS_SLOW_THRESHOLD,
+            0L,
+            DURATION + " (100ms at least), or off",
+            value -> value.equalsIgnoreCase("off") ? 0L : parseDuration(value, 100_000_000L));
     problems = Collections.unmodifiableList(reader.problems);
+    problemsByKey = Collections.unmodifiableMap(reader.problemsByKey);
   }
 
   /** Reads the settings from {@code properties} (system properties) then {@code environment}. */
@@ -252,9 +296,42 @@ public final class Config {
     return otelQueryText;
   }
 
+  /** Routes answered 503 before their handler runs. */
+  public Set<RoutePattern> blockedRoutes() {
+    return blockedRoutes;
+  }
+
+  /** Concurrency caps by route pattern, in the order written. */
+  public Map<RoutePattern, Integer> routeLimits() {
+    return routeLimits;
+  }
+
+  /** How long a request beyond its route's cap waits for a slot before it is refused; 0: not. */
+  public long queueTimeoutNanos() {
+    return queueTimeoutNanos;
+  }
+
+  /** The operator's control file, watched while the JVM runs; null: none. */
+  public String controlFile() {
+    return controlFile;
+  }
+
+  /** A statement running longer than this is logged (and again when it ends); 0: never. */
+  public long slowThresholdNanos() {
+    return slowThresholdNanos;
+  }
+
   /** One line per setting that did not parse, naming the key, the value and what is accepted. */
   public List<String> problems() {
     return problems;
+  }
+
+  /**
+   * What was wrong with the value of {@code key} ({@code "<value>": expected …}), or null when it
+   * parsed or was not set.
+   */
+  public String problem(String key) {
+    return problemsByKey.get(key);
   }
 
   @Override
@@ -278,7 +355,13 @@ public final class Config {
         + " cancel-on-disconnect="
         + cancelOnDisconnect
         + " cancel-on-shutdown="
-        + cancelOnShutdown;
+        + cancelOnShutdown
+        + (blockedRoutes.isEmpty() ? "" : " routes-blocked=" + blockedRoutes.size())
+        + (routeLimits.isEmpty() ? "" : " routes-max-concurrent=" + routeLimits.size())
+        + (controlFile == null ? "" : " control-file=" + controlFile)
+        + (slowThresholdNanos == 0
+            ? ""
+            : " slow-threshold=" + slowThresholdNanos / 1_000_000 + "ms");
   }
 
   private static boolean parseBoolean(String value) {
@@ -381,6 +464,7 @@ public final class Config {
     private final Map<?, ?> properties;
     private final Map<String, String> environment;
     private final List<String> problems = new ArrayList<>();
+    private final Map<String, String> problemsByKey = new java.util.HashMap<>();
 
     Reader(Map<?, ?> properties, Map<String, String> environment) {
       this.properties = properties;
@@ -401,14 +485,16 @@ public final class Config {
       try {
         return parser.apply(value);
       } catch (RuntimeException e) {
-        problems.add(
-            "ignoring "
-                + source
-                + "=\""
+        // A route list says which entry is wrong and why.
+        String why =
+            "\""
                 + printable(value)
-                + "\": expected "
-                + accepted
-                + "; using the default");
+                + "\": "
+                + (e instanceof RouteRules.Invalid ? e.getMessage() + "; " : "")
+                + "expected "
+                + accepted;
+        problems.add("ignoring " + source + "=" + why + "; using the default");
+        problemsByKey.put(key, why);
         return defaultValue;
       }
     }
