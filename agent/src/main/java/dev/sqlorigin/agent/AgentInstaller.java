@@ -7,6 +7,7 @@ import dev.sqlorigin.Sqlorigin;
 import dev.sqlorigin.agent.cancel.Requests;
 import dev.sqlorigin.agent.cancel.ShutdownCanceller;
 import dev.sqlorigin.agent.cancel.Watchdog;
+import dev.sqlorigin.agent.control.Controls;
 import dev.sqlorigin.agent.otel.OtelActivation;
 import dev.sqlorigin.agent.otel.OtelTelemetry;
 import dev.sqlorigin.cancel.ActiveRequests;
@@ -67,6 +68,9 @@ public final class AgentInstaller {
       return;
     }
     Sqlorigin.configure(config);
+    // Before the first request: a JVM starting during an incident serves it under the fleet's
+    // blocks.
+    Controls.install(config);
     ActiveRequests.installCanceller(new JdbcStatementCanceller());
     ApplicationName.installLabeler(new JdbcApplicationName());
     // Only when asked for: the SDK's classes are not even loaded otherwise.

@@ -204,56 +204,55 @@ public final class RouteControls {
 
   // ---- changes ----
 
-  /** The settings this JVM started with. */
-  public synchronized void settings(
+  /** The settings this JVM started with; returns the blocks now in force, or null if none. */
+  public synchronized String settings(
       Set<RoutePattern> blocked, Map<RoutePattern, Integer> maxConcurrent, long queueTimeout) {
     settingsBlocked = blocked;
     settingsLimits = maxConcurrent;
     queueTimeoutNanos = queueTimeout;
-    rebuild();
+    return rebuild();
   }
 
   /**
    * The control file's lists ({@code null}: the file does not hold that key, the settings apply).
-   * Returns whether the blocks changed.
+   * Returns how the blocks in force changed, or null when they did not.
    */
-  public synchronized boolean file(
+  public synchronized String file(
       Set<RoutePattern> blocked, Map<RoutePattern, Integer> maxConcurrent) {
     fileBlocked = blocked;
     fileLimits = maxConcurrent;
     return rebuild();
   }
 
-  /** Blocks {@code pattern} in this JVM; returns what was done, in one line. */
+  /**
+   * Blocks {@code pattern} in this JVM; returns what was done, in one line (the caller logs it).
+   */
   public synchronized String block(RoutePattern pattern) {
     if (jmxUnblocked.remove(pattern)) {
-      rebuild();
-      return "blocked "
-          + pattern
-          + " again: this JVM no longer makes an exception to the "
+      return "this JVM no longer makes an exception to the "
           + (fileBlocked != null ? Source.CONTROL_FILE : Source.SETTINGS).label()
-          + "'s block";
+          + "'s block: "
+          + rebuild();
     }
     if (baseBlocked().contains(pattern) || !jmxBlocked.add(pattern)) {
       return pattern + " is already blocked";
     }
-    rebuild();
-    return "blocked " + pattern + " (" + Source.JMX.label() + ")";
+    return rebuild();
   }
 
-  /** Lifts a block of {@code pattern} in this JVM; returns what was done, in one line. */
+  /**
+   * Lifts a block of {@code pattern} in this JVM; returns what was done, in one line (the caller
+   * logs it).
+   */
   public synchronized String unblock(RoutePattern pattern) {
     if (jmxBlocked.remove(pattern)) {
-      rebuild();
-      return "unblocked " + pattern;
+      return rebuild();
     }
     if (baseBlocked().contains(pattern) && jmxUnblocked.add(pattern)) {
-      rebuild();
-      return "unblocked "
-          + pattern
-          + " in this JVM only, over the "
+      return "in this JVM only, over the "
           + (fileBlocked != null ? Source.CONTROL_FILE : Source.SETTINGS).label()
-          + " (blockRoute lifts this exception)";
+          + " (blockRoute lifts this exception): "
+          + rebuild();
     }
     Rules current = rules;
     for (RoutePattern blocked : current.blockList.keySet()) {
@@ -273,8 +272,8 @@ public final class RouteControls {
     return fileBlocked != null ? fileBlocked : settingsBlocked;
   }
 
-  /** Rebuilds the effective rules; logs and returns whether the blocks changed. */
-  private boolean rebuild() {
+  /** Rebuilds the effective rules; returns how the blocks in force changed, or null. */
+  private String rebuild() {
     Map<RoutePattern, Source> blocks = new LinkedHashMap<>();
     Source base = fileBlocked != null ? Source.CONTROL_FILE : Source.SETTINGS;
     for (RoutePattern pattern : baseBlocked()) {
@@ -296,7 +295,7 @@ public final class RouteControls {
     Rules previous = rules;
     rules = new Rules(Collections.unmodifiableMap(blocks), caps, queueTimeoutNanos);
     if (previous.blockList.equals(blocks)) {
-      return false;
+      return null;
     }
     List<String> added = new ArrayList<>();
     List<String> removed = new ArrayList<>();
@@ -311,18 +310,17 @@ public final class RouteControls {
         removed.add(pattern.toString());
       }
     }
-    AgentLog.info(
-        "route blocks now: "
-            + (blocks.isEmpty() ? "none" : describe(blocks))
-            + (added.isEmpty() ? "" : "; blocked " + String.join(", ", added))
-            + (removed.isEmpty() ? "" : "; unblocked " + String.join(", ", removed)));
-    return true;
+    return (added.isEmpty() ? "" : "blocked " + String.join(", ", added))
+        + (added.isEmpty() || removed.isEmpty() ? "" : "; ")
+        + (removed.isEmpty() ? "" : "unblocked " + String.join(", ", removed))
+        + "; blocks in force: "
+        + (blocks.isEmpty() ? "none" : String.join(", ", toStrings(blocks.keySet())));
   }
 
-  private static String describe(Map<RoutePattern, Source> blocks) {
-    List<String> parts = new ArrayList<>();
-    blocks.forEach((pattern, source) -> parts.add(pattern.toString()));
-    return String.join(", ", parts);
+  private static List<String> toStrings(Set<RoutePattern> patterns) {
+    List<String> texts = new ArrayList<>();
+    patterns.forEach(pattern -> texts.add(pattern.toString()));
+    return texts;
   }
 
   // ---- what operators and metrics read ----

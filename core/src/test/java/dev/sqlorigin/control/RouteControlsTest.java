@@ -48,15 +48,20 @@ class RouteControlsTest {
   @Test
   void theControlFileReplacesTheSettingsListAndJmxChangesAreListedApart() {
     controls.settings(patterns("GET /a"), Map.of(), 0);
-    assertTrue(controls.file(patterns("GET /b"), null));
+    assertEquals(
+        "blocked GET /b (control file); unblocked GET /a; blocks in force: GET /b",
+        controls.file(patterns("GET /b"), null));
     assertFalse(controls.blocked("GET /a"));
     assertTrue(controls.blocked("GET /b"));
 
     assertEquals(
-        "blocked GET /c (JMX, this JVM only)", controls.block(RoutePattern.parse("GET /c")));
+        "blocked GET /c (JMX, this JVM only); blocks in force: GET /b, GET /c",
+        controls.block(RoutePattern.parse("GET /c")));
     assertEquals("GET /c is already blocked", controls.block(RoutePattern.parse("GET /c")));
-    assertTrue(
-        controls.unblock(RoutePattern.parse("GET /b")).startsWith("unblocked GET /b in this JVM"));
+    assertEquals(
+        "in this JVM only, over the control file (blockRoute lifts this exception): unblocked"
+            + " GET /b; blocks in force: GET /c",
+        controls.unblock(RoutePattern.parse("GET /b")));
     assertFalse(controls.blocked("GET /b"));
     assertEquals(
         List.of(
@@ -65,13 +70,17 @@ class RouteControlsTest {
         controls.blockListing());
 
     // The file changes: this JVM's own block and exception stay.
-    assertTrue(controls.file(patterns("GET /b, GET /d"), null));
+    assertNotNull(controls.file(patterns("GET /b, GET /d"), null));
     assertTrue(controls.blocked("GET /c"));
     assertTrue(controls.blocked("GET /d"));
     assertFalse(controls.blocked("GET /b"));
 
     // Lifting the exception brings the file's block back.
-    assertTrue(controls.block(RoutePattern.parse("GET /b")).startsWith("blocked GET /b again"));
+    assertTrue(
+        controls
+            .block(RoutePattern.parse("GET /b"))
+            .startsWith(
+                "this JVM no longer makes an exception to the control file's block: blocked GET /b"));
     assertTrue(controls.blocked("GET /b"));
 
     // The file no longer says: the settings' list applies again.

@@ -1,8 +1,10 @@
 package dev.sqlorigin.agent.cancel;
 
+import dev.sqlorigin.agent.control.Controls;
 import dev.sqlorigin.cancel.AbandonReason;
 import dev.sqlorigin.cancel.ActiveRequests;
 import dev.sqlorigin.context.RequestContext;
+import dev.sqlorigin.control.RouteControls;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -80,5 +82,36 @@ public final class Requests implements RequestsMXBean {
   @Override
   public int getStatementsInFlight() {
     return ActiveRequests.statementsInFlight();
+  }
+
+  @Override
+  public String blockRoute(String route) {
+    return Controls.block(route);
+  }
+
+  @Override
+  public String unblockRoute(String route) {
+    return Controls.unblock(route);
+  }
+
+  @Override
+  public List<String> getBlockedRoutes() {
+    return RouteControls.get().blockListing();
+  }
+
+  @Override
+  public List<String> getRouteLimits() {
+    return RouteControls.get().limitListing();
+  }
+
+  @Override
+  public List<String> getRefusedRequests() {
+    List<String> lines = new ArrayList<>();
+    RouteControls.get()
+        .refusalsByRoute()
+        .forEach(
+            (route, counts) ->
+                lines.add(route + " blocked=" + counts[0] + " limited=" + counts[1]));
+    return lines;
   }
 }

@@ -30,4 +30,25 @@ public interface RequestsMXBean {
   long getStatementsCancelled();
 
   int getStatementsInFlight();
+
+  /**
+   * Blocks a route in this JVM ({@code POST /api/imports}, {@code GET /api/reports/*}): its new
+   * requests are answered 503, the running ones abandoned. Returns what was done.
+   */
+  String blockRoute(String route);
+
+  /**
+   * Lifts a block in this JVM: one made by {@link #blockRoute}, or, for one from the control file
+   * or the settings, an exception for this JVM alone. Returns what was done.
+   */
+  String unblockRoute(String route);
+
+  /** The blocks in force, each with where it came from (settings, control file, JMX). */
+  List<String> getBlockedRoutes();
+
+  /** The concurrency caps in force: rule, requests holding a slot, where it came from. */
+  List<String> getRouteLimits();
+
+  /** Requests refused since start, by route: {@code <route> blocked=N limited=N}. */
+  List<String> getRefusedRequests();
 }
