@@ -12,8 +12,10 @@ import dev.sqlorigin.agent.otel.OtelActivation;
 import dev.sqlorigin.agent.otel.OtelTelemetry;
 import dev.sqlorigin.cancel.ActiveRequests;
 import dev.sqlorigin.config.Config;
+import dev.sqlorigin.database.BackendPid;
 import dev.sqlorigin.instrumentation.TypeInstrumentation;
 import dev.sqlorigin.instrumentation.jdbc.JdbcApplicationName;
+import dev.sqlorigin.instrumentation.jdbc.JdbcBackendPid;
 import dev.sqlorigin.instrumentation.jdbc.JdbcInstrumentationModule;
 import dev.sqlorigin.instrumentation.jdbc.JdbcStatementCanceller;
 import dev.sqlorigin.instrumentation.servlet.ServletInstrumentationModule;
@@ -73,6 +75,7 @@ public final class AgentInstaller {
     Controls.install(config);
     ActiveRequests.installCanceller(new JdbcStatementCanceller());
     ApplicationName.installLabeler(new JdbcApplicationName());
+    BackendPid.install(new JdbcBackendPid());
     // Only when asked for: the SDK's classes are not even loaded otherwise.
     boolean otel =
         OtelActivation.requested(System.getProperties(), System.getenv())

@@ -5,6 +5,7 @@ import dev.sqlorigin.cancel.AbandonReason;
 import dev.sqlorigin.cancel.ActiveRequests;
 import dev.sqlorigin.context.RequestContext;
 import dev.sqlorigin.control.RouteControls;
+import dev.sqlorigin.database.BackendPid;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,15 +30,24 @@ public final class Requests implements RequestsMXBean {
     List<String> lines = new ArrayList<>();
     for (RequestContext request : ActiveRequests.snapshot()) {
       long oldest = request.oldestStatementStart(now);
+      // The backends serving its statements, to find them in pg_stat_activity (and back).
+      StringBuilder pids = new StringBuilder();
+      for (Object statement : request.statementsInFlight().keySet()) {
+        int pid = BackendPid.of(statement);
+        if (pid > 0) {
+          pids.append(pids.length() == 0 ? " | backend pid " : ", ").append(pid);
+        }
+      }
       lines.add(
           String.format(
               Locale.ROOT,
-              "%s | %s | age %.1f s | %d statement(s) in flight, oldest %.1f s%s",
+              "%s | %s | age %.1f s | %d statement(s) in flight, oldest %.1f s%s%s",
               request.route(),
               request.requestId(),
               (now - request.startNanos()) / 1e9,
               request.statementsInFlight().size(),
               (now - oldest) / 1e9,
+              pids,
               request.abandonment() == null
                   ? ""
                   : " | " + request.abandonment().reason().description()));

@@ -11,7 +11,7 @@ public interface RequestsMXBean {
 
   /**
    * One line per request being served: route, request ID, age, statements in flight and the oldest
-   * one's age.
+   * one's age, the PostgreSQL backend pids serving them (pgjdbc).
    */
   List<String> getRequests();
 

@@ -7,6 +7,7 @@ import dev.sqlorigin.comment.CommentField;
 import dev.sqlorigin.comment.SqlComment;
 import dev.sqlorigin.config.Config;
 import dev.sqlorigin.context.RequestContext;
+import dev.sqlorigin.database.BackendPid;
 import dev.sqlorigin.telemetry.Telemetry;
 import dev.sqlorigin.telemetry.TelemetryHooks;
 import io.opentelemetry.api.OpenTelemetry;
@@ -59,6 +60,8 @@ public final class OtelTelemetry implements Telemetry {
   static final AttributeKey<String> DB_STATUS = AttributeKey.stringKey("db.response.status_code");
   static final AttributeKey<String> SERVER_ADDRESS = AttributeKey.stringKey("server.address");
   static final AttributeKey<Long> SERVER_PORT = AttributeKey.longKey("server.port");
+  // No convention names the backend yet; the name the conventions' PostgreSQL namespace would use.
+  static final AttributeKey<Long> BACKEND_PID = AttributeKey.longKey("db.postgresql.backend_pid");
   static final AttributeKey<String> ABANDON_REASON =
       AttributeKey.stringKey("sqlorigin.abandon.reason");
   static final AttributeKey<Long> CANCELLED =
@@ -291,6 +294,10 @@ public final class OtelTelemetry implements Telemetry {
     }
     if (database.port > 0) {
       builder.setAttribute(SERVER_PORT, database.port);
+    }
+    int pid = BackendPid.of(statement);
+    if (pid > 0) {
+      builder.setAttribute(BACKEND_PID, (long) pid);
     }
     Span span = HandedOverSpanIds.start(builder, spanIdFor(traceparent, parent));
     running.put(statement, new Running(span, System.nanoTime(), database, operation));
