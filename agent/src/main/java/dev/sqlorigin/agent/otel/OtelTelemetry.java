@@ -127,11 +127,7 @@ public final class OtelTelemetry implements Telemetry {
                     .forEach(
                         (reason, count) ->
                             out.record(count, Attributes.of(ABANDON_REASON, key(reason)))));
-    meter
-        .upDownCounterBuilder("sqlorigin.statements.in_flight")
-        .setUnit("{statement}")
-        .setDescription("Statements running for HTTP requests now.")
-        .buildWithCallback(out -> out.record(ActiveRequests.statementsInFlight()));
+    RouteMetrics.register(meter);
   }
 
   /**
@@ -155,6 +151,18 @@ public final class OtelTelemetry implements Telemetry {
                           "none",
                           "otel.exporter.otlp.protocol",
                           "http/protobuf"))
+              // Metrics alone asked for (Prometheus scrapes): no spans sent to a default endpoint.
+              // The scrape endpoint listens where the SDK says (localhost), set here so that the
+              // SDK does not log its change of default at every start.
+              .addPropertiesSupplier(
+                  () ->
+                      OtelActivation.spansRequested(System.getProperties(), System.getenv())
+                          ? Map.of("otel.exporter.prometheus.host", "localhost")
+                          : Map.of(
+                              "otel.traces.exporter",
+                              "none",
+                              "otel.exporter.prometheus.host",
+                              "localhost"))
               .addTracerProviderCustomizer(
                   (builder, properties) -> builder.setIdGenerator(HandedOverSpanIds.INSTANCE))
               .build()
