@@ -3,14 +3,13 @@ package dev.sqlorigin.agent;
 import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
-import dev.sqlorigin.Sqlorigin;
 import dev.sqlorigin.agent.cancel.Requests;
 import dev.sqlorigin.agent.cancel.ShutdownCanceller;
 import dev.sqlorigin.agent.cancel.Watchdog;
 import dev.sqlorigin.agent.control.Controls;
 import dev.sqlorigin.agent.otel.OtelActivation;
 import dev.sqlorigin.agent.otel.OtelTelemetry;
-import dev.sqlorigin.cancel.ActiveRequests;
+import dev.sqlorigin.cancel.Cancels;
 import dev.sqlorigin.config.Config;
 import dev.sqlorigin.database.BackendPid;
 import dev.sqlorigin.instrumentation.TypeInstrumentation;
@@ -69,11 +68,11 @@ public final class AgentInstaller {
       AgentLog.info("sqlorigin " + version + " is disabled (" + Config.ENABLED + "=false)");
       return;
     }
-    Sqlorigin.configure(config);
+    Config.install(config);
     // Before the first request: a JVM starting during an incident serves it under the fleet's
     // blocks.
     Controls.install(config);
-    ActiveRequests.installCanceller(new JdbcStatementCanceller());
+    Cancels.install(new JdbcStatementCanceller());
     ApplicationName.installLabeler(new JdbcApplicationName());
     BackendPid.install(new JdbcBackendPid());
     // Only when asked for: the SDK's classes are not even loaded otherwise.
@@ -117,7 +116,7 @@ public final class AgentInstaller {
     }
     boolean disconnects = Watchdog.start(config);
     if (config.cancelOnShutdown()) {
-      ShutdownCanceller.install(config.shutdownTimeoutNanos());
+      ShutdownCanceller.install(config.shutdownTimeout().toNanos());
     }
     if (config.jmx()) {
       // The platform MBean server costs ~70 ms of class loading: not on the application's start-up

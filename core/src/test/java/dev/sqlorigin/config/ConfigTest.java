@@ -104,8 +104,8 @@ class ConfigTest {
                 "SQLORIGIN_CONTROL_FILE", "/etc/sqlorigin/control.properties"));
     assertEquals(2, config.blockedRoutes().size());
     assertEquals(1, config.routeLimits().values().iterator().next());
-    assertEquals(2_000_000_000L, config.queueTimeoutNanos());
-    assertEquals(600_000_000_000L, config.slowThresholdNanos());
+    assertEquals(java.time.Duration.ofSeconds(2), config.queueTimeout());
+    assertEquals(java.time.Duration.ofMinutes(10), config.slowThreshold());
     assertEquals("/etc/sqlorigin/control.properties", config.controlFile());
     assertTrue(config.problems().isEmpty(), config.problems().toString());
 

@@ -1,12 +1,12 @@
 package dev.sqlorigin.agent.control;
 
-import dev.sqlorigin.Sqlorigin;
-import dev.sqlorigin.cancel.AbandonReason;
-import dev.sqlorigin.cancel.ActiveRequests;
 import dev.sqlorigin.config.Config;
+import dev.sqlorigin.context.AbandonReason;
 import dev.sqlorigin.context.RequestContext;
 import dev.sqlorigin.control.RouteControls;
 import dev.sqlorigin.control.RoutePattern;
+import dev.sqlorigin.lifecycle.RequestLifecycle;
+import dev.sqlorigin.lifecycle.RequestRegistry;
 import dev.sqlorigin.log.AgentLog;
 
 /**
@@ -21,7 +21,8 @@ public final class Controls {
   public static void install(Config config) {
     String blocks =
         RouteControls.get()
-            .settings(config.blockedRoutes(), config.routeLimits(), config.queueTimeoutNanos());
+            .settings(
+                config.blockedRoutes(), config.routeLimits(), config.queueTimeout().toNanos());
     if (blocks != null) {
       AgentLog.info("route blocks from the settings: " + blocks);
     }
@@ -33,7 +34,7 @@ public final class Controls {
   /** The control file's checked content; returns what changed beyond its entries, for its line. */
   static String applyFile(ControlFile.Settings settings) {
     // request.timeout and log.level: the JVM's settings with the file's over them.
-    Sqlorigin.configure(settings.config);
+    Config.install(settings.config);
     AgentLog.level(settings.config.logLevel());
     String blocks = RouteControls.get().file(settings.blocked, settings.limits);
     return blocks == null ? "" : "; " + blocks + abandoned(abandonBlocked());
@@ -78,8 +79,9 @@ public final class Controls {
   static int abandonBlocked() {
     RouteControls controls = RouteControls.get();
     int abandoned = 0;
-    for (RequestContext request : ActiveRequests.snapshot()) {
-      if (controls.blocked(request.route()) && request.abandon(AbandonReason.BLOCKED)) {
+    for (RequestContext request : RequestRegistry.snapshot()) {
+      if (controls.blocked(request.route())
+          && RequestLifecycle.abandon(request, AbandonReason.BLOCKED)) {
         abandoned++;
       }
     }

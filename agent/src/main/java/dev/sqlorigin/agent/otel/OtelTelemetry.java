@@ -1,13 +1,16 @@
 package dev.sqlorigin.agent.otel;
 
-import dev.sqlorigin.cancel.AbandonReason;
-import dev.sqlorigin.cancel.Abandonment;
-import dev.sqlorigin.cancel.ActiveRequests;
 import dev.sqlorigin.comment.CommentField;
 import dev.sqlorigin.comment.SqlComment;
 import dev.sqlorigin.config.Config;
+import dev.sqlorigin.context.Abandonment;
+import dev.sqlorigin.context.CancelOutcome;
 import dev.sqlorigin.context.RequestContext;
+import dev.sqlorigin.context.StatementCancel;
 import dev.sqlorigin.database.BackendPid;
+import dev.sqlorigin.lifecycle.Counters;
+import dev.sqlorigin.lifecycle.RequestKind;
+import dev.sqlorigin.lifecycle.RequestStart;
 import dev.sqlorigin.telemetry.Telemetry;
 import dev.sqlorigin.telemetry.TelemetryHooks;
 import io.opentelemetry.api.OpenTelemetry;
@@ -32,7 +35,6 @@ import java.sql.Statement;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -66,6 +68,9 @@ public final class OtelTelemetry implements Telemetry {
       AttributeKey.stringKey("sqlorigin.abandon.reason");
   static final AttributeKey<Long> CANCELLED =
       AttributeKey.longKey("sqlorigin.statements.cancelled");
+  static final AttributeKey<Long> CANCELS_FAILED = AttributeKey.longKey("sqlorigin.cancels.failed");
+  static final AttributeKey<String> CANCEL_OUTCOME =
+      AttributeKey.stringKey("sqlorigin.cancel.outcome");
   static final String ABANDONED_EVENT = "sqlorigin.request.abandoned";
   // The semantic conventions' advice for db.client.operation.duration.
   private static final List<Double> DURATION_BUCKETS =
@@ -112,10 +117,10 @@ public final class OtelTelemetry implements Telemetry {
         .setDescription("Requests sqlorigin gave up on, by reason.")
         .buildWithCallback(
             out ->
-                ActiveRequests.abandonedByReason()
+                Counters.abandonedByReason()
                     .forEach(
                         (reason, count) ->
-                            out.record(count, Attributes.of(ABANDON_REASON, key(reason)))));
+                            out.record(count, Attributes.of(ABANDON_REASON, reason.key()))));
     meter
         .counterBuilder("sqlorigin.statements.cancelled")
         .setUnit("{statement}")
@@ -123,10 +128,22 @@ public final class OtelTelemetry implements Telemetry {
             "Statements sqlorigin cancelled because their request was abandoned, by reason.")
         .buildWithCallback(
             out ->
-                ActiveRequests.cancelledByReason()
+                Counters.cancelledByReason()
                     .forEach(
                         (reason, count) ->
-                            out.record(count, Attributes.of(ABANDON_REASON, key(reason)))));
+                            out.record(count, Attributes.of(ABANDON_REASON, reason.key()))));
+    meter
+        .counterBuilder("sqlorigin.cancels.failed")
+        .setUnit("{statement}")
+        .setDescription(
+            "Cancels that did not stop their statement: the driver's cancel threw (failed) or the"
+                + " statement still ran after the cancel timeout (timed_out).")
+        .buildWithCallback(
+            out ->
+                Counters.cancelFailures()
+                    .forEach(
+                        (outcome, count) ->
+                            out.record(count, Attributes.of(CANCEL_OUTCOME, outcome.key()))));
     RouteMetrics.register(meter);
   }
 
@@ -176,27 +193,29 @@ public final class OtelTelemetry implements Telemetry {
     }
   }
 
+  /** A server span for an HTTP request; jobs get none. */
   @Override
-  public Object requestStarted(
-      RequestContext context,
-      String method,
-      String path,
-      String scheme,
-      String traceparent,
-      String tracestate) {
+  public void requestStarted(RequestContext context, RequestStart start) {
+    if (start.kind() != RequestKind.HTTP) {
+      return;
+    }
     // A malformed traceparent extracts as nothing: the request starts a trace of its own.
     Context parent =
         W3CTraceContextPropagator.getInstance()
-            .extract(Context.root(), new String[] {traceparent, tracestate}, W3C_HEADERS);
-    return tracer
-        .spanBuilder(context.route())
-        .setSpanKind(SpanKind.SERVER)
-        .setParent(parent)
-        .setAttribute(HTTP_METHOD, method)
-        .setAttribute(URL_PATH, path)
-        .setAttribute(URL_SCHEME, scheme)
-        .setAttribute(REQUEST_ID, context.requestId())
-        .startSpan();
+            .extract(
+                Context.root(),
+                new String[] {start.traceparent(), start.tracestate()},
+                W3C_HEADERS);
+    context.telemetry(
+        tracer
+            .spanBuilder(context.route())
+            .setSpanKind(SpanKind.SERVER)
+            .setParent(parent)
+            .setAttribute(HTTP_METHOD, start.method())
+            .setAttribute(URL_PATH, start.target())
+            .setAttribute(URL_SCHEME, start.scheme())
+            .setAttribute(REQUEST_ID, context.requestId())
+            .startSpan());
   }
 
   @Override
@@ -225,14 +244,21 @@ public final class OtelTelemetry implements Telemetry {
     span.end();
   }
 
+  /** Once its cancels have an outcome: how many stopped their statement, how many did not. */
   @Override
-  public void requestAbandoned(RequestContext context, AbandonReason reason, int cancelled) {
+  public void requestAbandoned(RequestContext context, Abandonment abandonment) {
     Object handle = context.telemetry();
     if (handle instanceof Span) {
       ((Span) handle)
           .addEvent(
               ABANDONED_EVENT,
-              Attributes.of(ABANDON_REASON, key(reason), CANCELLED, (long) cancelled));
+              Attributes.of(
+                  ABANDON_REASON,
+                  abandonment.reason().key(),
+                  CANCELLED,
+                  (long) abandonment.cancelled(),
+                  CANCELS_FAILED,
+                  (long) abandonment.failures().size()));
     }
   }
 
@@ -312,7 +338,8 @@ public final class OtelTelemetry implements Telemetry {
   }
 
   @Override
-  public void statementEnded(RequestContext context, Object statement, Throwable thrown) {
+  public void statementEnded(
+      RequestContext context, Object statement, Throwable thrown, CancelOutcome outcome) {
     Running statementRun = running.remove(statement);
     if (statementRun == null) {
       return;
@@ -345,13 +372,25 @@ public final class OtelTelemetry implements Telemetry {
         span.setAttribute(DB_STATUS, sqlState);
       }
       Abandonment abandonment = context.abandonment();
-      if (abandonment != null && "57014".equals(sqlState)) {
-        span.setAttribute(ABANDON_REASON, key(abandonment.reason()));
+      if (abandonment != null
+          && (outcome == CancelOutcome.CANCELLED || outcome == CancelOutcome.TIMED_OUT)) {
+        // Stopped by sqlorigin: its cancel, or the abort of its connection when that timed out.
         span.setStatus(StatusCode.ERROR, abandonment.message());
       } else {
         span.setStatus(StatusCode.ERROR, String.valueOf(thrown.getMessage()));
       }
       span.recordException(thrown);
+    }
+    if (outcome != null) {
+      // Its request was abandoned while it ran: what its cancel did, and why it failed if it did.
+      span.setAttribute(ABANDON_REASON, context.abandonment().reason().key());
+      span.setAttribute(CANCEL_OUTCOME, outcome.key());
+      StatementCancel cancel = context.abandonment().cancelOf(statement);
+      if (outcome.failed() && cancel != null && cancel.detail() != null) {
+        span.addEvent(
+            "sqlorigin.cancel.failed",
+            Attributes.of(AttributeKey.stringKey("sqlorigin.cancel.detail"), cancel.detail()));
+      }
     }
     duration.record(seconds, metric.build());
     span.end();
@@ -408,10 +447,6 @@ public final class OtelTelemetry implements Telemetry {
   static String httpRoute(String route) {
     int space = route == null ? -1 : route.indexOf(' ');
     return space < 0 ? route : route.substring(space + 1);
-  }
-
-  static String key(AbandonReason reason) {
-    return reason.name().toLowerCase(Locale.ROOT);
   }
 
   /** What a prepared statement's executions are traced with. */

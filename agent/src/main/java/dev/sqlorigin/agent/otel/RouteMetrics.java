@@ -1,8 +1,8 @@
 package dev.sqlorigin.agent.otel;
 
-import dev.sqlorigin.cancel.ActiveRequests;
 import dev.sqlorigin.context.RequestContext;
 import dev.sqlorigin.control.RouteControls;
+import dev.sqlorigin.lifecycle.RequestRegistry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.Meter;
@@ -73,7 +73,7 @@ final class RouteMetrics {
   private void observe(ObservableLongMeasurement inFlight, ObservableDoubleMeasurement oldest) {
     long now = System.nanoTime();
     Map<Attributes, long[]> byRoute = new HashMap<>(); // {count, oldest start}
-    for (RequestContext request : ActiveRequests.snapshot()) {
+    for (RequestContext request : RequestRegistry.snapshot()) {
       Map<Object, Long> statements = request.statementsInFlight();
       if (statements.isEmpty()) {
         continue;

@@ -76,7 +76,7 @@ class ControlFileTest {
     assertEquals(1, applied.size());
     assertEquals("[POST /api/imports]", applied.get(0).blocked.toString());
     assertNull(applied.get(0).limits, "the file does not set caps: the JVM's own apply");
-    assertEquals(55_000_000_000L, applied.get(0).config.requestTimeoutNanos());
+    assertEquals(55_000_000_000L, applied.get(0).config.requestTimeout().toNanos());
     assertEquals(
         "INFO control file "
             + file
@@ -94,7 +94,7 @@ class ControlFileTest {
     assertEquals(2, applied.size());
     assertTrue(applied.get(1).blocked.isEmpty());
     assertEquals("{POST /api/imports=1}", applied.get(1).limits.toString());
-    assertEquals(0, applied.get(1).config.requestTimeoutNanos(), "dropped: the JVM's setting");
+    assertEquals(0, applied.get(1).config.requestTimeout().toNanos(), "dropped: the JVM's setting");
     assertEquals(
         "INFO control file "
             + file

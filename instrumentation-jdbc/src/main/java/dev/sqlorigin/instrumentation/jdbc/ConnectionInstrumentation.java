@@ -6,10 +6,10 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 
 import dev.sqlorigin.Sqlorigin;
-import dev.sqlorigin.cancel.FailFast;
 import dev.sqlorigin.context.Binding;
 import dev.sqlorigin.context.CurrentRequest;
 import dev.sqlorigin.instrumentation.TypeInstrumentation;
+import dev.sqlorigin.lifecycle.RequestLifecycle;
 import dev.sqlorigin.telemetry.TelemetryHooks;
 import java.sql.SQLException;
 import net.bytebuddy.asm.Advice;
@@ -84,7 +84,7 @@ public final class ConnectionInstrumentation {
   public static class FailFastAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Advice.OnNonDefaultValue.class)
     public static String onEnter() {
-      return FailFast.refusal();
+      return RequestLifecycle.refusal();
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)

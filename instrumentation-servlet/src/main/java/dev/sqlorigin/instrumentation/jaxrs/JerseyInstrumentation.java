@@ -7,9 +7,13 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
-import dev.sqlorigin.Sqlorigin;
+import dev.sqlorigin.context.CurrentRequest;
+import dev.sqlorigin.context.RequestContext;
+import dev.sqlorigin.control.Refusal;
 import dev.sqlorigin.instrumentation.TypeInstrumentation;
+import dev.sqlorigin.lifecycle.RequestLifecycle;
 import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 import net.bytebuddy.asm.Advice;
@@ -24,39 +28,48 @@ import org.glassfish.jersey.uri.UriTemplate;
  *
  * <p>Jersey's dispatcher is the one place every resource method call goes through with the routing
  * done; the templates come from its public {@code ExtendedUriInfo}, nothing internal is read.
+ * Jersey 2's {@code ExtendedUriInfo} and {@code UriTemplate} have the same names and methods as
+ * Jersey 3's, only their JAX-RS super types are {@code javax}: the advice is written against {@code
+ * jakarta.ws.rs} and renamed for Jersey 2.
  */
 public final class JerseyInstrumentation {
 
-  /** The classes changed, and how. */
-  public static final TypeInstrumentation INSTRUMENTATION =
-      TypeInstrumentation.classesNamed(
-              JerseyInstrumentation.class,
-              "org.glassfish.jersey.server.model.internal.AbstractJavaResourceMethodDispatcher")
-          // Each advice only where its JAX-RS namespace is the request's.
-          .advise(
-              named("dispatch")
-                  .and(not(isAbstract()))
-                  .and(takesArguments(2))
-                  .and(
-                      takesArgument(
-                          1,
-                          hasSuperType(named("jakarta.ws.rs.container.ContainerRequestContext")))),
-              JakartaDispatchAdvice.class)
-          .advise(
-              named("dispatch")
-                  .and(not(isAbstract()))
-                  .and(takesArguments(2))
-                  .and(
-                      takesArgument(
-                          1, hasSuperType(named("javax.ws.rs.container.ContainerRequestContext")))),
-              JavaxDispatchAdvice.class);
-
   private JerseyInstrumentation() {}
 
-  /** Jersey 3 and 4. */
-  public static class JakartaDispatchAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static void onEnter(@Advice.Argument(1) ContainerRequestContext request) {
+  /**
+   * The classes changed, and how: the dispatcher, for each JAX-RS namespace, only where it is the
+   * request's.
+   */
+  public static final TypeInstrumentation INSTRUMENTATION =
+      forPackage(
+          forPackage(
+              TypeInstrumentation.classesNamed(
+                  JerseyInstrumentation.class,
+                  "org.glassfish.jersey.server.model.internal.AbstractJavaResourceMethodDispatcher"),
+              "jakarta.ws.rs"),
+          "javax.ws.rs");
+
+  private static TypeInstrumentation forPackage(TypeInstrumentation jersey, String jaxrs) {
+    return jersey.advise(
+        named("dispatch")
+            .and(not(isAbstract()))
+            .and(takesArguments(2))
+            .and(
+                takesArgument(
+                    1, hasSuperType(named(jaxrs + ".container.ContainerRequestContext")))),
+        DispatchAdvice.class,
+        "jakarta.ws.rs",
+        jaxrs);
+  }
+
+  /**
+   * Refines the route; a request whose template is blocked or beyond its cap is answered 503 in
+   * place of the resource method: the dispatch is skipped and returns that response, which Jersey
+   * sends through its response filters like any other.
+   */
+  public static class DispatchAdvice {
+    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Advice.OnNonDefaultValue.class)
+    public static Response onEnter(@Advice.Argument(1) ContainerRequestContext request) {
       UriInfo info = request.getUriInfo();
       if (info instanceof ExtendedUriInfo) {
         // Most recently matched first: the method's template, then its locators', then the class's.
@@ -65,29 +78,25 @@ public final class JerseyInstrumentation {
         for (int i = templates.size() - 1; i >= 0; i--) {
           path.append('/').append(templates.get(i).getTemplate());
         }
-        Sqlorigin.refineRoute(request.getMethod(), info.getBaseUri().getRawPath(), path.toString());
+        RequestLifecycle.refineRoute(
+            request.getMethod(), info.getBaseUri().getRawPath(), path.toString());
       }
+      RequestContext context = CurrentRequest.get();
+      Refusal refused = context == null ? null : context.refusal();
+      return refused == null
+          ? null
+          : Response.status(refused.status())
+              .header("Retry-After", refused.retryAfter())
+              .type("text/plain;charset=utf-8")
+              .entity(refused.body())
+              .build();
     }
-  }
 
-  /**
-   * Jersey 2: its {@code ExtendedUriInfo} and {@code UriTemplate} have the same names and methods
-   * as Jersey 3's, only their JAX-RS super types are {@code javax}.
-   */
-  public static class JavaxDispatchAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static void onEnter(
-        @Advice.Argument(1) javax.ws.rs.container.ContainerRequestContext request) {
-      javax.ws.rs.core.UriInfo info = request.getUriInfo();
-      // Through Object: to the compiler the two namespaces' UriInfo cannot be one object.
-      Object extended = info;
-      if (extended instanceof ExtendedUriInfo) {
-        List<UriTemplate> templates = ((ExtendedUriInfo) extended).getMatchedTemplates();
-        StringBuilder path = new StringBuilder();
-        for (int i = templates.size() - 1; i >= 0; i--) {
-          path.append('/').append(templates.get(i).getTemplate());
-        }
-        Sqlorigin.refineRoute(request.getMethod(), info.getBaseUri().getRawPath(), path.toString());
+    @Advice.OnMethodExit(suppress = Throwable.class)
+    public static void onExit(
+        @Advice.Enter Response refusal, @Advice.Return(readOnly = false) Response response) {
+      if (refusal != null) {
+        response = refusal;
       }
     }
   }
