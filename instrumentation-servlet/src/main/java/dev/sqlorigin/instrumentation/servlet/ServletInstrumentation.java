@@ -64,23 +64,25 @@ public final class ServletInstrumentation {
   }
 
   /**
-   * Returns the request's {@link Binding}, or, for a request that a route block or a concurrency
-   * cap refused, its {@link Refusal} (already answered 503: the filter or servlet is skipped), or
-   * null.
+   * Binds the request (in {@code binding}, for the exit); returns true, to skip the filter or
+   * servlet, for a request that a route block or a concurrency cap refused: it has been answered
+   * 503, and is never bound.
    */
   public static class ServletAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Refusal.class)
-    public static Object onEnter(
-        @Advice.Argument(0) ServletRequest request, @Advice.Argument(1) ServletResponse response) {
+    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Advice.OnNonDefaultValue.class)
+    public static boolean onEnter(
+        @Advice.Argument(0) ServletRequest request,
+        @Advice.Argument(1) ServletResponse response,
+        @Advice.Local("sqloriginBinding") Binding binding) {
       if (CurrentRequest.binding() != null || !(request instanceof HttpServletRequest)) {
-        return null;
+        return false;
       }
       if (request.getDispatcherType() != DispatcherType.REQUEST) {
         // A dispatch of a request gone async (or its error dispatch) continues that request.
-        Binding resumed =
+        binding =
             RequestLifecycle.resume(request.getAttribute(ServletAsyncListener.CONTEXT_ATTRIBUTE));
-        if (resumed != null) {
-          return resumed;
+        if (binding != null) {
+          return false;
         }
       }
       HttpServletRequest http = (HttpServletRequest) request;
@@ -117,7 +119,7 @@ public final class ServletInstrumentation {
       }
       RequestContext context = RequestLifecycle.start(start);
       if (context == null) {
-        return null;
+        return false;
       }
       // Echoed before the application can commit the response; a failure here must not lose the
       // request, which is registered from now on.
@@ -143,21 +145,21 @@ public final class ServletInstrumentation {
         } catch (Exception ignored) {
           // a response that cannot be written: the request is refused all the same
         }
-        return refused;
+        return true;
       }
-      return RequestLifecycle.bind(context);
+      binding = RequestLifecycle.bind(context);
+      return false;
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     public static void onExit(
-        @Advice.Enter Object entered,
+        @Advice.Local("sqloriginBinding") Binding binding,
         @Advice.Argument(0) ServletRequest request,
         @Advice.Argument(1) ServletResponse response,
         @Advice.Thrown Throwable thrown) {
-      if (!(entered instanceof Binding)) {
+      if (binding == null) {
         return; // no request, or one refused (and answered) on the way in
       }
-      Binding binding = (Binding) entered;
       boolean suspended = false;
       try {
         if (request.isAsyncStarted()) {

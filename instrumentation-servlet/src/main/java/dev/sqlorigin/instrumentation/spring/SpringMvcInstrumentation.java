@@ -87,8 +87,8 @@ public final class SpringMvcInstrumentation {
    * the interceptors: the skipped method returns false, so Spring does not call the handler.
    */
   public static class PreHandleAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Refusal.class)
-    public static Refusal onEnter(@Advice.Argument(1) HttpServletResponse response) {
+    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Advice.OnNonDefaultValue.class)
+    public static boolean onEnter(@Advice.Argument(1) HttpServletResponse response) {
       RequestContext context = CurrentRequest.get();
       Refusal refused = context == null ? null : context.refusal();
       if (refused != null) {
@@ -103,7 +103,7 @@ public final class SpringMvcInstrumentation {
           // a response that cannot be written: the handler is skipped all the same
         }
       }
-      return refused;
+      return refused != null;
     }
   }
 }
