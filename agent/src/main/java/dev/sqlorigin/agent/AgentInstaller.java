@@ -12,11 +12,13 @@ import dev.sqlorigin.agent.otel.OtelTelemetry;
 import dev.sqlorigin.cancel.Cancels;
 import dev.sqlorigin.config.Config;
 import dev.sqlorigin.database.BackendPid;
+import dev.sqlorigin.database.StatementText;
 import dev.sqlorigin.instrumentation.TypeInstrumentation;
 import dev.sqlorigin.instrumentation.jdbc.JdbcApplicationName;
 import dev.sqlorigin.instrumentation.jdbc.JdbcBackendPid;
 import dev.sqlorigin.instrumentation.jdbc.JdbcInstrumentationModule;
 import dev.sqlorigin.instrumentation.jdbc.JdbcStatementCanceller;
+import dev.sqlorigin.instrumentation.jdbc.JdbcStatementText;
 import dev.sqlorigin.instrumentation.servlet.ServletInstrumentationModule;
 import dev.sqlorigin.instrumentation.threads.ThreadsInstrumentationModule;
 import dev.sqlorigin.label.ApplicationName;
@@ -75,6 +77,7 @@ public final class AgentInstaller {
     Cancels.install(new JdbcStatementCanceller());
     ApplicationName.installLabeler(new JdbcApplicationName());
     BackendPid.install(new JdbcBackendPid());
+    StatementText.install(new JdbcStatementText());
     // Only when asked for: the SDK's classes are not even loaded otherwise.
     boolean otel =
         OtelActivation.requested(System.getProperties(), System.getenv())
