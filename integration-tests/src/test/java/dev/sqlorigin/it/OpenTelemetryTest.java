@@ -190,8 +190,25 @@ class OpenTelemetryTest {
                             && "SELECT".equals(attribute(point, "db.operation.name"))
                             && "postgresql".equals(attribute(point, "db.system.name"))
                             && point.getCount() > 0));
+    // By route: the routes that served requests, 0 when none of their statements runs.
     receiver.awaitMetric(
-        "sqlorigin.statements.in_flight", metric -> metric.getSum().getDataPointsCount() == 1);
+        "sqlorigin.statements.in_flight",
+        metric ->
+            metric.getSum().getDataPointsList().stream()
+                .anyMatch(
+                    point ->
+                        "/api/owners/{id}"
+                            .equals(
+                                OtlpReceiver.attribute(point.getAttributesList(), "http.route"))));
+    receiver.awaitMetric(
+        "sqlorigin.statements.oldest_age",
+        metric ->
+            metric.getGauge().getDataPointsList().stream()
+                .anyMatch(
+                    point ->
+                        "/api/owners/{id}"
+                            .equals(
+                                OtlpReceiver.attribute(point.getAttributesList(), "http.route"))));
     receiver.awaitMetric(
         "sqlorigin.requests.abandoned", metric -> hasReason(metric.getSum().getDataPointsList()));
     receiver.awaitMetric(

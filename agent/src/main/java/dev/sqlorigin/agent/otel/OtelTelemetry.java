@@ -93,6 +93,7 @@ public final class OtelTelemetry implements Telemetry {
   private final Config config;
   private final Tracer tracer;
   private final DoubleHistogram duration;
+  private final RouteMetrics routeMetrics;
   // Statement -> its text from prepare time; weak: statements are dropped by the application.
   private final Map<Object, Prepared> prepared = Collections.synchronizedMap(new WeakHashMap<>());
   private final Map<Object, Database> databases = Collections.synchronizedMap(new WeakHashMap<>());
@@ -144,7 +145,7 @@ public final class OtelTelemetry implements Telemetry {
                     .forEach(
                         (outcome, count) ->
                             out.record(count, Attributes.of(CANCEL_OUTCOME, outcome.key()))));
-    RouteMetrics.register(meter);
+    this.routeMetrics = RouteMetrics.register(meter);
   }
 
   /**
@@ -220,6 +221,7 @@ public final class OtelTelemetry implements Telemetry {
 
   @Override
   public void requestEnded(RequestContext context, int status, Throwable thrown) {
+    routeMetrics.served(context.route());
     Object handle = context.telemetry();
     if (!(handle instanceof Span)) {
       return;

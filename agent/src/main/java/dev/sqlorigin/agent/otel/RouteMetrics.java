@@ -22,15 +22,22 @@ final class RouteMetrics {
 
   static final AttributeKey<String> REFUSAL_REASON =
       AttributeKey.stringKey("sqlorigin.refusal.reason");
-  // A route seen running is reported (as 0) after its statements end, so that its series falls
-  // instead of vanishing; bounded like the routes themselves.
+  // A route that served requests is reported (as 0) while none of its statements runs, so that its
+  // series falls instead of vanishing; bounded like the routes themselves.
   private static final int MAX_ROUTES = 1_000;
 
-  private final Set<Attributes> seen = ConcurrentHashMap.newKeySet();
+  private final Set<String> served = ConcurrentHashMap.newKeySet();
 
   private RouteMetrics() {}
 
-  static void register(Meter meter) {
+  /** A request of {@code route} ended: its series are reported from now on. */
+  void served(String route) {
+    if (served.size() < MAX_ROUTES) {
+      served.add(route);
+    }
+  }
+
+  static RouteMetrics register(Meter meter) {
     RouteMetrics metrics = new RouteMetrics();
     ObservableLongMeasurement inFlight =
         meter
@@ -68,6 +75,7 @@ final class RouteMetrics {
                                 base.toBuilder().put(REFUSAL_REASON, "concurrency_limit").build());
                           }
                         }));
+    return metrics;
   }
 
   private void observe(ObservableLongMeasurement inFlight, ObservableDoubleMeasurement oldest) {
@@ -84,20 +92,14 @@ final class RouteMetrics {
       long start = request.oldestStatementStart(now);
       route[1] = start - route[1] < 0 ? start : route[1];
     }
+    for (String route : served) {
+      byRoute.computeIfAbsent(routeAttributes(route), k -> new long[] {0, now});
+    }
     byRoute.forEach(
         (attributes, route) -> {
-          if (seen.size() < MAX_ROUTES) {
-            seen.add(attributes);
-          }
           inFlight.record(route[0], attributes);
           oldest.record((now - route[1]) / 1e9, attributes);
         });
-    for (Attributes attributes : seen) {
-      if (!byRoute.containsKey(attributes)) {
-        inFlight.record(0, attributes);
-        oldest.record(0, attributes);
-      }
-    }
   }
 
   /** {@code http.request.method} and {@code http.route} of one of sqlorigin's routes. */
