@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.sqlorigin.config.Config;
 import dev.sqlorigin.it.support.AppProcess;
 import dev.sqlorigin.it.support.Http;
 import dev.sqlorigin.it.support.PgActivity;
@@ -30,8 +31,8 @@ class ControlFileFleetTest {
     return AppProcess.jar(AppProcess.sampleAppJar())
         .withoutAgent()
         .env("JAVA_TOOL_OPTIONS", "-javaagent:" + AppProcess.agentJar().toAbsolutePath())
-        .env("SQLORIGIN_CONTROL_FILE", controlFile.toString())
-        .env("SQLORIGIN_COMMENT_FIELDS", "route,request_id")
+        .env(Config.environmentName(Config.CONTROL_FILE), controlFile.toString())
+        .env(Config.environmentName(Config.COMMENT_FIELDS), "route,request_id")
         .args("--port=0", "--database-url=" + TestDatabase.get().jdbcUrlWithCredentials())
         .start();
   }
