@@ -3,7 +3,7 @@ package dev.sqlorigin.context;
 import dev.sqlorigin.comment.CommentField;
 import dev.sqlorigin.comment.SqlComment;
 import dev.sqlorigin.config.Config;
-import dev.sqlorigin.control.Limit;
+import dev.sqlorigin.control.Admission;
 import dev.sqlorigin.control.Refusal;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -38,11 +38,9 @@ public final class RequestContext {
   // Set when the request has answered: work it handed to other threads and that outlives it is no
   // longer held to its deadline (nobody waits for it any more, nor is it late).
   private volatile boolean ended;
-  // Refused by a route block or a concurrency cap: its source answers 503 and its JDBC calls fail.
-  private volatile Refusal refusal;
-  // The concurrency caps it holds a slot of: its servlet route's and its refined route's, at most.
-  private Limit heldLimit;
-  private Limit heldRefinedLimit;
+  // What the route controls did to it (a refusal, slots of caps); null while none applied, so that
+  // a request costs nothing more with no block and no cap configured.
+  private volatile Admission admission;
 
   /**
    * @param deadlineNanos the {@link System#nanoTime()} after which the request is abandoned, or 0
@@ -237,39 +235,34 @@ public final class RequestContext {
 
   /** Why a route block or a concurrency cap refused the request, or null. */
   public Refusal refusal() {
-    return refusal;
-  }
-
-  public void refuse(Refusal why) {
-    refusal = why;
+    Admission current = admission;
+    return current == null ? null : current.refusal();
   }
 
   /**
-   * Whether the request may take a slot of {@code limit}: it holds none of it, and fewer than two
-   * (its servlet route's and one refined route's: a route refined again keeps its first slot).
+   * What the route controls did to the request, made when the first of them applies: its source
+   * then answers 503 ({@link Admission#refusal()}) and its JDBC calls fail, or it holds slots of
+   * concurrency caps until it ends.
    */
-  public synchronized boolean mayHold(Limit limit) {
-    return heldLimit != limit && heldRefinedLimit != limit && heldRefinedLimit == null;
+  public Admission admission() {
+    Admission current = admission;
+    if (current == null) {
+      synchronized (this) {
+        current = admission;
+        if (current == null) {
+          current = new Admission();
+          admission = current;
+        }
+      }
+    }
+    return current;
   }
 
-  /** Records a slot taken for the request ({@link #mayHold} said so), to give back at its end. */
-  public synchronized void hold(Limit limit) {
-    if (heldLimit == null) {
-      heldLimit = limit;
-    } else {
-      heldRefinedLimit = limit;
-    }
-  }
-
-  /** Gives back the slots the request holds. */
-  public synchronized void releaseLimits() {
-    if (heldLimit != null) {
-      heldLimit.release();
-      heldLimit = null;
-    }
-    if (heldRefinedLimit != null) {
-      heldRefinedLimit.release();
-      heldRefinedLimit = null;
+  /** Gives back the slots of concurrency caps the request holds, if any. */
+  public void releaseLimits() {
+    Admission current = admission;
+    if (current != null) {
+      current.release();
     }
   }
 

@@ -339,15 +339,15 @@ public final class RequestLifecycle {
     Refusal refused = controls.refuseIfBlocked(route);
     if (refused == null) {
       Limit limit = controls.limitFor(route);
-      if (limit != null && context.mayHold(limit)) {
+      if (limit != null && context.admission().mayHold(limit)) {
         refused = controls.admit(route, limit);
         if (refused == null) {
-          context.hold(limit);
+          context.admission().hold(limit);
         }
       }
     }
     if (refused != null) {
-      context.refuse(refused);
+      context.admission().refuse(refused);
     }
     return refused;
   }
