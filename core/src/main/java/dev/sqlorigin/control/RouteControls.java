@@ -197,7 +197,7 @@ public final class RouteControls {
                 + limit.max()
                 + " (rule '"
                 + limit
-                + "') in the last minute; next count in a minute at the earliest");
+                + "') since the last line about it; the next comes a minute later at the earliest");
       }
     }
   }
