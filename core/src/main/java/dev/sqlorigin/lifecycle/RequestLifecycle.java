@@ -105,7 +105,9 @@ public final class RequestLifecycle {
       // Refused by a route block or a concurrency cap: neither registered nor observed, and never
       // bound (its source answers it at once); a source that binds it all the same finds its
       // JDBC calls refused.
-      if (start.kind() != RequestKind.JOB && admit(context) != null) {
+      if (start.kind() != RequestKind.JOB
+          && RouteControls.get().active()
+          && admit(context) != null) {
         return context;
       }
       RequestRegistry.add(context);
@@ -159,7 +161,7 @@ public final class RequestLifecycle {
       RequestContext context = CurrentRequest.get();
       if (context != null && template != null) {
         context.refineRoute(Routes.template(method, basePath, template));
-        if (context.refusal() == null) {
+        if (RouteControls.get().active() && context.refusal() == null) {
           admit(context);
         }
       }
@@ -326,15 +328,13 @@ public final class RequestLifecycle {
   }
 
   /**
-   * Passes the request's route through the operator's blocks and caps: returns null when it may go
-   * on (holding a slot of its route's cap, if one applies, until it completes), or why not, which
-   * it then carries. With no block and no cap configured, one volatile read.
+   * Passes the request's route through the operator's blocks and caps, once some are in force (the
+   * callers ask {@link RouteControls#active()} first: one volatile read on the request's path when
+   * none is): returns null when it may go on (holding a slot of its route's cap, if one applies,
+   * until it completes), or why not, which it then carries.
    */
   private static Refusal admit(RequestContext context) {
     RouteControls controls = RouteControls.get();
-    if (!controls.active()) {
-      return null;
-    }
     String route = context.route();
     Refusal refused = controls.refuseIfBlocked(route);
     if (refused == null) {
