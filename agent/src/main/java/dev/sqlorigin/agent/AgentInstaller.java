@@ -6,14 +6,19 @@ import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import dev.sqlorigin.agent.cancel.Requests;
 import dev.sqlorigin.agent.cancel.ShutdownCanceller;
 import dev.sqlorigin.agent.cancel.Watchdog;
+import dev.sqlorigin.agent.control.Controls;
 import dev.sqlorigin.agent.otel.OtelActivation;
 import dev.sqlorigin.agent.otel.OtelTelemetry;
 import dev.sqlorigin.cancel.Cancels;
 import dev.sqlorigin.config.Config;
+import dev.sqlorigin.database.BackendPid;
+import dev.sqlorigin.database.StatementText;
 import dev.sqlorigin.instrumentation.TypeInstrumentation;
 import dev.sqlorigin.instrumentation.jdbc.JdbcApplicationName;
+import dev.sqlorigin.instrumentation.jdbc.JdbcBackendPid;
 import dev.sqlorigin.instrumentation.jdbc.JdbcInstrumentationModule;
 import dev.sqlorigin.instrumentation.jdbc.JdbcStatementCanceller;
+import dev.sqlorigin.instrumentation.jdbc.JdbcStatementText;
 import dev.sqlorigin.instrumentation.micronaut.MicronautInstrumentationModule;
 import dev.sqlorigin.instrumentation.quarkus.QuarkusInstrumentationModule;
 import dev.sqlorigin.instrumentation.servlet.ServletInstrumentationModule;
@@ -70,8 +75,13 @@ public final class AgentInstaller {
       return;
     }
     Config.install(config);
+    // Before the first request: a JVM starting during an incident serves it under the fleet's
+    // blocks.
+    Controls.install(config);
     Cancels.install(new JdbcStatementCanceller());
     ApplicationName.installLabeler(new JdbcApplicationName());
+    BackendPid.install(new JdbcBackendPid());
+    StatementText.install(new JdbcStatementText());
     // Only when asked for: the SDK's classes are not even loaded otherwise.
     boolean otel =
         OtelActivation.requested(System.getProperties(), System.getenv())

@@ -15,7 +15,10 @@ final class AgentLogging {
   private AgentLogging() {}
 
   static void install(String level) {
-    System.setProperty(SimpleLogger.DEFAULT_LOG_LEVEL_KEY, level);
+    // AgentLog filters by level (the control file may change it while the JVM runs): the logger
+    // lets everything through.
+    System.setProperty(SimpleLogger.DEFAULT_LOG_LEVEL_KEY, "debug");
+    AgentLog.level(level);
     System.setProperty(SimpleLogger.LOG_FILE_KEY, "System.err");
     System.setProperty(SimpleLogger.SHOW_THREAD_NAME_KEY, "false");
     System.setProperty(SimpleLogger.SHOW_DATE_TIME_KEY, "true");

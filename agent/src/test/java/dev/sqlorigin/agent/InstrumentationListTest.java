@@ -52,7 +52,10 @@ class InstrumentationListTest {
         "AsyncContextInstrumentation[javax.servlet]",
         List.of(SampleClasses.JavaxAsync.class.getName()));
     CHANGED.put(
-        "SpringMvcInstrumentation", List.of("org.springframework.web.servlet.DispatcherServlet"));
+        "SpringMvcInstrumentation",
+        List.of(
+            "org.springframework.web.servlet.DispatcherServlet",
+            "org.springframework.web.servlet.HandlerExecutionChain"));
     CHANGED.put(
         "JerseyInstrumentation",
         List.of("org.glassfish.jersey.server.model.internal.AbstractJavaResourceMethodDispatcher"));

@@ -2,6 +2,8 @@ package dev.sqlorigin.config;
 
 import dev.sqlorigin.comment.CommentField;
 import dev.sqlorigin.comment.CommentFormat;
+import dev.sqlorigin.control.RoutePattern;
+import dev.sqlorigin.control.RouteRules;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -54,6 +56,11 @@ public final class Config {
   public static final String CANCEL_MAX_PER_DATABASE = "sqlorigin.cancel.max-per-database";
   public static final String JMX = "sqlorigin.jmx";
   public static final String OTEL_QUERY_TEXT = "sqlorigin.otel.query-text";
+  public static final String ROUTES_BLOCKED = "sqlorigin.routes.blocked";
+  public static final String ROUTES_MAX_CONCURRENT = "sqlorigin.routes.max-concurrent";
+  public static final String ROUTES_QUEUE_TIMEOUT = "sqlorigin.routes.queue-timeout";
+  public static final String CONTROL_FILE = "sqlorigin.control-file";
+  public static final String STATEMENTS_SLOW_THRESHOLD = "sqlorigin.statements.slow-threshold";
 
   /** No request timeout: requests are abandoned only for other reasons. */
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ZERO;
@@ -84,6 +91,12 @@ public final class Config {
    */
   public static final int DEFAULT_CANCEL_MAX_PER_DATABASE = 2;
 
+  /** A request beyond its route's cap is refused at once (a queue would hold its thread). */
+  public static final Duration DEFAULT_QUEUE_TIMEOUT = Duration.ZERO;
+
+  /** Off: statements are not watched for their length unless asked. */
+  public static final Duration DEFAULT_SLOW_THRESHOLD = Duration.ZERO;
+
   private static final String DURATION = "a duration such as 500ms, 55s or 2m";
 
   private static final Config DEFAULTS = load(Collections.emptyMap(), Collections.emptyMap());
@@ -110,7 +123,13 @@ public final class Config {
   private final int cancelMaxPerDatabase;
   private final boolean jmx;
   private final QueryText otelQueryText;
+  private final Set<RoutePattern> blockedRoutes;
+  private final Map<RoutePattern, Integer> routeLimits;
+  private final Duration queueTimeout;
+  private final String controlFile;
+  private final Duration slowThreshold;
   private final List<String> problems;
+  private final Map<String, String> problemsByKey;
 
   private Config(Reader reader) {
     enabled = reader.get(ENABLED, true, "true or false", Config::parseBoolean);
@@ -212,7 +231,44 @@ public final class Config {
             QueryText.SANITIZED,
             "sanitized, raw or off",
             value -> QueryText.valueOf(value.toUpperCase(Locale.ROOT)));
+    blockedRoutes =
+        reader.get(
+            ROUTES_BLOCKED,
+            Collections.emptySet(),
+            "a comma-separated list of routes (POST /api/imports, GET /api/reports/*), or none",
+            RouteRules::parsePatterns);
+    routeLimits =
+        reader.get(
+            ROUTES_MAX_CONCURRENT,
+            Collections.emptyMap(),
+            "a comma-separated list of route=limit (POST /api/imports=2), or none",
+            RouteRules::parseLimits);
+    queueTimeout =
+        reader.get(
+            ROUTES_QUEUE_TIMEOUT,
+            DEFAULT_QUEUE_TIMEOUT,
+            DURATION + ", or off",
+            value ->
+                value.equalsIgnoreCase("off")
+                    ? Duration.ZERO
+                    : parseDuration(value, Duration.ofMillis(1)));
+    controlFile =
+        reader.get(
+            CONTROL_FILE,
+            null,
+            "the path of a file, or off",
+            value -> value.equalsIgnoreCase("off") || value.isEmpty() ? null : value);
+    slowThreshold =
+        reader.get(
+            STATEMENTS_SLOW_THRESHOLD,
+            DEFAULT_SLOW_THRESHOLD,
+            DURATION + " (100ms at least), or off",
+            value ->
+                value.equalsIgnoreCase("off")
+                    ? Duration.ZERO
+                    : parseDuration(value, Duration.ofMillis(100)));
     problems = Collections.unmodifiableList(reader.problems);
+    problemsByKey = Collections.unmodifiableMap(reader.problemsByKey);
   }
 
   /** Reads the settings from {@code properties} (system properties) then {@code environment}. */
@@ -353,9 +409,42 @@ public final class Config {
     return otelQueryText;
   }
 
+  /** Routes answered 503 before their handler runs. */
+  public Set<RoutePattern> blockedRoutes() {
+    return blockedRoutes;
+  }
+
+  /** Concurrency caps by route pattern, in the order written. */
+  public Map<RoutePattern, Integer> routeLimits() {
+    return routeLimits;
+  }
+
+  /** How long a request beyond its route's cap waits for a slot before it is refused; 0: not. */
+  public Duration queueTimeout() {
+    return queueTimeout;
+  }
+
+  /** The operator's control file, watched while the JVM runs; null: none. */
+  public String controlFile() {
+    return controlFile;
+  }
+
+  /** A statement running longer than this is logged (and again when it ends); 0: never. */
+  public Duration slowThreshold() {
+    return slowThreshold;
+  }
+
   /** One line per setting that did not parse, naming the key, the value and what is accepted. */
   public List<String> problems() {
     return problems;
+  }
+
+  /**
+   * What was wrong with the value of {@code key} ({@code "<value>": expected …}), or null when it
+   * parsed or was not set.
+   */
+  public String problem(String key) {
+    return problemsByKey.get(key);
   }
 
   @Override
@@ -379,7 +468,11 @@ public final class Config {
         + " cancel-on-disconnect="
         + cancelOnDisconnect
         + " cancel-on-shutdown="
-        + cancelOnShutdown;
+        + cancelOnShutdown
+        + (blockedRoutes.isEmpty() ? "" : " routes-blocked=" + blockedRoutes.size())
+        + (routeLimits.isEmpty() ? "" : " routes-max-concurrent=" + routeLimits.size())
+        + (controlFile == null ? "" : " control-file=" + controlFile)
+        + (slowThreshold.isZero() ? "" : " slow-threshold=" + slowThreshold.toMillis() + "ms");
   }
 
   private static boolean parseBoolean(String value) {
@@ -489,6 +582,7 @@ public final class Config {
     private final Map<?, ?> properties;
     private final Map<String, String> environment;
     private final List<String> problems = new ArrayList<>();
+    private final Map<String, String> problemsByKey = new java.util.HashMap<>();
 
     Reader(Map<?, ?> properties, Map<String, String> environment) {
       this.properties = properties;
@@ -509,14 +603,16 @@ public final class Config {
       try {
         return parser.apply(value);
       } catch (RuntimeException e) {
-        problems.add(
-            "ignoring "
-                + source
-                + "=\""
+        // A route list says which entry is wrong and why.
+        String why =
+            "\""
                 + printable(value)
-                + "\": expected "
-                + accepted
-                + "; using the default");
+                + "\": "
+                + (e instanceof RouteRules.Invalid ? e.getMessage() + "; " : "")
+                + "expected "
+                + accepted;
+        problems.add("ignoring " + source + "=" + why + "; using the default");
+        problemsByKey.put(key, why);
         return defaultValue;
       }
     }

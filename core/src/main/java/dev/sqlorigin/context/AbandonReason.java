@@ -11,6 +11,8 @@ public enum AbandonReason {
   CLIENT_DISCONNECTED("client disconnected"),
   SHUTDOWN("JVM shutting down"),
   OPERATOR("cancelled by an operator"),
+  /** An operator blocked the request's route while it ran (JMX or the control file). */
+  BLOCKED("its route was blocked by an operator"),
   /**
    * The servlet container's async timeout fired (AsyncListener.onTimeout) before the request
    * completed.

@@ -1,5 +1,6 @@
 package dev.sqlorigin.context;
 
+import dev.sqlorigin.database.BackendPid;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -51,7 +52,7 @@ public final class Abandonment {
     for (Object statement : inFlight) {
       // A wait for a connection is interrupted, not cancelled: see stoppedWaits.
       if (!(statement instanceof ConnectionWait)) {
-        byStatement.put(statement, new StatementCancel(statement, this));
+        byStatement.put(statement, new StatementCancel(statement, this, BackendPid.of(statement)));
       }
     }
     this.cancels = Collections.unmodifiableMap(byStatement);
@@ -140,7 +141,7 @@ public final class Abandonment {
 
   /**
    * The log line: {@code request 3f2a (POST /api/imports) abandoned: deadline passed after 2.0 s;
-   * cancelled 1 statement}, and each cancel that failed, with why.
+   * cancelled 1 statement; backend pid 4711}, and each cancel that failed, with why.
    */
   public String summary() {
     int cancelled = cancelled();
@@ -149,6 +150,14 @@ public final class Abandonment {
             .append("; cancelled ")
             .append(cancelled)
             .append(cancelled == 1 ? " statement" : " statements");
+    // The backends that ran them, to find them in pg_stat_activity and the server's log.
+    String separator = "; backend pid ";
+    for (StatementCancel cancel : cancels.values()) {
+      if (cancel.backendPid() > 0) {
+        line.append(separator).append(cancel.backendPid());
+        separator = ", ";
+      }
+    }
     for (StatementCancel failure : failures()) {
       line.append("; cancel failed: ").append(failure.detail());
     }

@@ -3,6 +3,8 @@ package dev.sqlorigin.context;
 import dev.sqlorigin.comment.CommentField;
 import dev.sqlorigin.comment.SqlComment;
 import dev.sqlorigin.config.Config;
+import dev.sqlorigin.control.Admission;
+import dev.sqlorigin.control.Refusal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,6 +39,9 @@ public final class RequestContext {
   // Set when the request has answered: work it handed to other threads and that outlives it is no
   // longer held to its deadline (nobody waits for it any more, nor is it late).
   private volatile boolean ended;
+  // What the route controls did to it (a refusal, slots of caps); null while none applied, so that
+  // a request costs nothing more with no block and no cap configured.
+  private volatile Admission admission;
 
   /**
    * @param deadlineNanos the {@link System#nanoTime()} after which the request is abandoned, or 0
@@ -227,6 +232,39 @@ public final class RequestContext {
 
   public boolean ended() {
     return ended;
+  }
+
+  /** Why a route block or a concurrency cap refused the request, or null. */
+  public Refusal refusal() {
+    Admission current = admission;
+    return current == null ? null : current.refusal();
+  }
+
+  /**
+   * What the route controls did to the request, made when the first of them applies: its source
+   * then answers 503 ({@link Admission#refusal()}) and its JDBC calls fail, or it holds slots of
+   * concurrency caps until it ends.
+   */
+  public Admission admission() {
+    Admission current = admission;
+    if (current == null) {
+      synchronized (this) {
+        current = admission;
+        if (current == null) {
+          current = new Admission();
+          admission = current;
+        }
+      }
+    }
+    return current;
+  }
+
+  /** Gives back the slots of concurrency caps the request holds, if any. */
+  public void releaseLimits() {
+    Admission current = admission;
+    if (current != null) {
+      current.release();
+    }
   }
 
   @Override

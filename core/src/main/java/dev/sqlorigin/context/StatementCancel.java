@@ -10,19 +10,27 @@ public final class StatementCancel {
 
   private final Object statement;
   private final Abandonment abandonment;
+  // Read while the statement was still in flight: its connection may serve another request later.
+  private final int backendPid;
   private volatile long requestedNanos;
   private boolean busy;
   private boolean aborting;
   private volatile CancelOutcome outcome;
   private volatile String detail;
 
-  StatementCancel(Object statement, Abandonment abandonment) {
+  StatementCancel(Object statement, Abandonment abandonment, int backendPid) {
     this.statement = statement;
     this.abandonment = abandonment;
+    this.backendPid = backendPid;
   }
 
   public Object statement() {
     return statement;
+  }
+
+  /** The PostgreSQL backend that ran the statement, or 0 when unknown. */
+  public int backendPid() {
+    return backendPid;
   }
 
   /** The {@link System#nanoTime()} the cancel was first asked for, or 0 before that. */

@@ -13,6 +13,9 @@ import dev.sqlorigin.context.QueueTime;
 import dev.sqlorigin.context.RequestContext;
 import dev.sqlorigin.context.RequestIds;
 import dev.sqlorigin.context.StatementCancel;
+import dev.sqlorigin.control.Limit;
+import dev.sqlorigin.control.Refusal;
+import dev.sqlorigin.control.RouteControls;
 import dev.sqlorigin.label.ApplicationName;
 import dev.sqlorigin.log.AgentLog;
 import dev.sqlorigin.route.Routes;
@@ -24,11 +27,14 @@ import java.time.Duration;
  * request's state. Read from top to bottom:
  *
  * <ol>
- *   <li>{@link #start}: the source reports a request; it gets its ID and deadline, is registered
- *       (the watchdog, the operator and the shutdown hook see it) and observed (telemetry);
+ *   <li>{@link #start}: the source reports a request; it gets its ID and deadline, passes the
+ *       operator's route blocks and concurrency caps (or is refused: its source answers 503 before
+ *       the handler runs, see {@link RequestContext#refusal()}), is registered (the watchdog, the
+ *       operator and the shutdown hook see it) and observed (telemetry);
  *   <li>{@link #bind} on the thread that serves it, {@link #suspend} when that thread lets go of a
  *       request still running elsewhere (async), {@link #resume} on the next one;
- *   <li>{@link #refineRoute} once a framework knows the route template;
+ *   <li>{@link #refineRoute} once a framework knows the route template, which passes the blocks and
+ *       caps again;
  *   <li>{@link #statementStarted}/{@link #statementEnded} around each of its JDBC statements, and
  *       {@link #refusal} before the JDBC calls that run none: the statements are registered in
  *       flight, and refused once the request is abandoned;
@@ -97,6 +103,14 @@ public final class RequestLifecycle {
               deadlineReason,
               socket,
               start.cancellationHandle());
+      // Refused by a route block or a concurrency cap: neither registered nor observed, and never
+      // bound (its source answers it at once); a source that binds it all the same finds its
+      // JDBC calls refused.
+      if (start.kind() != RequestKind.JOB
+          && RouteControls.get().active()
+          && admit(context) != null) {
+        return context;
+      }
       RequestRegistry.add(context);
       Observers.requestStarted(context, start);
       return context;
@@ -138,13 +152,19 @@ public final class RequestLifecycle {
 
   /**
    * Gives the current request the route template its framework matched ({@code template} relative
-   * to {@code basePath}); later statements carry it. Without a current request, does nothing.
+   * to {@code basePath}); later statements carry it. Without a current request, does nothing. The
+   * template passes the route blocks and caps: a request refused here is answered 503 by a source
+   * that can still answer ({@link RequestContext#refusal()}: Spring MVC and Jersey do, before the
+   * handler), and its JDBC calls fail fast in any case.
    */
   public static void refineRoute(String method, String basePath, String template) {
     try {
       RequestContext context = CurrentRequest.get();
       if (context != null && template != null) {
         context.refineRoute(Routes.template(method, basePath, template));
+        if (RouteControls.get().active() && context.refusal() == null) {
+          admit(context);
+        }
       }
     } catch (Throwable t) {
       AgentLog.warnOnce(
@@ -164,6 +184,10 @@ public final class RequestLifecycle {
     Abandonment abandonment = abandonment(context);
     if (abandonment != null) {
       return abandonment.message();
+    }
+    Refusal refused = context.refusal();
+    if (refused != null) {
+      return refused.message();
     }
     if (!binding.enterStatement()) {
       return null;
@@ -268,7 +292,11 @@ public final class RequestLifecycle {
       return null;
     }
     Abandonment abandonment = abandonment(binding.context());
-    return abandonment == null ? null : abandonment.message();
+    if (abandonment != null) {
+      return abandonment.message();
+    }
+    Refusal refused = binding.context().refusal();
+    return refused == null ? null : refused.message();
   }
 
   /**
@@ -287,6 +315,7 @@ public final class RequestLifecycle {
    */
   public static void complete(RequestContext context, int status, Throwable thrown) {
     if (context.end()) {
+      context.releaseLimits();
       Observers.requestEnded(context, status, thrown);
       RequestRegistry.remove(context);
     }
@@ -349,6 +378,31 @@ public final class RequestLifecycle {
    */
   public static boolean observed() {
     return Observers.any();
+  }
+
+  /**
+   * Passes the request's route through the operator's blocks and caps, once some are in force (the
+   * callers ask {@link RouteControls#active()} first: one volatile read on the request's path when
+   * none is): returns null when it may go on (holding a slot of its route's cap, if one applies,
+   * until it completes), or why not, which it then carries.
+   */
+  private static Refusal admit(RequestContext context) {
+    RouteControls controls = RouteControls.get();
+    String route = context.route();
+    Refusal refused = controls.refuseIfBlocked(route);
+    if (refused == null) {
+      Limit limit = controls.limitFor(route);
+      if (limit != null && context.admission().mayHold(limit)) {
+        refused = controls.admit(route, limit);
+        if (refused == null) {
+          context.admission().hold(limit);
+        }
+      }
+    }
+    if (refused != null) {
+      context.admission().refuse(refused);
+    }
+    return refused;
   }
 
   /**

@@ -35,7 +35,14 @@ public final class AgentLog {
         public void debug(String message) {}
       };
 
+  private static final int WARN = 1;
+  private static final int INFO = 2;
+  private static final int DEBUG = 3;
+
   private static volatile Sink sink = STDERR;
+  // Filtered here rather than in the sink, so that the control file can change it while the JVM
+  // runs.
+  private static volatile int level = INFO;
   // Keys of problems already reported: a fault on the hot path must not log once per request.
   private static final Set<String> reported = ConcurrentHashMap.newKeySet();
 
@@ -45,16 +52,34 @@ public final class AgentLog {
     sink = newSink == null ? STDERR : newSink;
   }
 
+  /** {@code error}, {@code warn}, {@code info} or {@code debug} (validated by the settings). */
+  public static void level(String name) {
+    level =
+        "debug".equals(name)
+            ? DEBUG
+            : "info".equals(name) ? INFO : "warn".equals(name) ? WARN : WARN - 1;
+  }
+
+  public static boolean debugEnabled() {
+    return level >= DEBUG;
+  }
+
   public static void info(String message) {
-    sink.info(message);
+    if (level >= INFO) {
+      sink.info(message);
+    }
   }
 
   public static void debug(String message) {
-    sink.debug(message);
+    if (level >= DEBUG) {
+      sink.debug(message);
+    }
   }
 
   public static void warn(String message) {
-    sink.warn(message, null);
+    if (level >= WARN) {
+      sink.warn(message, null);
+    }
   }
 
   /**
@@ -63,8 +88,10 @@ public final class AgentLog {
    */
   public static void warnOnce(String key, String message, Throwable cause) {
     if (reported.add(key)) {
-      sink.warn(message + " (reported once; later occurrences at debug level)", cause);
-    } else {
+      if (level >= WARN) {
+        sink.warn(message + " (reported once; later occurrences at debug level)", cause);
+      }
+    } else if (level >= DEBUG) {
       sink.debug(message + (cause == null ? "" : ": " + cause));
     }
   }

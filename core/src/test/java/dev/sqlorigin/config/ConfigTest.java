@@ -147,6 +147,47 @@ class ConfigTest {
   }
 
   @Test
+  void routeControlsAndTheirBadValues() {
+    Config config =
+        Config.load(
+            Map.of(
+                "sqlorigin.routes.blocked", "POST /api/imports, GET /api/reports/*",
+                "sqlorigin.routes.queue-timeout", "2s",
+                "sqlorigin.statements.slow-threshold", "10m"),
+            Map.of(
+                "SQLORIGIN_ROUTES_MAX_CONCURRENT", "POST /api/imports=1",
+                "SQLORIGIN_CONTROL_FILE", "/etc/sqlorigin/control.properties"));
+    assertEquals(2, config.blockedRoutes().size());
+    assertEquals(1, config.routeLimits().values().iterator().next());
+    assertEquals(java.time.Duration.ofSeconds(2), config.queueTimeout());
+    assertEquals(java.time.Duration.ofMinutes(10), config.slowThreshold());
+    assertEquals("/etc/sqlorigin/control.properties", config.controlFile());
+    assertTrue(config.problems().isEmpty(), config.problems().toString());
+
+    Config bad =
+        Config.load(
+            Map.of(
+                "sqlorigin.routes.max-concurrent", "POST /api/imports=0",
+                "sqlorigin.routes.blocked", "imports"),
+            Map.of());
+    assertTrue(bad.routeLimits().isEmpty());
+    assertTrue(bad.blockedRoutes().isEmpty());
+    assertEquals(2, bad.problems().size(), bad.problems().toString());
+    assertTrue(
+        bad.problem("sqlorigin.routes.max-concurrent")
+            .contains("a cap must let at least 1 request through"),
+        bad.problems().toString());
+    assertTrue(
+        bad.problems().stream()
+            .anyMatch(
+                line ->
+                    line.startsWith(
+                            "ignoring sqlorigin.routes.blocked=\"imports\": 'imports' is not")
+                        && line.endsWith("; using the default")),
+        bad.problems().toString());
+  }
+
+  @Test
   void environmentNames() {
     assertEquals(
         "SQLORIGIN_REQUEST_ID_MAX_LENGTH",

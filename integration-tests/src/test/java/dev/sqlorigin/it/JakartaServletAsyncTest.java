@@ -57,7 +57,7 @@ class JakartaServletAsyncTest extends ServletAsyncContract {
     assertTrue(
         java.util.regex.Pattern.compile(
                 "request h2-reset \\(GET /shop/async/sleep\\) abandoned: async error \\(stream reset, I/O or application "
-                    + "failure\\) after \\d+\\.\\d s; cancelled 1 statement\n")
+                    + "failure\\) after \\d+\\.\\d s; cancelled 1 statement; backend pid \\d+\n")
             .matcher(app.output())
             .find(),
         app.output());

@@ -92,6 +92,17 @@ class OpenTelemetryTest {
         client.attribute("db.namespace"));
     assertNotNull(client.attribute("server.address"), client.toString());
     assertNotNull(client.attribute("server.port"), client.toString());
+    // The backend that ran it: one of the pool's connections, as pg_stat_activity lists them.
+    int pid = Integer.parseInt(client.attribute("db.postgresql.backend_pid"));
+    try (java.sql.Connection connection = TestDatabase.get().connect();
+        java.sql.PreparedStatement backend =
+            connection.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE pid = ?")) {
+      backend.setInt(1, pid);
+      try (java.sql.ResultSet rs = backend.executeQuery()) {
+        rs.next();
+        assertEquals(1, rs.getInt(1), "no backend " + pid);
+      }
+    }
     assertEquals(Status.StatusCode.STATUS_CODE_UNSET, client.span().getStatus().getCode());
   }
 
@@ -194,8 +205,25 @@ class OpenTelemetryTest {
                             && "SELECT".equals(attribute(point, "db.operation.name"))
                             && "postgresql".equals(attribute(point, "db.system.name"))
                             && point.getCount() > 0));
+    // By route: the routes that served requests, 0 when none of their statements runs.
     receiver.awaitMetric(
-        "sqlorigin.statements.in_flight", metric -> metric.getSum().getDataPointsCount() == 1);
+        "sqlorigin.statements.in_flight",
+        metric ->
+            metric.getSum().getDataPointsList().stream()
+                .anyMatch(
+                    point ->
+                        "/api/owners/{id}"
+                            .equals(
+                                OtlpReceiver.attribute(point.getAttributesList(), "http.route"))));
+    receiver.awaitMetric(
+        "sqlorigin.statements.oldest_age",
+        metric ->
+            metric.getGauge().getDataPointsList().stream()
+                .anyMatch(
+                    point ->
+                        "/api/owners/{id}"
+                            .equals(
+                                OtlpReceiver.attribute(point.getAttributesList(), "http.route"))));
   }
 
   @Test

@@ -6,17 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sqlorigin.it.apps.JakartaApp;
 import dev.sqlorigin.it.support.AppProcess;
 import dev.sqlorigin.it.support.Http;
+import dev.sqlorigin.it.support.Jmx;
 import dev.sqlorigin.it.support.PgActivity;
 import dev.sqlorigin.testing.TestDatabase;
-import java.net.ServerSocket;
 import java.util.concurrent.CompletableFuture;
-import javax.management.MBeanServerConnection;
-import javax.management.ObjectName;
 import javax.management.openmbean.CompositeData;
 import javax.management.openmbean.TabularData;
-import javax.management.remote.JMXConnector;
-import javax.management.remote.JMXConnectorFactory;
-import javax.management.remote.JMXServiceURL;
 import org.junit.jupiter.api.Test;
 
 /** An operator lists the requests in flight over JMX and cancels one by ID, another by route. */
@@ -24,38 +19,29 @@ class OperatorCancellationTest {
 
   @Test
   void operatorListsAndCancelsByRequestIdAndByRoute() throws Exception {
-    int jmxPort;
-    try (ServerSocket free = new ServerSocket(0)) {
-      jmxPort = free.getLocalPort();
-    }
+    int jmxPort = Jmx.freePort();
     try (AppProcess app =
-            CancellationContract.withIdInComment(AppProcess.main(JakartaApp.class))
-                .property("com.sun.management.jmxremote.port", String.valueOf(jmxPort))
-                .property("com.sun.management.jmxremote.rmi.port", String.valueOf(jmxPort))
-                .property("com.sun.management.jmxremote.host", "127.0.0.1")
-                .property("java.rmi.server.hostname", "127.0.0.1")
-                .property("com.sun.management.jmxremote.authenticate", "false")
-                .property("com.sun.management.jmxremote.ssl", "false")
+            Jmx.enable(
+                    CancellationContract.withIdInComment(AppProcess.main(JakartaApp.class)),
+                    jmxPort)
                 .args(TestDatabase.get().jdbcUrlWithCredentials())
                 .start();
-        JMXConnector connector =
-            JMXConnectorFactory.connect(
-                new JMXServiceURL(
-                    "service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi"))) {
-      MBeanServerConnection server = connector.getMBeanServerConnection();
-      ObjectName requests = new ObjectName("dev.sqlorigin:type=Requests");
+        Jmx jmx = Jmx.connect(jmxPort)) {
 
       CompletableFuture<Http.Response> byId = slow(app, "op-1");
       CompletableFuture<Http.Response> byRoute = slow(app, "op-2");
       PgActivity.awaitRunning("request_id='op-", 2, 30_000);
-      String[] listed = (String[]) server.getAttribute(requests, "Requests");
+      String[] listed = (String[]) jmx.attribute("Requests");
       assertEquals(2, listed.length, String.join("\n", listed));
       assertTrue(listed[0].startsWith("GET /shop/probe/cancellable/sleep | op-"), listed[0]);
+      // Each request names the backend running its statement, as pg_stat_activity shows it.
+      for (String line : listed) {
+        String id = line.split(" \\| ")[1];
+        int pid = PgActivity.runningPids("request_id='" + id + "'").iterator().next();
+        assertTrue(line.contains("| backend pid " + pid), line);
+      }
 
-      assertEquals(
-          1,
-          server.invoke(
-              requests, "cancelRequest", new Object[] {"op-1"}, new String[] {"java.lang.String"}));
+      assertEquals(1, jmx.invoke("cancelRequest", "op-1"));
       assertTrue(
           byId.join()
               .values("error")
@@ -67,20 +53,14 @@ class OperatorCancellationTest {
           PgActivity.running("request_id='op-2'"),
           "cancelling by ID must leave the other request alone");
 
-      assertEquals(
-          1,
-          server.invoke(
-              requests,
-              "cancelRoute",
-              new Object[] {"GET /shop/probe/cancellable/sleep"},
-              new String[] {"java.lang.String"}));
+      assertEquals(1, jmx.invoke("cancelRoute", "GET /shop/probe/cancellable/sleep"));
       assertTrue(byRoute.join().values("error").get(0).contains("op-2"));
       PgActivity.awaitRunning("request_id='op-", 0, 10_000);
 
-      TabularData counts = (TabularData) server.getAttribute(requests, "AbandonedByReason");
+      TabularData counts = (TabularData) jmx.attribute("AbandonedByReason");
       CompositeData operator = counts.get(new Object[] {"operator"});
       assertEquals(2L, operator.get("value"));
-      assertEquals(2L, server.getAttribute(requests, "StatementsCancelled"));
+      assertEquals(2L, jmx.attribute("StatementsCancelled"));
     }
   }
 

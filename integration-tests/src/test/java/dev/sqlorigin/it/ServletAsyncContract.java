@@ -97,7 +97,7 @@ abstract class ServletAsyncContract {
     PgActivity.awaitRunning("request_id='async-timeout'", 0, 10_000);
     assertTrue(
         java.util.regex.Pattern.compile(
-                "request async-timeout \\(GET /shop/async/sleep\\) abandoned: async timeout after 1\\.\\d s; cancelled 1 statement\n")
+                "request async-timeout \\(GET /shop/async/sleep\\) abandoned: async timeout after 1\\.\\d s; cancelled 1 statement; backend pid \\d+\n")
             .matcher(app.output())
             .find(),
         app.output());

@@ -1,8 +1,11 @@
 package dev.sqlorigin.agent.cancel;
 
+import dev.sqlorigin.agent.control.Controls;
 import dev.sqlorigin.context.AbandonReason;
 import dev.sqlorigin.context.ConnectionWait;
 import dev.sqlorigin.context.RequestContext;
+import dev.sqlorigin.control.RouteControls;
+import dev.sqlorigin.database.BackendPid;
 import dev.sqlorigin.lifecycle.Counters;
 import dev.sqlorigin.lifecycle.RequestLifecycle;
 import dev.sqlorigin.lifecycle.RequestRegistry;
@@ -31,19 +34,29 @@ public final class Requests implements RequestsMXBean {
     for (RequestContext request : RequestRegistry.snapshot()) {
       long oldest = request.oldestStatementStart(now);
       int waits = 0;
+      // The backends serving its statements, to find them in pg_stat_activity (and back).
+      StringBuilder pids = new StringBuilder();
       for (Object inFlight : request.statementsInFlight().keySet()) {
-        waits += inFlight instanceof ConnectionWait ? 1 : 0;
+        if (inFlight instanceof ConnectionWait) {
+          waits++;
+          continue;
+        }
+        int pid = BackendPid.of(inFlight);
+        if (pid > 0) {
+          pids.append(pids.length() == 0 ? " | backend pid " : ", ").append(pid);
+        }
       }
       lines.add(
           String.format(
               Locale.ROOT,
-              "%s | %s | age %.1f s | %d statement(s) in flight%s, oldest %.1f s%s",
+              "%s | %s | age %.1f s | %d statement(s) in flight%s, oldest %.1f s%s%s",
               request.route(),
               request.requestId(),
               (now - request.startNanos()) / 1e9,
               request.statementsInFlight().size() - waits,
               waits == 0 ? "" : " and " + waits + " waiting for a connection",
               (now - oldest) / 1e9,
+              pids,
               request.abandonment() == null
                   ? ""
                   : " | " + request.abandonment().reason().description()));
@@ -99,5 +112,36 @@ public final class Requests implements RequestsMXBean {
   @Override
   public int getStatementsInFlight() {
     return Counters.statementsInFlight();
+  }
+
+  @Override
+  public String blockRoute(String route) {
+    return Controls.block(route);
+  }
+
+  @Override
+  public String unblockRoute(String route) {
+    return Controls.unblock(route);
+  }
+
+  @Override
+  public List<String> getBlockedRoutes() {
+    return RouteControls.get().blockListing();
+  }
+
+  @Override
+  public List<String> getRouteLimits() {
+    return RouteControls.get().limitListing();
+  }
+
+  @Override
+  public List<String> getRefusedRequests() {
+    List<String> lines = new ArrayList<>();
+    RouteControls.get()
+        .refusalsByRoute()
+        .forEach(
+            (route, counts) ->
+                lines.add(route + " blocked=" + counts[0] + " limited=" + counts[1]));
+    return lines;
   }
 }

@@ -11,7 +11,7 @@ public interface RequestsMXBean {
 
   /**
    * One line per request being served: route, request ID, age, statements in flight and the oldest
-   * one's age.
+   * one's age, the PostgreSQL backend pids serving them (pgjdbc).
    */
   List<String> getRequests();
 
@@ -41,4 +41,25 @@ public interface RequestsMXBean {
 
   /** Requests' threads waiting in {@code DataSource.getConnection} now. */
   int getConnectionWaits();
+
+  /**
+   * Blocks a route in this JVM ({@code POST /api/imports}, {@code GET /api/reports/*}): its new
+   * requests are answered 503, the running ones abandoned. Returns what was done.
+   */
+  String blockRoute(String route);
+
+  /**
+   * Lifts a block in this JVM: one made by {@link #blockRoute}, or, for one from the control file
+   * or the settings, an exception for this JVM alone. Returns what was done.
+   */
+  String unblockRoute(String route);
+
+  /** The blocks in force, each with where it came from (settings, control file, JMX). */
+  List<String> getBlockedRoutes();
+
+  /** The concurrency caps in force: rule, requests holding a slot, where it came from. */
+  List<String> getRouteLimits();
+
+  /** Requests refused since start, by route: {@code <route> blocked=N limited=N}. */
+  List<String> getRefusedRequests();
 }

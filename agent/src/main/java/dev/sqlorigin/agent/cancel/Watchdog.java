@@ -51,25 +51,42 @@ public final class Watchdog implements Runnable {
   // When the tables may be read again, once they have been read.
   private boolean tablesRead;
   private long nextTableRead;
+  // Null when the long-statement watch is off.
+  private final SlowStatements slowStatements;
 
-  Watchdog(Config config, ClosedSockets closedSockets, LongSupplier clock) {
-    this(config, closedSockets, clock, threadCpuClock());
+  Watchdog(
+      Config config,
+      ClosedSockets closedSockets,
+      LongSupplier clock,
+      SlowStatements slowStatements) {
+    this(config, closedSockets, clock, threadCpuClock(), slowStatements);
   }
 
-  Watchdog(Config config, ClosedSockets closedSockets, LongSupplier clock, LongSupplier cpuClock) {
+  Watchdog(
+      Config config,
+      ClosedSockets closedSockets,
+      LongSupplier clock,
+      LongSupplier cpuClock,
+      SlowStatements slowStatements) {
     this.pollNanos = config.pollInterval().toNanos();
     this.checkAfterNanos = config.disconnectCheckAfter().toNanos();
     this.closedSockets = closedSockets;
     this.clock = clock;
     this.cpuClock = cpuClock;
+    this.slowStatements = slowStatements;
   }
 
   /** Starts the watchdog thread; returns whether client-disconnect detection is available. */
   public static boolean start(Config config) {
     TcpTable tcpTable = new TcpTable(Paths.get(config.tcpTables()));
     boolean disconnects = config.cancelOnDisconnect() && tcpTable.available();
+    SlowStatements slow = null;
+    if (!config.slowThreshold().isZero()) {
+      slow = new SlowStatements(config.slowThreshold());
+      RequestLifecycle.observe(slow);
+    }
     Watchdog watchdog =
-        new Watchdog(config, disconnects ? tcpTable::closeWait : null, System::nanoTime);
+        new Watchdog(config, disconnects ? tcpTable::closeWait : null, System::nanoTime, slow);
     Thread thread = new Thread(watchdog, "sqlorigin-watchdog");
     thread.setDaemon(true);
     WatchdogAlarm.install(thread);
@@ -118,6 +135,9 @@ public final class Watchdog implements Runnable {
     for (RequestContext context : RequestRegistry.snapshot()) {
       if (context.statementsInFlight().isEmpty()) {
         continue;
+      }
+      if (slowStatements != null) {
+        slowStatements.check(context, now);
       }
       if (context.abandonment() != null) {
         next = Math.min(next, Cancels.followUp(context, now));

@@ -19,7 +19,30 @@ public final class OtelActivation {
           "otel.exporter.otlp.traces.endpoint",
           "otel.exporter.otlp.metrics.endpoint");
 
+  // What asks for spans; metrics alone (otel.metrics.exporter=prometheus, a metrics endpoint)
+  // do not.
+  private static final List<String> SPAN_SWITCHES =
+      List.of(
+          "otel.traces.exporter",
+          "otel.exporter.otlp.endpoint",
+          "otel.exporter.otlp.traces.endpoint");
+
   private OtelActivation() {}
+
+  /**
+   * Whether spans were asked for. When only metrics were (a team that scrapes with Prometheus), no
+   * span is exported: the SDK's default would send them over OTLP to a local collector that is not
+   * there, and log that it cannot.
+   */
+  public static boolean spansRequested(Map<?, ?> properties, Map<String, String> environment) {
+    for (String key : SPAN_SWITCHES) {
+      String value = setting(key, properties, environment);
+      if (value != null && !value.isBlank()) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   /** Reads the {@code otel.*} system properties, then the {@code OTEL_*} environment variables. */
   public static boolean requested(Map<?, ?> properties, Map<String, String> environment) {

@@ -7,6 +7,7 @@ import dev.sqlorigin.context.Abandonment;
 import dev.sqlorigin.context.CancelOutcome;
 import dev.sqlorigin.context.RequestContext;
 import dev.sqlorigin.context.StatementCancel;
+import dev.sqlorigin.database.BackendPid;
 import dev.sqlorigin.lifecycle.Counters;
 import dev.sqlorigin.lifecycle.RequestKind;
 import dev.sqlorigin.lifecycle.RequestStart;
@@ -61,6 +62,8 @@ public final class OtelTelemetry implements Telemetry {
   static final AttributeKey<String> DB_STATUS = AttributeKey.stringKey("db.response.status_code");
   static final AttributeKey<String> SERVER_ADDRESS = AttributeKey.stringKey("server.address");
   static final AttributeKey<Long> SERVER_PORT = AttributeKey.longKey("server.port");
+  // No convention names the backend yet; the name the conventions' PostgreSQL namespace would use.
+  static final AttributeKey<Long> BACKEND_PID = AttributeKey.longKey("db.postgresql.backend_pid");
   static final AttributeKey<String> ABANDON_REASON =
       AttributeKey.stringKey("sqlorigin.abandon.reason");
   static final AttributeKey<Long> CANCELLED =
@@ -90,6 +93,7 @@ public final class OtelTelemetry implements Telemetry {
   private final Config config;
   private final Tracer tracer;
   private final DoubleHistogram duration;
+  private final RouteMetrics routeMetrics;
   // Statement -> its text from prepare time; weak: statements are dropped by the application.
   private final Map<Object, Prepared> prepared = Collections.synchronizedMap(new WeakHashMap<>());
   private final Map<Object, Database> databases = Collections.synchronizedMap(new WeakHashMap<>());
@@ -141,11 +145,7 @@ public final class OtelTelemetry implements Telemetry {
                     .forEach(
                         (outcome, count) ->
                             out.record(count, Attributes.of(CANCEL_OUTCOME, outcome.key()))));
-    meter
-        .upDownCounterBuilder("sqlorigin.statements.in_flight")
-        .setUnit("{statement}")
-        .setDescription("Statements running for HTTP requests now.")
-        .buildWithCallback(out -> out.record(Counters.statementsInFlight()));
+    this.routeMetrics = RouteMetrics.register(meter);
   }
 
   /**
@@ -169,6 +169,18 @@ public final class OtelTelemetry implements Telemetry {
                           "none",
                           "otel.exporter.otlp.protocol",
                           "http/protobuf"))
+              // Metrics alone asked for (Prometheus scrapes): no spans sent to a default endpoint.
+              // The scrape endpoint listens where the SDK says (localhost), set here so that the
+              // SDK does not log its change of default at every start.
+              .addPropertiesSupplier(
+                  () ->
+                      OtelActivation.spansRequested(System.getProperties(), System.getenv())
+                          ? Map.of("otel.exporter.prometheus.host", "localhost")
+                          : Map.of(
+                              "otel.traces.exporter",
+                              "none",
+                              "otel.exporter.prometheus.host",
+                              "localhost"))
               .addTracerProviderCustomizer(
                   (builder, properties) -> builder.setIdGenerator(HandedOverSpanIds.INSTANCE))
               .build()
@@ -209,6 +221,7 @@ public final class OtelTelemetry implements Telemetry {
 
   @Override
   public void requestEnded(RequestContext context, int status, Throwable thrown) {
+    routeMetrics.served(context.route());
     Object handle = context.telemetry();
     if (!(handle instanceof Span)) {
       return;
@@ -317,6 +330,10 @@ public final class OtelTelemetry implements Telemetry {
     }
     if (database.port > 0) {
       builder.setAttribute(SERVER_PORT, database.port);
+    }
+    int pid = BackendPid.of(statement);
+    if (pid > 0) {
+      builder.setAttribute(BACKEND_PID, (long) pid);
     }
     Span span = HandedOverSpanIds.start(builder, spanIdFor(traceparent, parent));
     running.put(statement, new Running(span, System.nanoTime(), database, operation));

@@ -6,7 +6,7 @@ import java.util.Locale;
  * A statement's text for {@code db.query.text}: literals replaced by {@code ?} (the semantic
  * conventions' default, since literals may carry personal data), and its operation name.
  */
-final class QueryText {
+public final class QueryText {
 
   private static final int MAX_OPERATION = 20;
 
@@ -17,7 +17,7 @@ final class QueryText {
    * with {@code ?}; keeps identifiers, quoted identifiers, parameters ({@code ?}, {@code $1}) and
    * comments.
    */
-  static String sanitize(String sql) {
+  public static String sanitize(String sql) {
     StringBuilder out = new StringBuilder(sql.length());
     int i = 0;
     int n = sql.length();

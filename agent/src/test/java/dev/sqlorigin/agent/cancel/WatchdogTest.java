@@ -96,7 +96,8 @@ class WatchdogTest {
             },
             () -> {
               throw new AssertionError("a round takes its time from the test");
-            });
+            },
+            null);
   }
 
   @AfterEach
@@ -205,7 +206,8 @@ class WatchdogTest {
             () -> {
               throw new AssertionError("a round takes its time from the test");
             },
-            () -> cpu[0]);
+            () -> cpu[0],
+            null);
     RequestContext suspect = running("suspect-1", 0, 50003);
     long first = suspect.oldestStatementStart(Long.MAX_VALUE) + CHECK_AFTER;
     List<Long> reads = new ArrayList<>();
@@ -232,7 +234,8 @@ class WatchdogTest {
             },
             () -> {
               throw new AssertionError("a round takes its time from the test");
-            });
+            },
+            null);
     RequestContext suspect = running("suspect-2", 0, 50004);
     RequestContext late = running("late-1", 2 * SECOND, 0);
     long checked = suspect.oldestStatementStart(Long.MAX_VALUE) + CHECK_AFTER;

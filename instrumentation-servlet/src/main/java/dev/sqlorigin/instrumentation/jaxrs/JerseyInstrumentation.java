@@ -7,9 +7,13 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import dev.sqlorigin.context.CurrentRequest;
+import dev.sqlorigin.context.RequestContext;
+import dev.sqlorigin.control.Refusal;
 import dev.sqlorigin.instrumentation.TypeInstrumentation;
 import dev.sqlorigin.lifecycle.RequestLifecycle;
 import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 import net.bytebuddy.asm.Advice;
@@ -58,9 +62,14 @@ public final class JerseyInstrumentation {
         jaxrs);
   }
 
+  /**
+   * Refines the route; a request whose template is blocked or beyond its cap is answered 503 in
+   * place of the resource method: the dispatch is skipped and returns that response, which Jersey
+   * sends through its response filters like any other.
+   */
   public static class DispatchAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static void onEnter(@Advice.Argument(1) ContainerRequestContext request) {
+    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Advice.OnNonDefaultValue.class)
+    public static Response onEnter(@Advice.Argument(1) ContainerRequestContext request) {
       UriInfo info = request.getUriInfo();
       if (info instanceof ExtendedUriInfo) {
         // Most recently matched first: the method's template, then its locators', then the class's.
@@ -71,6 +80,23 @@ public final class JerseyInstrumentation {
         }
         RequestLifecycle.refineRoute(
             request.getMethod(), info.getBaseUri().getRawPath(), path.toString());
+      }
+      RequestContext context = CurrentRequest.get();
+      Refusal refused = context == null ? null : context.refusal();
+      return refused == null
+          ? null
+          : Response.status(refused.status())
+              .header("Retry-After", refused.retryAfter())
+              .type("text/plain;charset=utf-8")
+              .entity(refused.body())
+              .build();
+    }
+
+    @Advice.OnMethodExit(suppress = Throwable.class)
+    public static void onExit(
+        @Advice.Enter Response refusal, @Advice.Return(readOnly = false) Response response) {
+      if (refusal != null) {
+        response = refusal;
       }
     }
   }

@@ -10,6 +10,7 @@ import dev.sqlorigin.config.Config;
 import dev.sqlorigin.context.Binding;
 import dev.sqlorigin.context.CurrentRequest;
 import dev.sqlorigin.context.RequestContext;
+import dev.sqlorigin.control.Refusal;
 import dev.sqlorigin.instrumentation.TypeInstrumentation;
 import dev.sqlorigin.lifecycle.RequestLifecycle;
 import dev.sqlorigin.lifecycle.RequestStart;
@@ -62,19 +63,26 @@ public final class ServletInstrumentation {
         .called("ServletInstrumentation[" + basePackage + "]");
   }
 
+  /**
+   * Binds the request (in {@code binding}, for the exit); returns true, to skip the filter or
+   * servlet, for a request that a route block or a concurrency cap refused: it has been answered
+   * 503, and is never bound.
+   */
   public static class ServletAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static Binding onEnter(
-        @Advice.Argument(0) ServletRequest request, @Advice.Argument(1) ServletResponse response) {
+    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Advice.OnNonDefaultValue.class)
+    public static boolean onEnter(
+        @Advice.Argument(0) ServletRequest request,
+        @Advice.Argument(1) ServletResponse response,
+        @Advice.Local("sqloriginBinding") Binding binding) {
       if (CurrentRequest.binding() != null || !(request instanceof HttpServletRequest)) {
-        return null;
+        return false;
       }
       if (request.getDispatcherType() != DispatcherType.REQUEST) {
         // A dispatch of a request gone async (or its error dispatch) continues that request.
-        Binding resumed =
+        binding =
             RequestLifecycle.resume(request.getAttribute(ServletAsyncListener.CONTEXT_ATTRIBUTE));
-        if (resumed != null) {
-          return resumed;
+        if (binding != null) {
+          return false;
         }
       }
       HttpServletRequest http = (HttpServletRequest) request;
@@ -111,7 +119,7 @@ public final class ServletInstrumentation {
       }
       RequestContext context = RequestLifecycle.start(start);
       if (context == null) {
-        return null;
+        return false;
       }
       // Echoed before the application can commit the response; a failure here must not lose the
       // request, which is registered from now on.
@@ -123,17 +131,34 @@ public final class ServletInstrumentation {
       } catch (RuntimeException ignored) {
         // the response was already committed: the statements are still tagged
       }
-      return RequestLifecycle.bind(context);
+      Refusal refused = context.refusal();
+      if (refused != null) {
+        // Answered here, before any filter or servlet of the application runs, and never bound.
+        try {
+          HttpServletResponse http503 = (HttpServletResponse) response;
+          if (!http503.isCommitted()) {
+            http503.setStatus(refused.status());
+            http503.setHeader("Retry-After", refused.retryAfter());
+            http503.setContentType("text/plain;charset=utf-8");
+            http503.getWriter().write(refused.body());
+          }
+        } catch (Exception ignored) {
+          // a response that cannot be written: the request is refused all the same
+        }
+        return true;
+      }
+      binding = RequestLifecycle.bind(context);
+      return false;
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     public static void onExit(
-        @Advice.Enter Binding binding,
+        @Advice.Local("sqloriginBinding") Binding binding,
         @Advice.Argument(0) ServletRequest request,
         @Advice.Argument(1) ServletResponse response,
         @Advice.Thrown Throwable thrown) {
       if (binding == null) {
-        return;
+        return; // no request, or one refused (and answered) on the way in
       }
       boolean suspended = false;
       try {

@@ -115,6 +115,23 @@ public final class PgActivity {
     return -1;
   }
 
+  /** The pids of the backends running a query containing {@code fragment} (active or waiting). */
+  public static java.util.Set<Integer> runningPids(String fragment) throws SQLException {
+    java.util.Set<Integer> pids = new java.util.TreeSet<>();
+    try (Connection connection = TestDatabase.get().connect();
+        PreparedStatement select =
+            connection.prepareStatement(
+                "SELECT pid FROM pg_stat_activity WHERE state = 'active' AND query LIKE ? AND pid <> pg_backend_pid()")) {
+      select.setString(1, "%" + fragment + "%");
+      try (ResultSet rs = select.executeQuery()) {
+        while (rs.next()) {
+          pids.add(rs.getInt(1));
+        }
+      }
+    }
+    return pids;
+  }
+
   /** Ends the backends still running a query containing {@code fragment} (test clean-up only). */
   public static void terminate(String fragment) throws SQLException {
     try (Connection connection = TestDatabase.get().connect();
