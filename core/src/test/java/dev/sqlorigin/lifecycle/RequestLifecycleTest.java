@@ -325,7 +325,7 @@ class RequestLifecycleTest {
     for (Object statement : List.of(first, second, elsewhere)) {
       RequestContext context = start("capped-" + statements.indexOf(statement));
       RequestLifecycle.statementStarted(bind(context), statement, null);
-      RequestLifecycle.abandon(context, AbandonReason.SHUTDOWN);
+      RequestLifecycle.abandon(context, AbandonReason.OPERATOR);
     }
     canceller.awaitCancelled(elsewhere, 1);
     long deadline = System.nanoTime() + REPORT_WAIT;
@@ -337,6 +337,24 @@ class RequestLifecycleTest {
     assertFalse(canceller.cancelled.contains(waiting), "a second cancel to the capped database");
     admitted.hang.countDown();
     canceller.awaitCancelled(waiting, 1);
+  }
+
+  @Test
+  void atShutdownNoCancelWaitsForTheCap() throws Exception {
+    // The application's own shutdown hooks close its pools meanwhile: a cancel queued behind the
+    // cap would find its connection closed, and its statement would go on running.
+    configure(Map.of(Config.CANCEL_MAX_PER_DATABASE, "1"));
+    FakeCanceller.Statement first = statement("stopping-db", Behaviour.HANGS);
+    FakeCanceller.Statement second = statement("stopping-db", Behaviour.HANGS);
+    for (Object statement : List.of(first, second)) {
+      RequestContext context = start("stopping-" + statements.indexOf(statement));
+      RequestLifecycle.statementStarted(bind(context), statement, null);
+      RequestLifecycle.abandon(context, AbandonReason.SHUTDOWN);
+    }
+    canceller.awaitCancelled(first, 1);
+    canceller.awaitCancelled(second, 1);
+    first.hang.countDown();
+    second.hang.countDown();
   }
 
   /** A request whose deadline passed a moment ago. */
