@@ -54,7 +54,11 @@ public final class AgentInstaller {
 
   private AgentInstaller() {}
 
-  public static void install(Instrumentation instrumentation) {
+  /**
+   * Installs the agent; {@code coreAppended}: core was put on the bootstrap class path from premain
+   * (the jar was renamed), not by the JVM from the manifest.
+   */
+  public static void install(Instrumentation instrumentation, boolean coreAppended) {
     long began = System.nanoTime();
     Config config = Config.fromSystem();
     AgentLogging.install(config.logLevel());
@@ -140,6 +144,12 @@ public final class AgentInstaller {
             + (otel ? " opentelemetry=on" : "")
             + (config.cancelOnDisconnect() && !disconnects
                 ? " (client-disconnect detection unavailable: no /proc/net/tcp)"
+                : "")
+            + (coreAppended
+                ? " (the jar is not named "
+                    + SqloriginAgent.JAR_NAME
+                    + ": its core was added to the bootstrap class path late, hence the JVM's"
+                    + " class-sharing warning; keep the name to avoid it)"
                 : ""));
   }
 
