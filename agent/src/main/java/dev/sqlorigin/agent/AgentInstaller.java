@@ -55,10 +55,12 @@ public final class AgentInstaller {
   private AgentInstaller() {}
 
   /**
-   * Installs the agent; {@code coreAppended}: core was put on the bootstrap class path from premain
-   * (the jar was renamed), not by the JVM from the manifest.
+   * Installs the agent. {@code jarName} is null when the JVM put core on the bootstrap class path
+   * from the manifest; otherwise the name the jar must have for that (it was renamed, and premain
+   * appended core itself). A String, not a reference to the version gate's constant: this class
+   * must not make the compiler build the gate for Java 11.
    */
-  public static void install(Instrumentation instrumentation, boolean coreAppended) {
+  public static void install(Instrumentation instrumentation, String jarName) {
     long began = System.nanoTime();
     Config config = Config.fromSystem();
     AgentLogging.install(config.logLevel());
@@ -145,9 +147,9 @@ public final class AgentInstaller {
             + (config.cancelOnDisconnect() && !disconnects
                 ? " (client-disconnect detection unavailable: no /proc/net/tcp)"
                 : "")
-            + (coreAppended
+            + (jarName != null
                 ? " (the jar is not named "
-                    + SqloriginAgent.JAR_NAME
+                    + jarName
                     + ": its core was added to the bootstrap class path late, hence the JVM's"
                     + " class-sharing warning; keep the name to avoid it)"
                 : ""));

@@ -53,8 +53,8 @@ public final class SqloriginAgent {
         instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(jar));
       }
       Class.forName("dev.sqlorigin.agent.AgentInstaller", true, new AgentClassLoader(jar))
-          .getMethod("install", Instrumentation.class, boolean.class)
-          .invoke(null, instrumentation, appended);
+          .getMethod("install", Instrumentation.class, String.class)
+          .invoke(null, instrumentation, appended ? JAR_NAME : null);
     } catch (Throwable t) {
       // Fail open: the application starts as if the agent were not there.
       Throwable cause =
