@@ -74,7 +74,7 @@ final class OtlpSink implements AutoCloseable {
     }
   }
 
-  /** The sink itself: prints its endpoint, then serves until it is stopped. */
+  /** The sink itself: prints its endpoint, then serves until it is stopped or the harness exits. */
   public static void main(String[] args) throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext(
@@ -88,6 +88,11 @@ final class OtlpSink implements AutoCloseable {
           exchange.close();
         });
     server.start();
+    // Gone with the harness, however it ends (its shutdown hook cannot reach this process when it
+    // is killed).
+    ProcessHandle.current()
+        .parent()
+        .ifPresent(harness -> harness.onExit().thenRun(() -> System.exit(0)));
     System.out.println(LISTENING + "http://127.0.0.1:" + server.getAddress().getPort());
     System.out.flush();
   }
