@@ -62,7 +62,13 @@ public final class AgentInstaller {
 
   private AgentInstaller() {}
 
-  public static void install(Instrumentation instrumentation) {
+  /**
+   * Installs the agent. {@code jarName} is null when the JVM put core on the bootstrap class path
+   * from the manifest; otherwise the name the jar must have for that (it was renamed, and premain
+   * appended core itself). A String, not a reference to the version gate's constant: this class
+   * must not make the compiler build the gate for Java 11.
+   */
+  public static void install(Instrumentation instrumentation, String jarName) {
     long began = System.nanoTime();
     Config config = Config.fromSystem();
     AgentLogging.install(config.logLevel());
@@ -155,6 +161,12 @@ public final class AgentInstaller {
                 ? " (client-disconnect detection unavailable: no readable tcp or tcp6 in "
                     + config.tcpTables()
                     + ")"
+                : "")
+            + (jarName != null
+                ? " (the jar is not named "
+                    + jarName
+                    + ": its core was added to the bootstrap class path late, hence the JVM's"
+                    + " class-sharing warning; keep the name to avoid it)"
                 : ""));
   }
 

@@ -1,11 +1,10 @@
 package dev.sqlorigin.agent;
 
 import java.io.File;
-import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.net.JarURLConnection;
+import java.net.URL;
+import java.net.URLConnection;
 import java.util.jar.JarFile;
 
 /**
@@ -14,16 +13,23 @@ import java.util.jar.JarFile;
  * loaded, so this class must load on any JVM a fleet may run, find out whether the rest can, and
  * otherwise say so in one line and return. Nothing thrown here reaches the JVM either.
  *
- * <p>It only puts core on the bootstrap class path and hands over: this class must not touch a core
- * class before that, or the class would be loaded twice (once here, once by the classes whose
- * advice refers to it).
+ * <p>The jar is laid out for two class loaders. At its top level are core, this class and {@link
+ * AgentClassLoader}: the manifest's {@code Boot-Class-Path} names the jar itself, so the JVM puts
+ * them on the bootstrap class path while it starts, where the advice inlined into any class
+ * loader's classes finds core. Appending to that path later, from premain, would cost the JVM's
+ * class-data sharing for the other loaders' classes (its "Sharing is only supported for boot loader
+ * classes" warning) and breaks an ahead-of-time cache trained with the agent. Everything else (the
+ * instrumentations, Byte Buddy, OpenTelemetry) lies under {@link AgentClassLoader#PREFIX}, out of
+ * every other loader's sight, and is loaded by an {@link AgentClassLoader}: the bootstrap loader
+ * could not load it, as it refers to {@code java.sql} and {@code java.net.http}.
  */
 public final class SqloriginAgent {
 
   /** The oldest Java the agent's other classes are compiled for (agent.java.release). */
   static final int JAVA_FLOOR = 11;
 
-  private static final String CORE_JAR = "sqlorigin-core.jar";
+  /** The name the manifest's {@code Boot-Class-Path} gives the jar. */
+  static final String JAR_NAME = "sqlorigin-agent.jar";
 
   private SqloriginAgent() {}
 
@@ -39,11 +45,16 @@ public final class SqloriginAgent {
                 + ": not installed; the application runs without it");
         return;
       }
-      instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(extractCore()));
-      Class.forName(
-              "dev.sqlorigin.agent.AgentInstaller", true, SqloriginAgent.class.getClassLoader())
-          .getMethod("install", Instrumentation.class)
-          .invoke(null, instrumentation);
+      File jar = agentJar();
+      // Loaded by the application class loader: Boot-Class-Path did not find the jar under its own
+      // name (renamed, or copied under another). Appended now, before any core class is loaded.
+      boolean appended = SqloriginAgent.class.getClassLoader() != null;
+      if (appended) {
+        instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(jar));
+      }
+      Class.forName("dev.sqlorigin.agent.AgentInstaller", true, new AgentClassLoader(jar))
+          .getMethod("install", Instrumentation.class, String.class)
+          .invoke(null, instrumentation, appended ? JAR_NAME : null);
     } catch (Throwable t) {
       // Fail open: the application starts as if the agent were not there.
       Throwable cause =
@@ -93,19 +104,13 @@ public final class SqloriginAgent {
     System.err.println("[sqlorigin] " + line);
   }
 
-  /**
-   * Advice inlined into any class loader's classes must see core, and only the bootstrap class path
-   * is visible to all of them; the JVM takes a file, hence the copy.
-   */
-  private static File extractCore() throws Exception {
-    Path target = Files.createTempFile("sqlorigin-core-", ".jar");
-    target.toFile().deleteOnExit();
-    try (InputStream in = SqloriginAgent.class.getResourceAsStream(CORE_JAR)) {
-      if (in == null) {
-        throw new IllegalStateException(CORE_JAR + " is missing from the agent jar");
-      }
-      Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+  /** The jar this class was loaded from, whichever loader loaded it. */
+  private static File agentJar() throws Exception {
+    URL self = SqloriginAgent.class.getResource("SqloriginAgent.class");
+    URLConnection connection = self == null ? null : self.openConnection();
+    if (!(connection instanceof JarURLConnection)) {
+      throw new IllegalStateException("sqlorigin was not loaded from its jar: " + self);
     }
-    return target.toFile();
+    return new File(((JarURLConnection) connection).getJarFileURL().toURI());
   }
 }

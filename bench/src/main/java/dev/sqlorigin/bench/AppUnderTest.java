@@ -63,10 +63,12 @@ final class AppUnderTest implements AutoCloseable {
    * Starts the sample app and returns once it answers {@code GET /health}; the time from launching
    * the process to that first answer is {@link #startupMillis()}.
    */
-  static AppUnderTest start(Path java, List<String> jvmOptions, Path appJar, String databaseUrl)
+  static AppUnderTest start(
+      List<String> prefix, Path java, List<String> jvmOptions, Path appJar, String databaseUrl)
       throws IOException, InterruptedException {
     // --host: the app's default too, but the harness must never listen wider
     return start(
+        prefix,
         java,
         jvmOptions,
         List.of("-jar", appJar.toString(), "--host=127.0.0.1", "--port=0"),
@@ -86,7 +88,22 @@ final class AppUnderTest implements AutoCloseable {
       String healthPath,
       String databaseUrl)
       throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
+    return start(List.of(), java, jvmOptions, application, healthPath, databaseUrl);
+  }
+
+  /**
+   * As above, the command run through {@code prefix} (such as {@code taskset -c 0}, which replaces
+   * itself with the JVM: the process is still the JVM's).
+   */
+  static AppUnderTest start(
+      List<String> prefix,
+      Path java,
+      List<String> jvmOptions,
+      List<String> application,
+      String healthPath,
+      String databaseUrl)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(prefix);
     command.add(java.toString());
     command.addAll(jvmOptions);
     command.addAll(application);
@@ -197,6 +214,57 @@ final class AppUnderTest implements AutoCloseable {
       // not Linux, or the process is gone
     }
     return -1;
+  }
+
+  /**
+   * The live set in KiB: heap used right after a full collection (the JDK's {@code jcmd} asks the
+   * app's JVM for one) plus metaspace used; -1 where it cannot be read. Resident memory differs
+   * between two JVMs mostly by how much heap the collector chose to keep, not by what they hold.
+   */
+  long liveKib(Path java) {
+    Path jcmd = java.resolveSibling("jcmd");
+    if (!Files.isExecutable(jcmd)) {
+      return -1;
+    }
+    String pid = Long.toString(process.pid());
+    try {
+      if (!run(jcmd.toString(), pid, "GC.run").isPresent()) {
+        return -1;
+      }
+      // Metaspace is in the heap's summary up to JDK 21, in its own command's on every JDK.
+      String info =
+          run(jcmd.toString(), pid, "GC.heap_info").orElse("")
+              + run(jcmd.toString(), pid, "VM.metaspace", "basic").orElse("");
+      Matcher heap = HEAP_USED.matcher(info);
+      Matcher metaspace = METASPACE_USED.matcher(info);
+      System.err.println("DEBUG live " + info);
+      return heap.find() && metaspace.find()
+          ? Long.parseLong(heap.group(1)) + Long.parseLong(metaspace.group(1))
+          : -1;
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  // "garbage-first heap   total 262144K, used 23456K [..." (JDK 25: "total reserved …K, committed
+  // …K, used …K"), or a line per generation ("tenured generation   total …K, used …K").
+  private static final Pattern HEAP_USED =
+      Pattern.compile("(?:heap|generation|Gen)\\s+total[^\\n]*?used (\\d+)K");
+  private static final Pattern METASPACE_USED = Pattern.compile("Metaspace\\s+used (\\d+)K");
+
+  /** The output of a short command, or empty if it failed or took longer than 30 s. */
+  private static java.util.Optional<String> run(String... command)
+      throws IOException, InterruptedException {
+    Process tool = new ProcessBuilder(command).redirectErrorStream(true).start();
+    byte[] output = tool.getInputStream().readAllBytes();
+    if (!tool.waitFor(30, TimeUnit.SECONDS) || tool.exitValue() != 0) {
+      tool.destroyForcibly();
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(new String(output, StandardCharsets.UTF_8));
   }
 
   /** The app's last lines of output, for error messages. */

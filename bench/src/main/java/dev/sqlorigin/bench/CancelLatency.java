@@ -41,7 +41,7 @@ public final class CancelLatency {
       List<Double> disconnect = new ArrayList<>();
       List<Double> deadline = new ArrayList<>();
       try (AppUnderTest app =
-          AppUnderTest.start(java, List.of("-javaagent:" + agent), appJar, url)) {
+          AppUnderTest.start(List.of(), java, List.of("-javaagent:" + agent), appJar, url)) {
         double idleCpu = watchdogCpuMillis(app, 10_000);
         for (int i = 0; i < trials; i++) {
           String id = "disconnect-" + i;
@@ -66,6 +66,7 @@ public final class CancelLatency {
       }
       try (AppUnderTest app =
           AppUnderTest.start(
+              List.of(),
               java,
               List.of("-javaagent:" + agent, "-Dsqlorigin.request.timeout=1s"),
               appJar,

@@ -88,6 +88,15 @@ public final class LoadHarness {
             "sqlorigin-otel-otlp",
             Agent.SQLORIGIN,
             List.of("otel.exporter.otlp.endpoint=" + OtlpSink.ADDRESS)));
+    // The same, with no request sampled (metrics are still exported): what an unsampled request
+    // costs.
+    add(
+        new Configuration(
+            "sqlorigin-otel-unsampled",
+            Agent.SQLORIGIN,
+            List.of(
+                "otel.exporter.otlp.endpoint=" + OtlpSink.ADDRESS,
+                "otel.traces.sampler=always_off")));
     // The OpenTelemetry Java agent as users compare with it: its traceparent comment on, nothing
     // exported.
     add(
@@ -98,6 +107,16 @@ public final class LoadHarness {
                 "otel.instrumentation.common.db.experimental.sqlcommenter.enabled=true",
                 "otel.traces.exporter=none",
                 "otel.metrics.exporter=none",
+                "otel.logs.exporter=none")));
+    // And exporting its spans and metrics to the same sink as sqlorigin's.
+    add(
+        new Configuration(
+            "otel-agent-otlp",
+            Agent.OPENTELEMETRY,
+            List.of(
+                "otel.instrumentation.common.db.experimental.sqlcommenter.enabled=true",
+                "otel.exporter.otlp.protocol=http/protobuf",
+                "otel.exporter.otlp.endpoint=" + OtlpSink.ADDRESS,
                 "otel.logs.exporter=none")));
   }
 
@@ -127,6 +146,8 @@ public final class LoadHarness {
           "  --app-jar=PATH        (default sample-app/target/sample-app.jar)",
           "  --java=PATH           the java that runs the app (default: the one running this)",
           "  --jvm-opts='A B'      JVM options of the app in every configuration (default -Xmx512m)",
+          "  --pin=on|off          the app on the first CPUs, the OTLP sink on the last (taskset;",
+          "                        default on where taskset exists and there are 2 CPUs or more)",
           "  --seed=N              for the run order and the owner IDs (default: random, printed)");
 
   /** A command line that cannot be used; the message says why. */
@@ -151,6 +172,7 @@ public final class LoadHarness {
       Path appJar,
       Path java,
       List<String> jvmOptions,
+      boolean pin,
       long seed) {
 
     static Options parse(String... args) throws Invalid {
@@ -166,6 +188,10 @@ public final class LoadHarness {
       String jvmOptions =
           values.containsKey("jvm-opts") ? values.remove("jvm-opts").trim() : "-Xmx512m";
       String seed = values.remove("seed");
+      String pin = values.remove("pin");
+      if (pin != null && !pin.equals("on") && !pin.equals("off")) {
+        throw new Invalid("--pin must be on or off, got '" + pin + "'");
+      }
       Options options =
           new Options(
               integer(values.remove("rounds"), 5, 1, 100, "rounds"),
@@ -187,6 +213,7 @@ public final class LoadHarness {
                   ? Paths.get(java)
                   : Paths.get(System.getProperty("java.home"), "bin", "java"),
               jvmOptions.isEmpty() ? List.of() : List.of(jvmOptions.split("\\s+")),
+              pin == null ? Pinning.available() : pin.equals("on"),
               seed != null
                   ? longValue(seed, "seed")
                   : ThreadLocalRandom.current().nextLong(1_000_000));
@@ -213,6 +240,9 @@ public final class LoadHarness {
                 + options.appJar
                 + " is missing: build it with "
                 + "`./mvnw -q install -DskipTests` from the repository root, or pass --app-jar");
+      }
+      if (options.pin && !Pinning.available()) {
+        throw new Invalid("--pin=on needs taskset on the PATH and at least 2 CPUs");
       }
       if (options.databaseUrl != null && options.databaseUrl.isBlank()) {
         throw new Invalid("--database-url is empty");
@@ -267,6 +297,15 @@ public final class LoadHarness {
             "--" + name + " must be from " + min.toMillis() + " ms to 10 minutes, got " + value);
       }
       return parsed;
+    }
+
+    /** Whether some configuration exports to the OTLP sink. */
+    boolean usesSink() {
+      return configs.stream()
+          .anyMatch(
+              name ->
+                  CONFIGURATIONS.get(name).systemProperties().stream()
+                      .anyMatch(property -> property.contains(OtlpSink.ADDRESS)));
     }
 
     boolean uses(Agent agent) {
@@ -373,12 +412,15 @@ public final class LoadHarness {
             "load-harness-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     try (Database database = Database.open(options.databaseUrl());
-        OtlpSink sink = OtlpSink.start()) {
+        OtlpSink sink =
+            options.usesSink()
+                ? OtlpSink.start(options.pin() ? Pinning.sink() : List.of())
+                : null) {
       String settings =
           String.format(
               Locale.ROOT,
               "%d round(s) x [%s], order shuffled per round (seed %d); per run: %d ms warm-up, %d ms measured, "
-                  + "%d connections on %s; app JVM options %s; %s; harness on %d CPUs, Java %s",
+                  + "%d connections on %s; app JVM options %s; %s; %s; harness on %d CPUs, Java %s",
               options.rounds(),
               String.join(", ", options.configs()),
               options.seed(),
@@ -388,6 +430,14 @@ public final class LoadHarness {
               options.workload().description,
               String.join(" ", options.jvmOptions()),
               database.description(),
+              options.pin()
+                  ? "app on CPU "
+                      + Pinning.app().get(2)
+                      + (sink != null
+                          ? ", OTLP sink (own process) on CPU " + Pinning.sink().get(2)
+                          : "")
+                      + " (taskset)"
+                  : "nothing pinned" + (sink != null ? ", OTLP sink in its own process" : ""),
               Runtime.getRuntime().availableProcessors(),
               Runtime.version());
       progress(settings);
@@ -405,7 +455,7 @@ public final class LoadHarness {
               String.format(
                   Locale.ROOT,
                   "round %d/%d %-22s %6.0f req/s  p50 %5.2f ms  p99 %5.2f ms  CPU app %3.0f db %3.0f us/req  "
-                      + "errors %d  start-up %4d ms  RSS %3.0f MiB  comment %s",
+                      + "errors %d  start-up %4d ms  RSS %3.0f MiB  live %5.1f MiB  comment %s",
                   round,
                   options.rounds(),
                   name,
@@ -417,6 +467,7 @@ public final class LoadHarness {
                   run.errors(),
                   run.startupMillis(),
                   run.rssMib(),
+                  run.liveMib(),
                   run.sqlComment()));
         }
       }
@@ -439,15 +490,30 @@ public final class LoadHarness {
       AtomicReference<AppUnderTest> current)
       throws Exception {
     List<String> jvm = new ArrayList<>(options.jvmOptions());
+    if (options.pin()) {
+      // Sized as on the whole machine (the same collector and thread counts as unpinned), not as
+      // a JVM that sees one CPU.
+      jvm.add(0, "-XX:ActiveProcessorCount=" + Runtime.getRuntime().availableProcessors());
+    }
     if (configuration.agent() == Agent.SQLORIGIN) {
       jvm.add("-javaagent:" + options.agentJar());
     } else if (configuration.agent() == Agent.OPENTELEMETRY) {
       jvm.add("-javaagent:" + options.otelAgentJar());
     }
     for (String property : configuration.systemProperties()) {
-      jvm.add("-D" + property.replace(OtlpSink.ADDRESS, sink.endpoint()));
+      jvm.add(
+          "-D"
+              + (property.contains(OtlpSink.ADDRESS)
+                  ? property.replace(OtlpSink.ADDRESS, sink.endpoint())
+                  : property));
     }
-    AppUnderTest app = AppUnderTest.start(options.java(), jvm, options.appJar(), database.appUrl());
+    AppUnderTest app =
+        AppUnderTest.start(
+            options.pin() ? Pinning.app() : List.of(),
+            options.java(),
+            jvm,
+            options.appJar(),
+            database.appUrl());
     current.set(app);
     try {
       LoadGenerator generator =
@@ -463,6 +529,8 @@ public final class LoadHarness {
       long dbCpuAfter = database.serverCpuNanos();
       // Measured while the app is still up, right after the load: what it holds when busy.
       long rss = app.residentKib();
+      // After the RSS: it forces a full collection.
+      long live = app.liveKib(options.java());
       String comment = database.lastComment(options.workload().queryFragment);
       return new Report.Run(
           round,
@@ -477,6 +545,7 @@ public final class LoadHarness {
           perRequestMicros(dbCpuBefore, dbCpuAfter, result.ok()),
           app.startupMillis(),
           rss,
+          live,
           comment);
     } finally {
       app.close();
@@ -492,6 +561,37 @@ public final class LoadHarness {
 
   private static void progress(String line) {
     System.err.println("[load] " + line);
+  }
+
+  /**
+   * Where processes run when pinned: the app on every CPU but the last, the OTLP sink on the last,
+   * so that the receiver's work never takes the app's CPU. The database and the load generator are
+   * left to the scheduler.
+   */
+  static final class Pinning {
+    private static final int CPUS = Runtime.getRuntime().availableProcessors();
+
+    private Pinning() {}
+
+    static boolean available() {
+      if (CPUS < 2) {
+        return false;
+      }
+      for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+        if (!dir.isEmpty() && Files.isExecutable(Paths.get(dir, "taskset"))) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    static List<String> app() {
+      return List.of("taskset", "-c", CPUS == 2 ? "0" : "0-" + (CPUS - 2));
+    }
+
+    static List<String> sink() {
+      return List.of("taskset", "-c", Integer.toString(CPUS - 1));
+    }
   }
 
   /** The one database of all runs: embedded unless a URL is given. */

@@ -38,10 +38,16 @@ final class Report {
       double dbCpuMicrosPerRequest,
       long startupMillis,
       long rssKib,
+      long liveKib,
       String sqlComment) {
 
     double rssMib() {
       return rssKib < 0 ? Double.NaN : rssKib / 1024.0;
+    }
+
+    /** Heap used after a full collection plus metaspace used; NaN where it could not be read. */
+    double liveMib() {
+      return liveKib < 0 ? Double.NaN : liveKib / 1024.0;
     }
   }
 
@@ -74,8 +80,9 @@ final class Report {
     out.append("### Medians per configuration\n\n");
     out.append(
         "| configuration | runs | throughput (req/s) | p50 (ms) | p99 (ms) | app CPU (us/req) "
-            + "| DB CPU (us/req) | errors (all runs) | start-up (ms) | RSS (MiB) | SQL comment |\n");
-    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+            + "| DB CPU (us/req) | errors (all runs) | start-up (ms) | RSS (MiB) | live set (MiB) "
+            + "| SQL comment |\n");
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (String config : configs) {
       List<Run> mine = runs(config);
       if (mine.isEmpty()) {
@@ -83,7 +90,7 @@ final class Report {
       }
       out.append(
           row(
-              "| %s | %d | %.0f | %.2f | %.2f | %.0f | %.0f | %d | %.0f | %.0f | %s |%n",
+              "| %s | %d | %.0f | %.2f | %.2f | %.0f | %.0f | %d | %.0f | %.0f | %.1f | %s |%n",
               config,
               mine.size(),
               median(mine, Run::throughput),
@@ -94,6 +101,7 @@ final class Report {
               mine.stream().mapToLong(Run::errors).sum(),
               median(mine, run -> run.startupMillis()),
               median(mine, Run::rssMib),
+              median(mine, Run::liveMib),
               mine.stream().map(Run::sqlComment).distinct().collect(Collectors.joining(", "))));
     }
 
@@ -103,8 +111,8 @@ final class Report {
           .append(" (median of per-round ratios or differences, range in brackets)\n\n");
       out.append(
           "| configuration | throughput ratio | p50 ratio | p99 ratio | app CPU/req ratio "
-              + "| DB CPU/req ratio | start-up delta (ms) | RSS delta (MiB) |\n");
-      out.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+              + "| DB CPU/req ratio | start-up delta (ms) | RSS delta (MiB) | live set delta (MiB) |\n");
+      out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
       for (String config : configs) {
         if (config.equals(BASELINE) || runs(config).isEmpty()) {
           continue;
@@ -125,6 +133,8 @@ final class Report {
             .append(paired(config, run -> run.startupMillis(), false, "%+.0f"))
             .append(" | ")
             .append(paired(config, Run::rssMib, false, "%+.0f"))
+            .append(" | ")
+            .append(paired(config, Run::liveMib, false, "%+.1f"))
             .append(" |\n");
       }
     }
@@ -132,13 +142,13 @@ final class Report {
     out.append("\n### All runs, in the order they ran\n\n");
     out.append(
         "| round | configuration | requests | errors | throughput (req/s) | p50 (ms) | p99 (ms) "
-            + "| app CPU (us/req) | DB CPU (us/req) | start-up (ms) | RSS (MiB) | X-Request-Id echoed "
-            + "| SQL comment |\n");
-    out.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+            + "| app CPU (us/req) | DB CPU (us/req) | start-up (ms) | RSS (MiB) | live set (MiB) "
+            + "| X-Request-Id echoed | SQL comment |\n");
+    out.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (Run run : runs) {
       out.append(
           row(
-              "| %d | %s | %d | %d | %.0f | %.2f | %.2f | %.0f | %.0f | %d | %.0f | %d | %s |%n",
+              "| %d | %s | %d | %d | %.0f | %.2f | %.2f | %.0f | %.0f | %d | %.0f | %.1f | %d | %s |%n",
               run.round(),
               run.config(),
               run.ok() + run.errors(),
@@ -150,6 +160,7 @@ final class Report {
               run.dbCpuMicrosPerRequest(),
               run.startupMillis(),
               run.rssMib(),
+              run.liveMib(),
               run.echoedRequestIds(),
               run.sqlComment()));
     }

@@ -45,6 +45,7 @@ public final class Soak {
     try (LoadHarness.Database database = LoadHarness.Database.open(null);
         AppUnderTest app =
             AppUnderTest.start(
+                List.of(),
                 javaHome.resolve("bin/java"),
                 List.of("-javaagent:" + agent.toAbsolutePath(), "-Xmx512m"),
                 appJar,

@@ -7,26 +7,32 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 
 /**
  * What the agent adds to the start-up of an application: Spring Boot (test-apps/spring-boot3:
  * Tomcat, Hibernate, Spring Data JPA, HikariCP; or another module with the same application),
  * Quarkus ({@code --module=quarkus}: its quarkus-run.jar) or Micronaut ({@code
- * --module=micronaut}): rounds of one start without the agent and one with it, in an order shuffled
- * per round, each timed from launching the JVM to the first 200 of a request that reaches the
- * database, and by the CPU time its JVM used until then (which, on a machine shared with other
- * work, varies less than the wall time). Prints a Markdown table and the medians of the per-round
- * ratios.
+ * --module=micronaut}): rounds of one start without the agent and one with each agent jar given
+ * (several: a before/after comparison in one run), in an order shuffled per round, each timed from
+ * launching the JVM to the first 200 of a request that reaches the database, and by the CPU time
+ * its JVM used until then (which, on a machine shared with other work, varies less than the wall
+ * time). Prints a Markdown table and, per agent, the medians of the per-round ratios and
+ * differences with their ranges.
  *
  * <pre>java -cp bench/target/benchmarks.jar dev.sqlorigin.bench.StartupHarness [--rounds=10]
- *     [--module=spring-boot3] [--agent-jar=PATH] [--java=PATH] [--jvm-opts='-Xmx512m'] [--seed=N]
+ *     [--module=spring-boot3] [--agent-jar=PATH]... [--java=PATH] [--jvm-opts='-Xmx512m']
+ *     [--seed=N]
  * </pre>
  */
 public final class StartupHarness {
 
   private static final String MAIN = "dev.sqlorigin.apps.spring.PetsApplication";
+  private static final String WITHOUT = "no agent";
 
   private StartupHarness() {}
 
@@ -35,7 +41,7 @@ public final class StartupHarness {
     String module = "spring-boot3";
     Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
     long seed = System.nanoTime();
-    String agentJar = null;
+    List<String> agentJars = new ArrayList<>();
     List<String> jvmOptions = new ArrayList<>(List.of("-Xmx512m"));
     for (String arg : args) {
       if (arg.startsWith("--rounds=")) {
@@ -48,7 +54,7 @@ public final class StartupHarness {
         jvmOptions =
             new ArrayList<>(List.of(arg.substring("--jvm-opts=".length()).trim().split("\\s+")));
       } else if (arg.startsWith("--agent-jar=")) {
-        agentJar = arg.substring("--agent-jar=".length());
+        agentJars.add(arg.substring("--agent-jar=".length()));
       } else if (arg.startsWith("--seed=")) {
         seed = Long.parseLong(arg.substring("--seed=".length()));
       } else {
@@ -56,14 +62,29 @@ public final class StartupHarness {
         System.exit(2);
       }
     }
-    Path agent = LoadHarness.Options.file(agentJar, "agent/target/sqlorigin-agent.jar");
+    if (agentJars.isEmpty()) {
+      agentJars.add(null);
+    }
+    // Each agent by its file name, or its path where two share a name.
+    Map<String, Path> agents = new LinkedHashMap<>();
+    for (String jar : agentJars) {
+      Path agent = LoadHarness.Options.file(jar, "agent/target/sqlorigin-agent.jar");
+      String name = agent.getFileName().toString();
+      agents.put(agents.containsKey(name) ? agent.toString() : name, agent);
+    }
     Path target = LoadHarness.Options.file(null, "test-apps/" + module + "/target");
     Path listing =
         target.resolve(module.equals("quarkus") ? "quarkus-app/quarkus-run.jar" : "classpath.txt");
-    if (!Files.isRegularFile(agent) || !Files.isRegularFile(listing)) {
-      System.err.println(
-          "build first: ./mvnw -q install -DskipTests (missing " + agent + " or " + listing + ")");
-      System.exit(2);
+    for (Path agent : agents.values()) {
+      if (!Files.isRegularFile(agent) || !Files.isRegularFile(listing)) {
+        System.err.println(
+            "build first: ./mvnw -q install -DskipTests (missing "
+                + agent
+                + " or "
+                + listing
+                + ")");
+        System.exit(2);
+      }
     }
     List<String> application;
     String health;
@@ -86,56 +107,96 @@ public final class StartupHarness {
       }
     }
     Random random = new Random(seed);
-    List<Double> ratios = new ArrayList<>();
-    List<Double> cpuRatios = new ArrayList<>();
-    List<Long> differences = new ArrayList<>();
-    System.out.println(
-        "| round | without agent: wall ms | CPU ms | with agent: wall ms | CPU ms | wall ratio | CPU ratio |");
-    System.out.println("|---:|---:|---:|---:|---:|---:|---:|");
+    Map<String, List<long[]>> starts = new LinkedHashMap<>();
+    starts.put(WITHOUT, new ArrayList<>());
+    agents.keySet().forEach(name -> starts.put(name, new ArrayList<>()));
+    System.out.println("| round | configuration | wall ms | CPU ms | wall ratio | CPU ratio |");
+    System.out.println("|---:|---|---:|---:|---:|---:|");
     try (LoadHarness.Database database = LoadHarness.Database.open(null)) {
       // One start to warm the file cache and create the schema; not counted.
       start(java, jvmOptions, application, health, database).close();
       for (int round = 1; round <= rounds; round++) {
-        boolean agentFirst = random.nextBoolean();
-        long[] first =
-            startup(java, jvmOptions, agentFirst ? agent : null, application, health, database);
-        long[] second =
-            startup(java, jvmOptions, agentFirst ? null : agent, application, health, database);
-        long[] without = agentFirst ? second : first;
-        long[] with = agentFirst ? first : second;
-        ratios.add((double) with[0] / without[0]);
-        cpuRatios.add((double) with[1] / without[1]);
-        differences.add(with[0] - without[0]);
-        System.out.printf(
-            "| %d | %d | %d | %d | %d | %.2f | %.2f |%n",
-            round,
-            without[0],
-            without[1],
-            with[0],
-            with[1],
-            (double) with[0] / without[0],
-            (double) with[1] / without[1]);
+        List<String> order = new ArrayList<>(starts.keySet());
+        Collections.shuffle(order, random);
+        Map<String, long[]> measured = new LinkedHashMap<>();
+        for (String name : order) {
+          measured.put(
+              name, startup(java, jvmOptions, agents.get(name), application, health, database));
+        }
+        long[] without = measured.get(WITHOUT);
+        for (String name : starts.keySet()) {
+          long[] with = measured.get(name);
+          starts.get(name).add(with);
+          System.out.printf(
+              Locale.ROOT,
+              "| %d | %s | %d | %d | %s | %s |%n",
+              round,
+              name,
+              with[0],
+              with[1],
+              name.equals(WITHOUT)
+                  ? ""
+                  : String.format(Locale.ROOT, "%.2f", ratio(with, without, 0)),
+              name.equals(WITHOUT)
+                  ? ""
+                  : String.format(Locale.ROOT, "%.2f", ratio(with, without, 1)));
+        }
       }
     }
-    Collections.sort(ratios);
-    Collections.sort(cpuRatios);
-    Collections.sort(differences);
     System.out.printf(
-        "%nmedian wall ratio %.2f (range %.2f-%.2f), median wall difference %d ms, median CPU ratio"
-            + " %.2f (range %.2f-%.2f); %s, %d rounds, seed %d%n",
-        ratios.get(ratios.size() / 2),
-        ratios.get(0),
-        ratios.get(ratios.size() - 1),
-        differences.get(differences.size() / 2),
-        cpuRatios.get(cpuRatios.size() / 2),
-        cpuRatios.get(0),
-        cpuRatios.get(cpuRatios.size() - 1),
+        Locale.ROOT,
+        "%n%s, %s, %d rounds, seed %d; per agent, against no agent: median (range)%n%n",
         module,
+        java,
         rounds,
         seed);
+    System.out.println(
+        "| agent | wall ratio | wall difference (ms) | CPU ratio | CPU difference (ms) |");
+    System.out.println("|---|---:|---:|---:|---:|");
+    List<long[]> without = starts.get(WITHOUT);
+    for (String name : agents.keySet()) {
+      List<long[]> with = starts.get(name);
+      List<Double> wallRatios = new ArrayList<>();
+      List<Double> cpuRatios = new ArrayList<>();
+      List<Double> wallDifferences = new ArrayList<>();
+      List<Double> cpuDifferences = new ArrayList<>();
+      for (int i = 0; i < with.size(); i++) {
+        wallRatios.add(ratio(with.get(i), without.get(i), 0));
+        cpuRatios.add(ratio(with.get(i), without.get(i), 1));
+        wallDifferences.add((double) (with.get(i)[0] - without.get(i)[0]));
+        cpuDifferences.add((double) (with.get(i)[1] - without.get(i)[1]));
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "| %s | %s | %s | %s | %s |%n",
+          name,
+          summary(wallRatios, "%.2f"),
+          summary(wallDifferences, "%+.0f"),
+          summary(cpuRatios, "%.2f"),
+          summary(cpuDifferences, "%+.0f"));
+    }
   }
 
-  /** Wall milliseconds to the first answer, and the CPU milliseconds the JVM used by then. */
+  private static double ratio(long[] with, long[] without, int index) {
+    return (double) with[index] / without[index];
+  }
+
+  /** The median and the range of {@code values}. */
+  private static String summary(List<Double> values, String format) {
+    List<Double> sorted = new ArrayList<>(values);
+    Collections.sort(sorted);
+    return String.format(Locale.ROOT, format, sorted.get(sorted.size() / 2))
+        + " ("
+        + String.format(Locale.ROOT, format, sorted.get(0))
+        + " .. "
+        + String.format(Locale.ROOT, format, sorted.get(sorted.size() - 1))
+        + ")";
+  }
+
+  /**
+   * Wall milliseconds to the first answer, and the CPU milliseconds the JVM used by then; {@code
+   * agent} null for none.
+   */
   private static long[] startup(
       Path java,
       List<String> jvmOptions,

@@ -11,6 +11,7 @@ import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -66,7 +67,7 @@ public class TelemetryBenchmark {
       System.setProperty("otel.traces.exporter", "none");
       System.setProperty("otel.metrics.exporter", "none");
     } else if (mode.startsWith("otlp")) {
-      sink = OtlpSink.start();
+      sink = OtlpSink.start(List.of());
       System.setProperty("otel.exporter.otlp.endpoint", sink.endpoint());
     }
     if (!mode.equals("off") && !OtelTelemetry.install(config)) {

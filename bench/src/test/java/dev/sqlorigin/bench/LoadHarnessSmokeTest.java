@@ -25,7 +25,12 @@ import org.junit.jupiter.api.Timeout;
 class LoadHarnessSmokeTest {
 
   private static final List<String> CONFIGS =
-      List.of("no-agent", "sqlorigin", "sqlorigin-application-name", "otel-agent");
+      List.of(
+          "no-agent",
+          "sqlorigin",
+          "sqlorigin-application-name",
+          "sqlorigin-otel-otlp",
+          "otel-agent");
 
   private static Report report;
   private static String markdown;
@@ -67,7 +72,8 @@ class LoadHarnessSmokeTest {
           () -> assertTrue(run.cpuMicrosPerRequest() > 0, "app CPU per request"),
           () -> assertTrue(run.dbCpuMicrosPerRequest() > 0, "embedded PostgreSQL CPU per request"),
           () -> assertTrue(run.startupMillis() > 0, "start-up time"),
-          () -> assertTrue(run.rssKib() > 0, "resident memory from /proc"));
+          () -> assertTrue(run.rssKib() > 0, "resident memory from /proc"),
+          () -> assertTrue(run.liveKib() > 0, "live set after a full collection, from jcmd"));
     }
   }
 
@@ -81,6 +87,10 @@ class LoadHarnessSmokeTest {
         "route+application_name",
         report.runs("sqlorigin-application-name").get(0).sqlComment(),
         "what PostgreSQL saw with the request ID in application_name");
+    assertEquals(
+        "route",
+        report.runs("sqlorigin-otel-otlp").get(0).sqlComment(),
+        "what PostgreSQL saw with sqlorigin exporting to the sink in its own process");
     assertEquals(
         "traceparent",
         report.runs("otel-agent").get(0).sqlComment(),

@@ -257,6 +257,37 @@ class OpenTelemetryTest {
   }
 
   @Test
+  void anUnsampledRequestExportsNoSpanButItsStatementsDurations() throws Exception {
+    String unsampledTrace = "5bf92f3577b34da6a3ce929d0e0e4737";
+    // The incoming context says "not sampled": the default sampler (parent-based) follows it.
+    Http.getOk(
+        app.port(),
+        "/api/campaigns/1?learner=1",
+        "traceparent: 00-" + unsampledTrace + "-" + INCOMING_PARENT + "-00",
+        "X-Request-Id: otel-unsampled-1");
+    receiver.awaitMetric(
+        "db.client.operation.duration",
+        metric ->
+            metric.getHistogram().getDataPointsList().stream()
+                .anyMatch(
+                    point ->
+                        "/api/campaigns/{id}".equals(attribute(point, "http.route"))
+                            && "SELECT".equals(attribute(point, "db.operation.name"))
+                            && point.getCount() >= 3));
+    // A sampled request after it: once its spans are in, the unsampled one's would be too (one
+    // queue, exported in order).
+    Http.getOk(app.port(), "/api/owners/5", "X-Request-Id: otel-after-unsampled-1");
+    ReceivedSpan after =
+        receiver.awaitSpan(
+            "for request otel-after-unsampled-1",
+            span -> "otel-after-unsampled-1".equals(span.attribute("sqlorigin.request_id")));
+    receiver.awaitSpan("child of " + after, span -> span.parentSpanId().equals(after.spanId()));
+    assertEquals(
+        List.of(),
+        receiver.spans().stream().filter(span -> span.traceId().equals(unsampledTrace)).toList());
+  }
+
+  @Test
   void withoutOpenTelemetrySettingsNothingOfTheSdkIsLoadedOrLogged() throws Exception {
     try (AppProcess plain =
         AppProcess.jar(AppProcess.sampleAppJar())

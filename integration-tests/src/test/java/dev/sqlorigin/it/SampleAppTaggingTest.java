@@ -92,6 +92,11 @@ class SampleAppTaggingTest {
   }
 
   /** The full-table UPDATE, held on a lock while pg_stat_activity is read; it must then succeed. */
+  /**
+   * The recompute request held on a lock, its backend once pg_stat_activity shows the UPDATE: the
+   * wait event is live, but the query text comes from a snapshot, and a backend that has just
+   * started waiting may still show its previous text (empty on a new connection).
+   */
   private HeldRequest.Held recompute(Predicate<PgActivity.Backend> accepted, String... headers)
       throws Exception {
     HeldRequest.Held held =
@@ -100,7 +105,7 @@ class SampleAppTaggingTest {
             "POST",
             "/api/campaign-participations/recompute",
             "campaign_participations",
-            accepted,
+            accepted.and(backend -> backend.query().contains("UPDATE campaign_participations")),
             headers);
     assertEquals(200, held.response().status(), held.response().body());
     return held;

@@ -19,6 +19,7 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
@@ -29,13 +30,13 @@ import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -90,13 +91,26 @@ public final class OtelTelemetry implements Telemetry {
         }
       };
 
+  // Bounds of the caches below: a route's statements have a few texts; beyond this (an application
+  // that builds its SQL with literals) the values are computed each time instead.
+  private static final int CACHED = 2048;
+  // One instance, so that the metric's attributes for it are cached too.
+  private static final Database UNKNOWN_DATABASE = Database.parse(null);
+
   private final Config config;
   private final Tracer tracer;
   private final DoubleHistogram duration;
   private final RouteMetrics routeMetrics;
   // Statement -> its text from prepare time; weak: statements are dropped by the application.
   private final Map<Object, Prepared> prepared = Collections.synchronizedMap(new WeakHashMap<>());
-  private final Map<Object, Database> databases = Collections.synchronizedMap(new WeakHashMap<>());
+  // What a statement's text gives its span, by the text as tagged: the same for every request of a
+  // route, so sanitized once rather than at every prepare.
+  private final Map<String, Prepared> texts = new ConcurrentHashMap<>();
+  // By JDBC URL: a pool hands out a new connection wrapper at every borrow, so per connection would
+  // parse the URL again per request.
+  private final Map<String, Database> databases = new ConcurrentHashMap<>();
+  // The duration metric's attributes, built once per database, operation and route.
+  private final Map<MetricKey, Attributes> metricAttributes = new ConcurrentHashMap<>();
   private final Map<Object, Running> running = new ConcurrentHashMap<>();
 
   OtelTelemetry(Config config, OpenTelemetry openTelemetry) {
@@ -181,8 +195,13 @@ public final class OtelTelemetry implements Telemetry {
                               "none",
                               "otel.exporter.prometheus.host",
                               "localhost"))
+              // The SDK's own health metrics (spans started, live) would cost a metric update per
+              // span start and end and are not part of what sqlorigin reports.
               .addTracerProviderCustomizer(
-                  (builder, properties) -> builder.setIdGenerator(HandedOverSpanIds.INSTANCE))
+                  (builder, properties) ->
+                      builder
+                          .setIdGenerator(HandedOverSpanIds.INSTANCE)
+                          .setMeterProvider(MeterProvider::noop))
               .build()
               .getOpenTelemetrySdk();
       TelemetryHooks.install(new OtelTelemetry(config, sdk));
@@ -286,14 +305,37 @@ public final class OtelTelemetry implements Telemetry {
 
   @Override
   public void statementPrepared(Object statement, String sql) {
-    prepared.put(
-        statement,
-        new Prepared(
-            queryText(sql), QueryText.operation(SqlComment.strip(sql)), commentTraceparent(sql)));
+    String traceparent = commentTraceparent(sql);
+    Prepared text;
+    if (traceparent != null) {
+      // A text of its own (the traceparent is different each time), never seen again.
+      text = new Prepared(queryText(sql), QueryText.operation(SqlComment.strip(sql)), traceparent);
+    } else {
+      text = texts.get(sql);
+      if (text == null) {
+        text = new Prepared(queryText(sql), QueryText.operation(SqlComment.strip(sql)), null);
+        if (texts.size() < CACHED) {
+          texts.put(sql, text);
+        }
+      }
+    }
+    prepared.put(statement, text);
   }
 
   @Override
   public void statementStarted(RequestContext context, Object statement, String sql) {
+    Object handle = context.telemetry();
+    if (handle instanceof Span && !((Span) handle).isRecording()) {
+      // An unsampled request: its statements get no span (it would be an orphan's child), only
+      // the duration metric, which needs the operation and the database alone.
+      Prepared statementText = sql == null ? prepared.get(statement) : null;
+      String operation =
+          sql != null
+              ? QueryText.operation(SqlComment.strip(sql))
+              : statementText == null ? null : statementText.operation;
+      running.put(statement, new Running(null, System.nanoTime(), database(statement), operation));
+      return;
+    }
     String text;
     String operation;
     String traceparent;
@@ -307,7 +349,6 @@ public final class OtelTelemetry implements Telemetry {
       operation = statementText == null ? null : statementText.operation;
       traceparent = statementText == null ? null : statementText.firstExecution.getAndSet(null);
     }
-    Object handle = context.telemetry();
     Context parent = handle instanceof Span ? Context.root().with((Span) handle) : Context.root();
     Database database = database(statement);
     SpanBuilder builder =
@@ -348,40 +389,35 @@ public final class OtelTelemetry implements Telemetry {
     }
     double seconds = (System.nanoTime() - statementRun.startNanos) / 1e9;
     Span span = statementRun.span;
-    AttributesBuilder metric =
-        Attributes.builder()
-            .put(DB_SYSTEM, statementRun.database.system)
-            .put(HTTP_ROUTE, httpRoute(context.route()));
-    if (statementRun.operation != null) {
-      metric.put(DB_OPERATION, statementRun.operation);
-    }
-    if (statementRun.database.namespace != null) {
-      metric.put(DB_NAMESPACE, statementRun.database.namespace);
-    }
-    if (statementRun.database.address != null) {
-      metric.put(SERVER_ADDRESS, statementRun.database.address);
-    }
-    if (statementRun.database.port > 0) {
-      metric.put(SERVER_PORT, statementRun.database.port);
-    }
-    if (thrown != null) {
+    if (thrown == null) {
+      duration.record(seconds, metricAttributes(statementRun, context.route()));
+    } else {
       String sqlState =
           thrown instanceof SQLException ? ((SQLException) thrown).getSQLState() : null;
       String errorType = sqlState != null ? sqlState : thrown.getClass().getName();
-      metric.put(ERROR_TYPE, errorType);
-      span.setAttribute(ERROR_TYPE, errorType);
-      if (sqlState != null) {
-        span.setAttribute(DB_STATUS, sqlState);
+      duration.record(
+          seconds,
+          metricAttributes(statementRun, context.route()).toBuilder()
+              .put(ERROR_TYPE, errorType)
+              .build());
+      if (span != null) {
+        span.setAttribute(ERROR_TYPE, errorType);
+        if (sqlState != null) {
+          span.setAttribute(DB_STATUS, sqlState);
+        }
+        Abandonment abandonment = context.abandonment();
+        if (abandonment != null
+            && (outcome == CancelOutcome.CANCELLED || outcome == CancelOutcome.TIMED_OUT)) {
+          // Stopped by sqlorigin: its cancel, or the abort of its connection when that timed out.
+          span.setStatus(StatusCode.ERROR, abandonment.message());
+        } else {
+          span.setStatus(StatusCode.ERROR, String.valueOf(thrown.getMessage()));
+        }
+        span.recordException(thrown);
       }
-      Abandonment abandonment = context.abandonment();
-      if (abandonment != null
-          && (outcome == CancelOutcome.CANCELLED || outcome == CancelOutcome.TIMED_OUT)) {
-        // Stopped by sqlorigin: its cancel, or the abort of its connection when that timed out.
-        span.setStatus(StatusCode.ERROR, abandonment.message());
-      } else {
-        span.setStatus(StatusCode.ERROR, String.valueOf(thrown.getMessage()));
-      }
-      span.recordException(thrown);
+    }
+    if (span == null) {
+      return;
     }
     if (outcome != null) {
       // Its request was abandoned while it ran: what its cancel did, and why it failed if it did.
@@ -394,8 +430,36 @@ public final class OtelTelemetry implements Telemetry {
             Attributes.of(AttributeKey.stringKey("sqlorigin.cancel.detail"), cancel.detail()));
       }
     }
-    duration.record(seconds, metric.build());
     span.end();
+  }
+
+  /** The duration metric's attributes, without the error type. */
+  private Attributes metricAttributes(Running statementRun, String route) {
+    MetricKey key = new MetricKey(statementRun.database, statementRun.operation, route);
+    Attributes attributes = metricAttributes.get(key);
+    if (attributes == null) {
+      AttributesBuilder metric =
+          Attributes.builder()
+              .put(DB_SYSTEM, statementRun.database.system)
+              .put(HTTP_ROUTE, httpRoute(route));
+      if (statementRun.operation != null) {
+        metric.put(DB_OPERATION, statementRun.operation);
+      }
+      if (statementRun.database.namespace != null) {
+        metric.put(DB_NAMESPACE, statementRun.database.namespace);
+      }
+      if (statementRun.database.address != null) {
+        metric.put(SERVER_ADDRESS, statementRun.database.address);
+      }
+      if (statementRun.database.port > 0) {
+        metric.put(SERVER_PORT, statementRun.database.port);
+      }
+      attributes = metric.build();
+      if (metricAttributes.size() < CACHED) {
+        metricAttributes.put(key, attributes);
+      }
+    }
+    return attributes;
   }
 
   /**
@@ -433,15 +497,20 @@ public final class OtelTelemetry implements Telemetry {
 
   private Database database(Object statement) {
     try {
-      Connection connection = ((Statement) statement).getConnection();
-      Database known = databases.get(connection);
+      String url = ((Statement) statement).getConnection().getMetaData().getURL();
+      if (url == null) {
+        return UNKNOWN_DATABASE;
+      }
+      Database known = databases.get(url);
       if (known == null) {
-        known = Database.parse(connection.getMetaData().getURL());
-        databases.put(connection, known);
+        known = Database.parse(url);
+        if (databases.size() < CACHED) {
+          databases.put(url, known);
+        }
       }
       return known;
     } catch (Exception | LinkageError e) {
-      return Database.parse(null);
+      return UNKNOWN_DATABASE;
     }
   }
 
@@ -465,7 +534,38 @@ public final class OtelTelemetry implements Telemetry {
     }
   }
 
+  /** What the duration metric's attributes of a statement depend on. */
+  private static final class MetricKey {
+    final Database database;
+    final String operation;
+    final String route;
+
+    MetricKey(Database database, String operation, String route) {
+      this.database = database;
+      this.operation = operation;
+      this.route = route;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      if (!(other instanceof MetricKey)) {
+        return false;
+      }
+      MetricKey that = (MetricKey) other;
+      return database == that.database
+          && Objects.equals(operation, that.operation)
+          && Objects.equals(route, that.route);
+    }
+
+    @Override
+    public int hashCode() {
+      return (System.identityHashCode(database) * 31 + Objects.hashCode(operation)) * 31
+          + Objects.hashCode(route);
+    }
+  }
+
   private static final class Running {
+    // Null for a statement of an unsampled request: the metric only.
     final Span span;
     final long startNanos;
     final Database database;
