@@ -1,4 +1,4 @@
-package dev.sqlorigin.it.apps;
+package dev.sqlorigin.apps.probe;
 
 import dev.sqlorigin.api.SqlOrigin;
 import java.lang.management.ManagementFactory;

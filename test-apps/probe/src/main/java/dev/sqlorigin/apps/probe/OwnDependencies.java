@@ -1,4 +1,4 @@
-package dev.sqlorigin.it.apps;
+package dev.sqlorigin.apps.probe;
 
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
