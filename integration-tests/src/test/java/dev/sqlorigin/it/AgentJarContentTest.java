@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sqlorigin.it.support.AppProcess;
+import java.io.DataInputStream;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarInputStream;
@@ -68,5 +71,61 @@ class AgentJarContentTest {
       assertTrue(coreClasses > 5, "core classes: " + coreClasses);
     }
     assertEquals(List.of(), strays, "entries outside the allowed set");
+  }
+
+  /**
+   * What the agent loads into an application, its own classes and the relocated Byte Buddy,
+   * OpenTelemetry and SLF4J alike, runs on Java 11: no class file is newer than version 55; and
+   * premain's class, the version gate, loads on Java 8 (52). The end-to-end tests run it on 11.
+   */
+  @Test
+  void everyClassLoadsOnJava11AndTheVersionGateOnJava8() throws Exception {
+    Map<String, Integer> tooNew = new TreeMap<>();
+    int classes = 0;
+    try (JarFile jar = new JarFile(AppProcess.agentJar().toFile())) {
+      for (JarEntry entry : java.util.Collections.list(jar.entries())) {
+        if (entry.getName().endsWith(".class")) {
+          classes++;
+          try (InputStream in = jar.getInputStream(entry)) {
+            int release = release(in);
+            if (release > 11) {
+              tooNew.put(entry.getName(), release);
+            }
+          }
+        }
+      }
+      try (InputStream in =
+              jar.getInputStream(jar.getEntry("dev/sqlorigin/agent/sqlorigin-core.jar"));
+          JarInputStream nested = new JarInputStream(in)) {
+        for (JarEntry entry = nested.getNextJarEntry();
+            entry != null;
+            entry = nested.getNextJarEntry()) {
+          if (entry.getName().endsWith(".class")) {
+            classes++;
+            int release = release(nested);
+            if (release > 11) {
+              tooNew.put("sqlorigin-core.jar!/" + entry.getName(), release);
+            }
+          }
+        }
+      }
+      try (InputStream in =
+          jar.getInputStream(jar.getEntry("dev/sqlorigin/agent/SqloriginAgent.class"))) {
+        assertEquals(8, release(in), "the version gate must load on Java 8");
+      }
+    }
+    assertTrue(classes > 1000, "classes read: " + classes);
+    assertEquals(
+        Map.of(), tooNew, "classes that need a Java newer than 11 (Java release by class)");
+  }
+
+  /** The Java release a class file needs: its major version less 44. */
+  private static int release(InputStream classFile) throws java.io.IOException {
+    DataInputStream in = new DataInputStream(classFile);
+    if (in.readInt() != 0xCAFEBABE) {
+      throw new AssertionError("not a class file");
+    }
+    in.readUnsignedShort(); // minor
+    return in.readUnsignedShort() - 44;
   }
 }

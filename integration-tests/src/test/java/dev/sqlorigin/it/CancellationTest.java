@@ -3,11 +3,11 @@ package dev.sqlorigin.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sqlorigin.it.apps.JakartaApp;
 import dev.sqlorigin.it.support.AppProcess;
 import dev.sqlorigin.it.support.HangingClient;
 import dev.sqlorigin.it.support.Http;
 import dev.sqlorigin.it.support.PgActivity;
+import dev.sqlorigin.it.support.RunsOnJava11;
 import dev.sqlorigin.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -25,6 +25,7 @@ import org.junit.jupiter.api.TestInstance;
  * Abandoned requests, with the real agent in a Jetty application: their statements are cancelled
  * through the exact Statement, their later JDBC calls fail fast, and nobody else's query suffers.
  */
+@RunsOnJava11
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CancellationTest {
 
@@ -37,9 +38,9 @@ class CancellationTest {
   @BeforeAll
   void start() throws Exception {
     String url = TestDatabase.get().jdbcUrlWithCredentials();
-    app = withIdInComment(AppProcess.main(JakartaApp.class)).args(url).start();
+    app = withIdInComment(AppProcess.probeApp()).args(url).start();
     deadlineApp =
-        withIdInComment(AppProcess.main(JakartaApp.class))
+        withIdInComment(AppProcess.probeApp())
             .property("sqlorigin.request.timeout", "1s")
             .args(url)
             .start();
@@ -84,7 +85,7 @@ class CancellationTest {
   @Test
   void clientDisconnectIsSeenWhenAForwardedHeaderRewroteTheRemoteAddress() throws Exception {
     try (AppProcess proxied =
-        withIdInComment(AppProcess.main(JakartaApp.class))
+        withIdInComment(AppProcess.probeApp())
             .property("probe.forwarded", "true")
             .args(TestDatabase.get().jdbcUrlWithCredentials())
             .start()) {

@@ -5,14 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.sqlorigin.it.apps.JakartaApp;
 import dev.sqlorigin.it.support.AppProcess;
 import dev.sqlorigin.it.support.Http;
 import dev.sqlorigin.it.support.PgActivity;
+import dev.sqlorigin.it.support.RunsOnJava11;
 import dev.sqlorigin.testing.TestDatabase;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -29,6 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * request's route and ID and are cancelled with it; and nothing of the request stays on the pool
  * thread for the next, unrelated task.
  */
+@RunsOnJava11
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ContextAcrossThreadsTest {
 
@@ -39,12 +39,12 @@ class ContextAcrossThreadsTest {
   void start() throws Exception {
     String url = TestDatabase.get().jdbcUrlWithCredentials();
     app =
-        AppProcess.main(JakartaApp.class)
+        AppProcess.probeApp()
             .property("sqlorigin.comment.fields", "route,request_id")
             .args(url)
             .start();
     deadlineApp =
-        AppProcess.main(JakartaApp.class)
+        AppProcess.probeApp()
             .property("sqlorigin.comment.fields", "route,request_id")
             .property("sqlorigin.request.timeout", "1s")
             .args(url)
@@ -72,17 +72,14 @@ class ContextAcrossThreadsTest {
   }
 
   @Test
-  void virtualThreadsCarryTheRequestWhereTheJdkHasThem() throws Exception {
+  void virtualThreadsCarryTheRequest() throws Exception {
+    int jdk = AppProcess.applicationJdk();
+    assumeTrue(jdk >= 21, "virtual threads need JDK 21; the applications run on " + jdk);
     Http.Response response =
         Http.getOk(app.port(), "/shop/probe/carried/virtual-thread", "X-Request-Id: carried-vt");
-    if (applicationJdk() >= 21) {
-      assertEquals(List.of(), response.values("unsupported"), response.body());
-      assertTagged(
-          response.values("sent").get(0), "GET /shop/probe/carried/virtual-thread", "carried-vt");
-    } else {
-      assertEquals(1, response.values("unsupported").size(), response.body());
-      assertEquals(List.of(), response.values("sent"), response.body());
-    }
+    assertEquals(List.of(), response.values("unsupported"), response.body());
+    assertTagged(
+        response.values("sent").get(0), "GET /shop/probe/carried/virtual-thread", "carried-vt");
   }
 
   @Test
@@ -106,7 +103,7 @@ class ContextAcrossThreadsTest {
   @Test
   void connectionsThatThePoolOpensForARequestAreNotTheRequestsWork() throws Exception {
     try (AppProcess growing =
-        AppProcess.main(JakartaApp.class)
+        AppProcess.probeApp()
             .property("sqlorigin.comment.fields", "route,request_id")
             .property("probe.pool.min-idle", "1")
             .property("probe.pool.record-init", "true")
@@ -162,16 +159,5 @@ class ContextAcrossThreadsTest {
     assertTrue(
         cancelled.find() && cancelled.group(1).equals("1"),
         "one statement, the pool thread's, is cancelled once: " + deadlineApp.output());
-  }
-
-  /** The feature version of the JDK the applications run on (CI runs them on 17 and on 25). */
-  private static int applicationJdk() throws Exception {
-    Path release =
-        Path.of(
-            System.getProperty("sqlorigin.it.java.home", System.getProperty("java.home")),
-            "release");
-    Matcher version = Pattern.compile("JAVA_VERSION=\"(\\d+)").matcher(Files.readString(release));
-    assertTrue(version.find(), "no JAVA_VERSION in " + release);
-    return Integer.parseInt(version.group(1));
   }
 }

@@ -3,10 +3,10 @@ package dev.sqlorigin.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sqlorigin.it.apps.JakartaApp;
 import dev.sqlorigin.it.support.AppProcess;
 import dev.sqlorigin.it.support.Http;
 import dev.sqlorigin.it.support.PgActivity;
+import dev.sqlorigin.it.support.RunsOnJava11;
 import dev.sqlorigin.testing.TestDatabase;
 import java.net.ServerSocket;
 import java.util.concurrent.CompletableFuture;
@@ -20,6 +20,7 @@ import javax.management.remote.JMXServiceURL;
 import org.junit.jupiter.api.Test;
 
 /** An operator lists the requests in flight over JMX and cancels one by ID, another by route. */
+@RunsOnJava11
 class OperatorCancellationTest {
 
   @Test
@@ -29,7 +30,7 @@ class OperatorCancellationTest {
       jmxPort = free.getLocalPort();
     }
     try (AppProcess app =
-            CancellationTest.withIdInComment(AppProcess.main(JakartaApp.class))
+            CancellationTest.withIdInComment(AppProcess.probeApp())
                 .property("com.sun.management.jmxremote.port", String.valueOf(jmxPort))
                 .property("com.sun.management.jmxremote.rmi.port", String.valueOf(jmxPort))
                 .property("com.sun.management.jmxremote.host", "127.0.0.1")
