@@ -1,7 +1,5 @@
 package dev.sqlorigin.bench;
 
-import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -23,8 +21,6 @@ import java.util.Random;
  * </pre>
  */
 public final class StartupHarness {
-
-  private static final String MAIN = "dev.sqlorigin.apps.spring.PetsApplication";
 
   private StartupHarness() {}
 
@@ -62,12 +58,7 @@ public final class StartupHarness {
           "build first: ./mvnw -q install -DskipTests (missing " + agent + " or " + listing + ")");
       System.exit(2);
     }
-    String classPath =
-        target.resolve("classes")
-            + File.pathSeparator
-            + Files.readString(listing, StandardCharsets.UTF_8).trim();
-    List<String> application =
-        List.of("-cp", classPath, MAIN, "--server.port=0", "--server.address=127.0.0.1");
+    List<String> application = AppUnderTest.springBootTestApp(target);
     Random random = new Random(seed);
     List<Double> ratios = new ArrayList<>();
     List<Double> cpuRatios = new ArrayList<>();
@@ -137,6 +128,6 @@ public final class StartupHarness {
       Path java, List<String> jvmOptions, List<String> application, LoadHarness.Database database)
       throws Exception {
     return AppUnderTest.start(
-        java, jvmOptions, application, "/petclinic/health/db", database.appUrl());
+        java, jvmOptions, application, AppUnderTest.SPRING_BOOT_TEST_APP_HEALTH, database.appUrl());
   }
 }
