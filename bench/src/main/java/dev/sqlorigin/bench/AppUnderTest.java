@@ -76,6 +76,29 @@ final class AppUnderTest implements AutoCloseable {
         databaseUrl);
   }
 
+  /** Where a Spring Boot test application ({@link #springBootTestApp}) answers once it serves. */
+  static final String SPRING_BOOT_TEST_APP_HEALTH = "/petclinic/health/db";
+
+  /**
+   * The arguments that start the Spring Boot application of {@code test-apps/<module>}
+   * (PetsApplication, context {@code /petclinic}, database from {@code DATABASE_URL}), given that
+   * module's {@code target} folder: its classes and the class path its build wrote to {@code
+   * classpath.txt}.
+   */
+  static List<String> springBootTestApp(Path moduleTarget) throws IOException {
+    String classPath =
+        moduleTarget.resolve("classes")
+            + java.io.File.pathSeparator
+            + Files.readString(moduleTarget.resolve("classpath.txt"), StandardCharsets.UTF_8)
+                .trim();
+    return List.of(
+        "-cp",
+        classPath,
+        "dev.sqlorigin.apps.spring.PetsApplication",
+        "--server.port=0",
+        "--server.address=127.0.0.1");
+  }
+
   /**
    * Starts {@code java [jvmOptions] [application]} (an application that prints {@code listening on
    * http://127.0.0.1:<port>} and reads {@code DATABASE_URL}) and returns once it answers {@code GET

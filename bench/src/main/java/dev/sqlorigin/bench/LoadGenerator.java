@@ -23,7 +23,14 @@ final class LoadGenerator {
     /** {@code GET /api/campaigns/{1..20}?learner=N}: three small joins per request. */
     REPORT(
         "GET /api/campaigns/{1..20}?learner=N (three small joins)",
-        "FROM imports i JOIN campaigns");
+        "FROM imports i JOIN campaigns"),
+    /**
+     * {@code GET /petclinic/owners/{1,42}} of a Spring Boot test application: one primary-key
+     * lookup per request through JdbcTemplate (its owners are 1 and 42).
+     */
+    PETS(
+        "GET /petclinic/owners/{1,42} (Spring Boot test app, JdbcTemplate, one primary-key lookup)",
+        "FROM owners WHERE id");
 
     final String description;
 
@@ -37,7 +44,10 @@ final class LoadGenerator {
 
     List<String> paths() {
       List<String> paths = new ArrayList<>();
-      if (this == OWNERS) {
+      if (this == PETS) {
+        paths.add("/petclinic/owners/1");
+        paths.add("/petclinic/owners/42");
+      } else if (this == OWNERS) {
         for (int id = 1; id <= 100; id++) {
           paths.add("/api/owners/" + id);
         }

@@ -29,8 +29,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /**
- * Runs the sample app under load in several configurations (without the agent, with it, with it set
- * to route only) and prints a Markdown comparison. See docs/benchmarks.md.
+ * Runs the sample app (or a Spring Boot test application, {@code --module}) under load in several
+ * configurations (without the agent, with it, with it set to route only) and prints a Markdown
+ * comparison. See docs/benchmarks.md.
  *
  * <p>{@code java -cp bench/target/benchmarks.jar dev.sqlorigin.bench.LoadHarness [options]}, from
  * the repository root after {@code ./mvnw install -DskipTests}.
@@ -49,7 +50,7 @@ public final class LoadHarness {
     OPENTELEMETRY
   }
 
-  /** A way to start the sample app: which agent, and its settings. */
+  /** A way to start the application: which agent, and its settings. */
   record Configuration(String name, Agent agent, List<String> systemProperties) {}
 
   static final Map<String, Configuration> CONFIGURATIONS = new LinkedHashMap<>();
@@ -139,11 +140,14 @@ public final class LoadHarness {
           "                        sqlorigin-id-in-comment,otel-agent)",
           "  --database-url=URL    an existing database for the app (default: one embedded PostgreSQL)",
           "  --workload=W          owners (one primary-key lookup per request) or report (three",
-          "                        small joins per request, where planning shows) (default owners)",
+          "                        small joins per request, where planning shows) (default owners);",
+          "                        with --module: pets (one primary-key lookup through JdbcTemplate)",
           "  --agent-jar=PATH      (default agent/target/sqlorigin-agent.jar)",
           "  --otel-agent-jar=PATH the OpenTelemetry Java agent, for otel-agent",
           "                        (default bench/target/otel/opentelemetry-javaagent.jar)",
           "  --app-jar=PATH        (default sample-app/target/sample-app.jar)",
+          "  --module=NAME         run the Spring Boot application of test-apps/NAME instead of the",
+          "                        sample app (spring-boot2, spring-boot3, ...; built by install)",
           "  --java=PATH           the java that runs the app (default: the one running this)",
           "  --jvm-opts='A B'      JVM options of the app in every configuration (default -Xmx512m)",
           "  --pin=on|off          the app on the first CPUs, the OTLP sink on the last (taskset;",
@@ -170,6 +174,7 @@ public final class LoadHarness {
       Path agentJar,
       Path otelAgentJar,
       Path appJar,
+      Path moduleTarget,
       Path java,
       List<String> jvmOptions,
       boolean pin,
@@ -192,6 +197,8 @@ public final class LoadHarness {
       if (pin != null && !pin.equals("on") && !pin.equals("off")) {
         throw new Invalid("--pin must be on or off, got '" + pin + "'");
       }
+      String module = values.remove("module");
+      String workload = values.remove("workload");
       Options options =
           new Options(
               integer(values.remove("rounds"), 5, 1, 100, "rounds"),
@@ -203,12 +210,13 @@ public final class LoadHarness {
               duration(values.remove("warmup"), Duration.ofSeconds(5), Duration.ZERO, "warmup"),
               integer(values.remove("connections"), 8, 1, 256, "connections"),
               configs(values.remove("configs")),
-              workload(values.remove("workload")),
+              workload(workload, module != null),
               values.remove("database-url"),
               file(values.remove("agent-jar"), "agent/target/sqlorigin-agent.jar"),
               file(
                   values.remove("otel-agent-jar"), "bench/target/otel/opentelemetry-javaagent.jar"),
               file(values.remove("app-jar"), "sample-app/target/sample-app.jar"),
+              module == null ? null : file(null, "test-apps/" + module.trim() + "/target"),
               java != null
                   ? Paths.get(java)
                   : Paths.get(System.getProperty("java.home"), "bin", "java"),
@@ -234,7 +242,15 @@ public final class LoadHarness {
                 + " is missing: "
                 + "`./mvnw -q install -DskipTests` downloads it into bench/target/otel, or pass --otel-agent-jar");
       }
-      if (!Files.isRegularFile(options.appJar)) {
+      if (options.moduleTarget != null) {
+        if (!Files.isRegularFile(options.moduleTarget.resolve("classpath.txt"))) {
+          throw new Invalid(
+              "the test application "
+                  + options.moduleTarget
+                  + " is not built (no classpath.txt): build it with "
+                  + "`./mvnw -q install -DskipTests` from the repository root");
+        }
+      } else if (!Files.isRegularFile(options.appJar)) {
         throw new Invalid(
             "the sample app jar "
                 + options.appJar
@@ -312,16 +328,25 @@ public final class LoadHarness {
       return configs.stream().anyMatch(name -> CONFIGURATIONS.get(name).agent() == agent);
     }
 
-    private static LoadGenerator.Workload workload(String value) throws Invalid {
+    /** The sample app serves owners and report; a Spring Boot test application, pets. */
+    private static LoadGenerator.Workload workload(String value, boolean testApp) throws Invalid {
+      if (testApp) {
+        if (value != null && !value.trim().equalsIgnoreCase("pets")) {
+          throw new Invalid("--workload with --module must be pets, got '" + value + "'");
+        }
+        return LoadGenerator.Workload.PETS;
+      }
       if (value == null) {
         return LoadGenerator.Workload.OWNERS;
       }
-      for (LoadGenerator.Workload workload : LoadGenerator.Workload.values()) {
+      for (LoadGenerator.Workload workload :
+          List.of(LoadGenerator.Workload.OWNERS, LoadGenerator.Workload.REPORT)) {
         if (workload.name().equalsIgnoreCase(value.trim())) {
           return workload;
         }
       }
-      throw new Invalid("--workload must be owners or report, got '" + value + "'");
+      throw new Invalid(
+          "--workload must be owners or report (pets with --module), got '" + value + "'");
     }
 
     private static List<String> configs(String value) throws Invalid {
@@ -420,7 +445,8 @@ public final class LoadHarness {
           String.format(
               Locale.ROOT,
               "%d round(s) x [%s], order shuffled per round (seed %d); per run: %d ms warm-up, %d ms measured, "
-                  + "%d connections on %s; app JVM options %s; %s; %s; harness on %d CPUs, Java %s",
+                  + "%d connections on %s; app %s on %s, JVM options %s; %s; %s; harness on %d"
+                  + " CPUs, Java %s",
               options.rounds(),
               String.join(", ", options.configs()),
               options.seed(),
@@ -428,6 +454,10 @@ public final class LoadHarness {
               options.duration().toMillis(),
               options.connections(),
               options.workload().description,
+              options.moduleTarget() == null
+                  ? options.appJar().getFileName()
+                  : "test-apps/" + options.moduleTarget().getParent().getFileName(),
+              options.java(),
               String.join(" ", options.jvmOptions()),
               database.description(),
               options.pin()
@@ -508,12 +538,20 @@ public final class LoadHarness {
                   : property));
     }
     AppUnderTest app =
-        AppUnderTest.start(
-            options.pin() ? Pinning.app() : List.of(),
-            options.java(),
-            jvm,
-            options.appJar(),
-            database.appUrl());
+        options.moduleTarget() == null
+            ? AppUnderTest.start(
+                options.pin() ? Pinning.app() : List.of(),
+                options.java(),
+                jvm,
+                options.appJar(),
+                database.appUrl())
+            : AppUnderTest.start(
+                options.pin() ? Pinning.app() : List.of(),
+                options.java(),
+                jvm,
+                AppUnderTest.springBootTestApp(options.moduleTarget()),
+                AppUnderTest.SPRING_BOOT_TEST_APP_HEALTH,
+                database.appUrl());
     current.set(app);
     try {
       LoadGenerator generator =

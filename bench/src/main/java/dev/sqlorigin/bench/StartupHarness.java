@@ -31,7 +31,6 @@ import java.util.Random;
  */
 public final class StartupHarness {
 
-  private static final String MAIN = "dev.sqlorigin.apps.spring.PetsApplication";
   private static final String WITHOUT = "no agent";
 
   private StartupHarness() {}
@@ -92,19 +91,16 @@ public final class StartupHarness {
       // Quarkus REST over Agroal, as its build packaged it; it reads DATABASE_URL.
       application = List.of("-jar", listing.toString());
       health = "/shop/probe/prepared";
-    } else {
+    } else if (module.equals("micronaut")) {
       String classPath =
           target.resolve("classes")
               + File.pathSeparator
               + Files.readString(listing, StandardCharsets.UTF_8).trim();
-      if (module.equals("micronaut")) {
-        application = List.of("-cp", classPath, "dev.sqlorigin.apps.micronaut.MicronautApp");
-        health = "/shop/probe/prepared";
-      } else {
-        application =
-            List.of("-cp", classPath, MAIN, "--server.port=0", "--server.address=127.0.0.1");
-        health = "/petclinic/health/db";
-      }
+      application = List.of("-cp", classPath, "dev.sqlorigin.apps.micronaut.MicronautApp");
+      health = "/shop/probe/prepared";
+    } else {
+      application = AppUnderTest.springBootTestApp(target);
+      health = AppUnderTest.SPRING_BOOT_TEST_APP_HEALTH;
     }
     Random random = new Random(seed);
     Map<String, List<long[]>> starts = new LinkedHashMap<>();

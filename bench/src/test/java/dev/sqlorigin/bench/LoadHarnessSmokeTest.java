@@ -131,6 +131,19 @@ class LoadHarnessSmokeTest {
             () -> LoadHarness.Options.parse("--app-jar=/nonexistent/sample-app.jar"));
     assertTrue(
         missingJar.getMessage().contains("/nonexistent/sample-app.jar"), missingJar.getMessage());
+    LoadHarness.Invalid unbuiltModule =
+        assertThrows(
+            LoadHarness.Invalid.class, () -> LoadHarness.Options.parse("--module=spring-boot9"));
+    assertTrue(
+        unbuiltModule.getMessage().contains("test-apps/spring-boot9/target"),
+        unbuiltModule.getMessage());
+    LoadHarness.Invalid sampleWorkloadOnATestApp =
+        assertThrows(
+            LoadHarness.Invalid.class,
+            () -> LoadHarness.Options.parse("--module=spring-boot2", "--workload=report"));
+    assertTrue(
+        sampleWorkloadOnATestApp.getMessage().contains("pets"),
+        sampleWorkloadOnATestApp.getMessage());
   }
 
   @Test

@@ -4,8 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sqlorigin.it.support.AppProcess;
+import java.io.DataInputStream;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -69,5 +73,49 @@ class AgentJarContentTest {
       assertTrue(jar.getEntry(AGENT + "dev/sqlorigin/Sqlorigin.class") == null, "core once");
     }
     assertEquals(List.of(), strays, "entries outside the allowed set");
+  }
+
+  /**
+   * What the agent loads into an application, its own classes and the relocated Byte Buddy,
+   * OpenTelemetry and SLF4J alike, runs on Java 11: no class file is newer than version 55; and
+   * premain's class, the version gate, and its class loader load on Java 8 (52). The end-to-end
+   * tests run it on 11.
+   */
+  @Test
+  void everyClassLoadsOnJava11AndTheVersionGateOnJava8() throws Exception {
+    Map<String, Integer> tooNew = new TreeMap<>();
+    int classes = 0;
+    try (JarFile jar = new JarFile(AppProcess.agentJar().toFile())) {
+      for (JarEntry entry : java.util.Collections.list(jar.entries())) {
+        if (entry.getName().endsWith(".class")) {
+          classes++;
+          try (InputStream in = jar.getInputStream(entry)) {
+            int release = release(in);
+            if (release > 11) {
+              tooNew.put(entry.getName(), release);
+            }
+          }
+        }
+      }
+      for (String gate : List.of("SqloriginAgent", "AgentClassLoader")) {
+        try (InputStream in =
+            jar.getInputStream(jar.getEntry("dev/sqlorigin/agent/" + gate + ".class"))) {
+          assertEquals(8, release(in), gate + ", the version gate, must load on Java 8");
+        }
+      }
+    }
+    assertTrue(classes > 1000, "classes read: " + classes);
+    assertEquals(
+        Map.of(), tooNew, "classes that need a Java newer than 11 (Java release by class)");
+  }
+
+  /** The Java release a class file needs: its major version less 44. */
+  private static int release(InputStream classFile) throws java.io.IOException {
+    DataInputStream in = new DataInputStream(classFile);
+    if (in.readInt() != 0xCAFEBABE) {
+      throw new AssertionError("not a class file");
+    }
+    in.readUnsignedShort(); // minor
+    return in.readUnsignedShort() - 44;
   }
 }

@@ -2,11 +2,11 @@ package dev.sqlorigin.it;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sqlorigin.it.apps.JakartaApp;
 import dev.sqlorigin.it.support.AppProcess;
 import dev.sqlorigin.it.support.HangingClient;
 import dev.sqlorigin.it.support.Http;
 import dev.sqlorigin.it.support.PgActivity;
+import dev.sqlorigin.it.support.RunsOnJava11;
 import dev.sqlorigin.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
 
@@ -14,11 +14,12 @@ import org.junit.jupiter.api.Test;
  * The cancellation contract on Jetty (jakarta.servlet), where a disconnect is seen in the kernel's
  * socket table (CLOSE_WAIT), also behind a proxy that rewrote the remote address.
  */
+@RunsOnJava11
 class CancellationTest extends CancellationContract {
 
   @Override
   AppProcess.Builder application() {
-    return AppProcess.main(JakartaApp.class);
+    return AppProcess.probeApp();
   }
 
   @Override
@@ -29,7 +30,7 @@ class CancellationTest extends CancellationContract {
   @Test
   void clientDisconnectIsSeenWhenAForwardedHeaderRewroteTheRemoteAddress() throws Exception {
     try (AppProcess proxied =
-        withIdInComment(AppProcess.main(JakartaApp.class))
+        withIdInComment(AppProcess.probeApp())
             .property("probe.forwarded", "true")
             .args(TestDatabase.get().jdbcUrlWithCredentials())
             .start()) {

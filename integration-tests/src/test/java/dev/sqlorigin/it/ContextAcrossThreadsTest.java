@@ -5,12 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sqlorigin.config.Config;
-import dev.sqlorigin.it.apps.JakartaApp;
 import dev.sqlorigin.it.support.AppProcess;
 import dev.sqlorigin.it.support.Http;
 import dev.sqlorigin.it.support.PgActivity;
+import dev.sqlorigin.it.support.RunsOnJava11;
 import dev.sqlorigin.testing.TestDatabase;
 import java.util.List;
 import java.util.UUID;
@@ -28,6 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * request's route and ID and are cancelled with it; and nothing of the request stays on the pool
  * thread for the next, unrelated task.
  */
+@RunsOnJava11
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ContextAcrossThreadsTest {
 
@@ -38,12 +40,9 @@ class ContextAcrossThreadsTest {
   void start() throws Exception {
     String url = TestDatabase.get().jdbcUrlWithCredentials();
     app =
-        AppProcess.main(JakartaApp.class)
-            .property(Config.COMMENT_FIELDS, "route,request_id")
-            .args(url)
-            .start();
+        AppProcess.probeApp().property(Config.COMMENT_FIELDS, "route,request_id").args(url).start();
     deadlineApp =
-        AppProcess.main(JakartaApp.class)
+        AppProcess.probeApp()
             .property(Config.COMMENT_FIELDS, "route,request_id")
             .property(Config.REQUEST_TIMEOUT, "1s")
             .args(url)
@@ -71,17 +70,14 @@ class ContextAcrossThreadsTest {
   }
 
   @Test
-  void virtualThreadsCarryTheRequestWhereTheJdkHasThem() throws Exception {
+  void virtualThreadsCarryTheRequest() throws Exception {
+    int jdk = AppProcess.applicationJdk();
+    assumeTrue(jdk >= 21, "virtual threads need JDK 21; the applications run on " + jdk);
     Http.Response response =
         Http.getOk(app.port(), "/shop/probe/carried/virtual-thread", "X-Request-Id: carried-vt");
-    if (AppProcess.applicationJdk() >= 21) {
-      assertEquals(List.of(), response.values("unsupported"), response.body());
-      assertTagged(
-          response.values("sent").get(0), "GET /shop/probe/carried/virtual-thread", "carried-vt");
-    } else {
-      assertEquals(1, response.values("unsupported").size(), response.body());
-      assertEquals(List.of(), response.values("sent"), response.body());
-    }
+    assertEquals(List.of(), response.values("unsupported"), response.body());
+    assertTagged(
+        response.values("sent").get(0), "GET /shop/probe/carried/virtual-thread", "carried-vt");
   }
 
   @Test
@@ -105,7 +101,7 @@ class ContextAcrossThreadsTest {
   @Test
   void connectionsThatThePoolOpensForARequestAreNotTheRequestsWork() throws Exception {
     try (AppProcess growing =
-        AppProcess.main(JakartaApp.class)
+        AppProcess.probeApp()
             .property(Config.COMMENT_FIELDS, "route,request_id")
             .property("probe.pool.min-idle", "1")
             .property("probe.pool.record-init", "true")

@@ -1,8 +1,10 @@
 package dev.sqlorigin.it;
 
 import dev.sqlorigin.it.support.AppProcess;
+import dev.sqlorigin.it.support.RunsOnJava11;
 
 /** Jersey 2 ({@code javax.ws.rs}) on Tomcat 9. */
+@RunsOnJava11
 class Jersey2RoutesTest extends JerseyRoutesContract {
   @Override
   AppProcess.Builder application() {

@@ -3,11 +3,11 @@ package dev.sqlorigin.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sqlorigin.it.apps.JakartaApp;
 import dev.sqlorigin.it.support.AppProcess;
 import dev.sqlorigin.it.support.Http;
 import dev.sqlorigin.it.support.Jmx;
 import dev.sqlorigin.it.support.PgActivity;
+import dev.sqlorigin.it.support.RunsOnJava11;
 import dev.sqlorigin.testing.TestDatabase;
 import java.util.concurrent.CompletableFuture;
 import javax.management.openmbean.CompositeData;
@@ -15,15 +15,14 @@ import javax.management.openmbean.TabularData;
 import org.junit.jupiter.api.Test;
 
 /** An operator lists the requests in flight over JMX and cancels one by ID, another by route. */
+@RunsOnJava11
 class OperatorCancellationTest {
 
   @Test
   void operatorListsAndCancelsByRequestIdAndByRoute() throws Exception {
     int jmxPort = Jmx.freePort();
     try (AppProcess app =
-            Jmx.enable(
-                    CancellationContract.withIdInComment(AppProcess.main(JakartaApp.class)),
-                    jmxPort)
+            Jmx.enable(CancellationContract.withIdInComment(AppProcess.probeApp()), jmxPort)
                 .args(TestDatabase.get().jdbcUrlWithCredentials())
                 .start();
         Jmx jmx = Jmx.connect(jmxPort)) {

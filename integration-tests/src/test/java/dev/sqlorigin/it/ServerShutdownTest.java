@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  */
 class ServerShutdownTest {
 
-  private static final String POOL = String.valueOf(ShutdownCancellationTest.IMPORTS + 2);
+  private static final String POOL = String.valueOf(ShutdownCancellationTest.REQUESTS + 2);
 
   @Test
   void stoppingQuarkusLeavesNoStatementRunning() throws Exception {

@@ -6,33 +6,34 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sqlorigin.it.support.AppProcess;
 import dev.sqlorigin.it.support.HangingClient;
 import dev.sqlorigin.it.support.PgActivity;
+import dev.sqlorigin.it.support.RunsOnJava11;
 import dev.sqlorigin.testing.TestDatabase;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The sample app stopped by SIGTERM with ten slow imports running. Without the agent PostgreSQL
+ * An application stopped by SIGTERM with ten slow statements running. Without the agent PostgreSQL
  * goes on with them after the JVM is gone; with it, none is left.
  */
+@RunsOnJava11
 class ShutdownCancellationTest {
 
-  static final int IMPORTS = 10;
-  // How long after the JVM's exit the server is watched for the imports' statements.
+  static final int REQUESTS = 10;
+  // How long after the JVM's exit the server is watched for the requests' statements.
   private static final long OBSERVED_NANOS = 5_000_000_000L;
 
   @Test
   void stoppingTheAppLeavesNoStatementRunning() throws Exception {
-    assertEquals(0, runImportsThenStop(AppProcess.jar(AppProcess.sampleAppJar()), "stop-agent-"));
+    assertEquals(0, runSleepsThenStop(AppProcess.probeApp(), "stop-agent-"));
   }
 
   @Test
   void withoutTheAgentTheStatementsOutliveTheApp() throws Exception {
     try {
       assertEquals(
-          IMPORTS,
-          runImportsThenStop(
-              AppProcess.jar(AppProcess.sampleAppJar()).withoutAgent(), "stop-plain-"),
+          REQUESTS,
+          runSleepsThenStop(AppProcess.probeApp().withoutAgent(), "stop-plain-"),
           "this test no longer shows the problem the agent solves");
     } finally {
       // Without the agent the texts carry no request ID: end every sleep (nothing else runs now).
@@ -41,18 +42,19 @@ class ShutdownCancellationTest {
     }
   }
 
-  /** Returns how many of the imports' statements still run after the app has exited. */
-  private static int runImportsThenStop(AppProcess.Builder builder, String idPrefix)
+  /** Returns how many of the requests' statements still run after the app has exited. */
+  private static int runSleepsThenStop(AppProcess.Builder builder, String idPrefix)
       throws Exception {
     return runThenStop(
-        builder.args(
-            "--port=0",
-            "--pool-size=" + (IMPORTS + 2),
-            "--database-url=" + TestDatabase.get().jdbcUrlWithCredentials()),
+        builder
+            // Room for every request at once: server threads (less acceptor and selector), pool.
+            .property("probe.threads", String.valueOf(REQUESTS + 4))
+            .property("probe.pool.size", String.valueOf(REQUESTS + 2))
+            .args(TestDatabase.get().jdbcUrlWithCredentials()),
         (port, i) ->
-            HangingClient.post(
+            HangingClient.get(
                 port,
-                "/api/imports?seconds=60.0" + (i + 1) + "&campaignId=" + (1000 + i),
+                "/shop/probe/cancellable/sleep?seconds=60.0" + (i + 1),
                 "X-Request-Id: " + idPrefix + i));
   }
 
@@ -72,10 +74,10 @@ class ShutdownCancellationTest {
     PgActivity.awaitRunning("pg_sleep", 0, 30_000);
     try (AppProcess app = builder.start()) {
       List<HangingClient> clients = new ArrayList<>();
-      for (int i = 0; i < IMPORTS; i++) {
+      for (int i = 0; i < REQUESTS; i++) {
         clients.add(request.send(app.port(), i));
       }
-      PgActivity.awaitRunning("pg_sleep", IMPORTS, 30_000);
+      PgActivity.awaitRunning("pg_sleep", REQUESTS, 30_000);
       int exit = app.stop();
       assertTrue(exit == 143 || exit == 0, "exit code " + exit + "\n" + app.output());
       for (HangingClient client : clients) {

@@ -1,5 +1,6 @@
 package dev.sqlorigin.it.apps;
 
+import dev.sqlorigin.apps.probe.OwnDependencies;
 import dev.sqlorigin.apps.probe.Probe;
 import dev.sqlorigin.apps.probe.ProbeHandler;
 import jakarta.servlet.AsyncContext;
@@ -32,7 +33,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 public final class JakartaApp {
 
   public static void main(String[] args) throws Exception {
-    QueuedThreadPool threads = new QueuedThreadPool(8, 8);
+    int size = Integer.getInteger("probe.threads", 8);
+    QueuedThreadPool threads = new QueuedThreadPool(size, size);
     threads.setName("app");
     Server server = new Server(threads);
     HttpConfiguration http = new HttpConfiguration();

@@ -1,19 +1,13 @@
 package dev.sqlorigin.it.apps;
 
+import dev.sqlorigin.apps.probe.JavaxProbeServlets.AsyncProbeServlet;
+import dev.sqlorigin.apps.probe.JavaxProbeServlets.ProbeServlet;
+import dev.sqlorigin.apps.probe.JavaxProbeServlets.StatementFilter;
+import dev.sqlorigin.apps.probe.OwnDependencies;
 import dev.sqlorigin.apps.probe.Probe;
 import dev.sqlorigin.apps.probe.ProbeHandler;
-import java.io.IOException;
 import java.util.EnumSet;
-import javax.servlet.AsyncContext;
 import javax.servlet.DispatcherType;
-import javax.servlet.Filter;
-import javax.servlet.FilterChain;
-import javax.servlet.ServletException;
-import javax.servlet.ServletRequest;
-import javax.servlet.ServletResponse;
-import javax.servlet.http.HttpServlet;
-import javax.servlet.http.HttpServletRequest;
-import javax.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.ee8.servlet.FilterHolder;
 import org.eclipse.jetty.ee8.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee8.servlet.ServletHolder;
@@ -26,7 +20,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * A {@code javax.servlet} application on Jetty 12 ee8, started in its own JVM by the tests: {@code
- * JavaxApp <jdbc url>}. A filter on every path sends a statement before the servlet.
+ * JavaxApp <jdbc url>}. A filter on every path sends a statement before the servlet; the servlets
+ * are the probe's ({@code test-apps/probe}), which the Jetty 10 application serves as well.
  */
 public final class JavaxApp {
 
@@ -59,111 +54,5 @@ public final class JavaxApp {
     server.start();
     System.out.println("listening on port " + connector.getLocalPort());
     server.join();
-  }
-
-  static final class ProbeServlet extends HttpServlet {
-    private final transient ProbeHandler handler;
-
-    ProbeServlet(ProbeHandler handler) {
-      this.handler = handler;
-    }
-
-    @Override
-    protected void doGet(HttpServletRequest request, HttpServletResponse response)
-        throws IOException, ServletException {
-      try {
-        String body = handler.handle(request.getPathInfo(), request::getParameter);
-        response.setContentType("text/plain;charset=utf-8");
-        response.getWriter().write(body);
-      } catch (IOException | ServletException | RuntimeException e) {
-        throw e;
-      } catch (Exception e) {
-        throw new ServletException(e);
-      }
-    }
-  }
-
-  /**
-   * Servlet async: {@code /async/start} runs a statement in {@code AsyncContext.start}; {@code
-   * /async/dispatch} runs one there, then dispatches, and runs another in the async dispatch;
-   * {@code /async/sleep?timeout=<ms>&seconds=} sleeps in the database, past the async timeout or
-   * until the client resets its HTTP/2 stream.
-   */
-  static final class AsyncProbeServlet extends HttpServlet {
-    private final transient ProbeHandler handler;
-
-    AsyncProbeServlet(ProbeHandler handler) {
-      this.handler = handler;
-    }
-
-    @Override
-    protected void doGet(HttpServletRequest request, HttpServletResponse response)
-        throws IOException, ServletException {
-      if (request.getDispatcherType() == DispatcherType.ASYNC) {
-        response.setContentType("text/plain;charset=utf-8");
-        response
-            .getWriter()
-            .write(
-                request.getAttribute("probe.started")
-                    + statement("/prepared", request::getParameter));
-        return;
-      }
-      String kind = request.getPathInfo();
-      AsyncContext async = request.startAsync();
-      String timeout = request.getParameter("timeout");
-      async.setTimeout(timeout == null ? 30_000 : Long.parseLong(timeout));
-      String seconds = request.getParameter("seconds");
-      async.start(
-          () -> {
-            try {
-              if (kind.equals("/dispatch")) {
-                request.setAttribute("probe.started", statement("/prepared", name -> null));
-                async.dispatch();
-                return;
-              }
-              String body =
-                  kind.equals("/sleep")
-                      ? statement(
-                          "/cancellable/sleep", name -> name.equals("seconds") ? seconds : null)
-                      : statement("/prepared", name -> null);
-              async.getResponse().setContentType("text/plain;charset=utf-8");
-              async.getResponse().getWriter().write(body);
-              async.complete();
-            } catch (IOException | IllegalStateException e) {
-              // timed out already: the container has answered
-            }
-          });
-    }
-
-    private String statement(
-        String pathInfo, java.util.function.Function<String, String> parameters) {
-      try {
-        return handler.handle(pathInfo, parameters);
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }
-  }
-
-  /** Sends a statement before the chain, when asked to, and reports what the server saw. */
-  static final class StatementFilter implements Filter {
-    private final ProbeHandler handler;
-
-    StatementFilter(ProbeHandler handler) {
-      this.handler = handler;
-    }
-
-    @Override
-    public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
-        throws IOException, ServletException {
-      if (request.getParameter("filter") != null) {
-        try {
-          ((HttpServletResponse) response).setHeader("X-Filter-Sent", handler.filterStatement());
-        } catch (Exception e) {
-          throw new ServletException(e);
-        }
-      }
-      chain.doFilter(request, response);
-    }
   }
 }

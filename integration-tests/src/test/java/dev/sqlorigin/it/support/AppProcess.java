@@ -93,17 +93,39 @@ public final class AppProcess implements AutoCloseable {
             "the Quarkus application of test-apps/" + module));
   }
 
-  /** The feature version of the JDK the applications under test run on. */
-  public static int applicationJdk() throws IOException {
-    Path release =
-        Paths.get(
-            System.getProperty("sqlorigin.it.java.home", System.getProperty("java.home")),
-            "release");
-    Matcher version = Pattern.compile("JAVA_VERSION=\"(\\d+)").matcher(Files.readString(release));
-    if (!version.find()) {
-      fail("no JAVA_VERSION in " + release);
+  /**
+   * The probe application (test-apps/probe's endpoints under {@code /shop}) on the newest servlet
+   * container the applications' JDK runs: Jetty 12 with {@code jakarta.servlet} (ee10, HTTP/1.1 and
+   * h2c) from Java 17, Jetty 10 with {@code javax.servlet} below. Tests that need only those
+   * endpoints start it, so that they can run on every JDK the agent supports.
+   */
+  public static Builder probeApp() {
+    return applicationJdk() >= 17
+        ? main(dev.sqlorigin.it.apps.JakartaApp.class)
+        : testApp("jetty10", "dev.sqlorigin.apps.jetty10.Jetty10App");
+  }
+
+  /**
+   * The feature version of the JDK the applications run on ({@code sqlorigin.it.java.home}, else
+   * this JVM's): CI runs them on 11, 17 and 25.
+   */
+  public static int applicationJdk() {
+    Path release = Paths.get(javaHome(), "release");
+    try {
+      Matcher version =
+          Pattern.compile("JAVA_VERSION=\"(?:1\\.)?(\\d+)")
+              .matcher(Files.readString(release, StandardCharsets.UTF_8));
+      if (!version.find()) {
+        fail("no JAVA_VERSION in " + release);
+      }
+      return Integer.parseInt(version.group(1));
+    } catch (IOException e) {
+      return fail("cannot read the version of the applications' JDK from " + release + ": " + e);
     }
-    return Integer.parseInt(version.group(1));
+  }
+
+  private static String javaHome() {
+    return System.getProperty("sqlorigin.it.java.home", System.getProperty("java.home"));
   }
 
   public static Path agentJar() {
@@ -308,10 +330,8 @@ public final class AppProcess implements AutoCloseable {
     }
 
     public AppProcess start() throws IOException {
-      String javaHome =
-          System.getProperty("sqlorigin.it.java.home", System.getProperty("java.home"));
       List<String> command = new ArrayList<>();
-      command.add(Paths.get(javaHome, "bin", "java").toString());
+      command.add(Paths.get(javaHome(), "bin", "java").toString());
       command.add("-Xmx256m");
       command.add("-XX:TieredStopAtLevel=1");
       if (agent) {
@@ -338,7 +358,8 @@ public final class AppProcess implements AutoCloseable {
     /**
      * This JVM's class path minus what the application must not see: our own modules (the agent
      * brings its relocated copy; an unrelocated one would shadow it) and the test framework. The
-     * API stays: applications ship it themselves.
+     * API stays, as do the test applications' own classes (test-apps/probe): applications ship
+     * them.
      */
     private String classPath() {
       List<String> entries = new ArrayList<>();
@@ -364,7 +385,7 @@ public final class AppProcess implements AutoCloseable {
         boolean ours =
             name.startsWith("sqlorigin-")
                     && !name.startsWith("sqlorigin-api")
-                    && !name.startsWith("sqlorigin-test-app-probe")
+                    && !name.startsWith("sqlorigin-test-app-")
                 || entry.matches(
                     ".*/(core|agent|instrumentation-[a-z]+|testing|sample-app)/target/classes");
         if (ours || name.startsWith("junit-") || name.startsWith("surefire")) {

@@ -1,4 +1,4 @@
-package dev.sqlorigin.it.apps;
+package dev.sqlorigin.apps.probe;
 
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
@@ -13,11 +13,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Uses the application's own Byte Buddy, SLF4J and OpenTelemetry, which differ from the agent's.
  */
-final class OwnDependencies {
+public final class OwnDependencies {
 
   private OwnDependencies() {}
 
-  static String exercise() throws Exception {
+  public static String exercise() throws Exception {
     String generated =
         new ByteBuddy()
             .subclass(Object.class)
