@@ -137,6 +137,7 @@ public final class Cancels {
     try {
       if (cancel.outcome() == null) {
         current.cancel(cancel.statement());
+        cancel.sent();
       }
     } catch (Throwable t) {
       cancel.decide(CancelOutcome.FAILED, String.valueOf(t));

@@ -14,6 +14,7 @@ public final class StatementCancel {
   private final int backendPid;
   private volatile long requestedNanos;
   private boolean busy;
+  private boolean sent;
   private boolean aborting;
   private volatile CancelOutcome outcome;
   private volatile String detail;
@@ -59,6 +60,28 @@ public final class StatementCancel {
     busy = false;
   }
 
+  /** A cancel of the statement was handed to its driver, which has returned or thrown. */
+  public synchronized void sent() {
+    sent = true;
+    notifyAll();
+  }
+
+  /**
+   * Waits at most {@code nanos} until a cancel of the statement was sent, or its outcome is known;
+   * returns whether it was.
+   */
+  public synchronized boolean awaitSent(long nanos) throws InterruptedException {
+    long deadline = System.nanoTime() + nanos;
+    while (!sent && outcome == null) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+    return true;
+  }
+
   /** Whether a cancel is queued or being sent. */
   public synchronized boolean busy() {
     return busy;
@@ -94,6 +117,7 @@ public final class StatementCancel {
       }
       detail = why;
       outcome = decided;
+      notifyAll();
     }
     abandonment.decided();
     return true;

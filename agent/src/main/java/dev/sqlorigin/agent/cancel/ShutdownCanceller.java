@@ -3,17 +3,20 @@ package dev.sqlorigin.agent.cancel;
 import dev.sqlorigin.context.AbandonReason;
 import dev.sqlorigin.context.Abandonment;
 import dev.sqlorigin.context.RequestContext;
+import dev.sqlorigin.context.StatementCancel;
 import dev.sqlorigin.lifecycle.RequestLifecycle;
 import dev.sqlorigin.lifecycle.RequestRegistry;
+import dev.sqlorigin.lifecycle.ShutdownGate;
 import dev.sqlorigin.log.AgentLog;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * At JVM stop (SIGTERM from the platform), abandons every request being served and waits, within a
  * bounded time, until their cancels have an outcome: PostgreSQL would otherwise go on running their
- * statements after the container is gone. It runs as the JVM starts its shutdown, so before a pool
- * closed by the application's own hook aborts its connections. The cancels run on the cancel
- * threads, in parallel across databases; the watchdog, a daemon thread, still follows them up.
+ * statements after the container is gone. The application's own hooks run at the same time: a pool
+ * they close waits for the cancels to be sent first ({@link ShutdownGate}). The cancels run on the
+ * cancel threads; the watchdog, a daemon thread, still follows them up.
  */
 public final class ShutdownCanceller implements Runnable {
 
@@ -35,9 +38,17 @@ public final class ShutdownCanceller implements Runnable {
       return;
     }
     long deadline = System.nanoTime() + timeoutNanos;
+    // Armed before the first cancel is asked for: the application's hooks run at the same time.
+    ShutdownGate.closing(deadline);
+    List<StatementCancel> cancels = new ArrayList<>();
     for (RequestContext request : requests) {
       RequestLifecycle.abandon(request, AbandonReason.SHUTDOWN);
+      Abandonment abandonment = request.abandonment();
+      if (abandonment != null) {
+        cancels.addAll(abandonment.cancels());
+      }
     }
+    ShutdownGate.cancels(cancels);
     int unreported = 0;
     try {
       for (RequestContext request : requests) {

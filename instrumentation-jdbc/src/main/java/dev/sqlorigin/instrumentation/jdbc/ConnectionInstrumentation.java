@@ -10,6 +10,7 @@ import dev.sqlorigin.context.Binding;
 import dev.sqlorigin.context.CurrentRequest;
 import dev.sqlorigin.instrumentation.TypeInstrumentation;
 import dev.sqlorigin.lifecycle.RequestLifecycle;
+import dev.sqlorigin.lifecycle.ShutdownGate;
 import dev.sqlorigin.telemetry.TelemetryHooks;
 import java.sql.SQLException;
 import net.bytebuddy.asm.Advice;
@@ -37,7 +38,8 @@ public final class ConnectionInstrumentation {
               FailFastAdvice.class)
           .advise(
               namedOneOf("rollback", "close", "setAutoCommit", "abort").and(not(isAbstract())),
-              CleanupAdvice.class);
+              CleanupAdvice.class)
+          .advise(namedOneOf("close", "abort").and(not(isAbstract())), CloseAdvice.class);
 
   private ConnectionInstrumentation() {}
 
@@ -61,6 +63,17 @@ public final class ConnectionInstrumentation {
   }
 
   /** Lets the commits that drivers and pools issue while cleaning up through. */
+  /**
+   * While the JVM stops, a connection's {@code close} or {@code abort} (a pool shut down by the
+   * application's own hook) waits until the cancels of the statements being abandoned were sent.
+   */
+  public static class CloseAdvice {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static void onEnter() {
+      ShutdownGate.beforeClosing();
+    }
+  }
+
   public static class CleanupAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     public static Binding onEnter() {

@@ -3,7 +3,6 @@ package dev.sqlorigin.apps.jetty10;
 import dev.sqlorigin.apps.probe.JavaxProbeServlets.AsyncProbeServlet;
 import dev.sqlorigin.apps.probe.JavaxProbeServlets.ProbeServlet;
 import dev.sqlorigin.apps.probe.JavaxProbeServlets.StatementFilter;
-import dev.sqlorigin.apps.probe.OwnDependencies;
 import dev.sqlorigin.apps.probe.Probe;
 import dev.sqlorigin.apps.probe.ProbeHandler;
 import java.util.EnumSet;
@@ -48,7 +47,12 @@ public final class Jetty10App {
     ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
     connector.setHost("127.0.0.1");
     server.addConnector(connector);
-    ProbeHandler handler = new ProbeHandler(new Probe(args[0]), threads, OwnDependencies::exercise);
+    ProbeHandler handler =
+        new ProbeHandler(
+            new Probe(args[0]),
+            threads,
+            // This application carries no copies of the agent's libraries of its own.
+            () -> "own-dependencies=not-checked\n");
 
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/shop");
