@@ -79,10 +79,21 @@ final class Weaver implements ClassFileTransformer {
       }
       JavaModule javaModule = JavaModule.of(module);
       DynamicType.Builder<?> builder = null;
-      for (int i = 0; i < instrumentations.size(); i++) {
-        // A class that declares none of the advised methods (a filter that only inherits doFilter)
-        // would be rewritten for nothing.
-        if (types.get(i).matches(type) && instrumentations.get(i).advises(type)) {
+      boolean[] matched = new boolean[instrumentations.size()];
+      try {
+        for (int i = 0; i < matched.length; i++) {
+          // A class that declares none of the advised methods (a filter that only inherits
+          // doFilter) would be rewritten for nothing.
+          matched[i] = types.get(i).matches(type) && instrumentations.get(i).advises(type);
+        }
+      } catch (TypePool.Resolution.NoSuchTypeException missing) {
+        // A super type is missing, so the JVM cannot define the class either: libraries probe for
+        // optional ones this way (Netty's logger factories, for Log4j 2 and others).
+        AgentLog.debug("left " + name + " alone: " + missing.getMessage());
+        return null;
+      }
+      for (int i = 0; i < matched.length; i++) {
+        if (matched[i]) {
           builder =
               transformers
                   .get(i)
