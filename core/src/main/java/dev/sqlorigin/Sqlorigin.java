@@ -77,29 +77,58 @@ public final class Sqlorigin {
       }
       String route =
           Routes.servlet(method, contextPath, servletPath, pathInfo, mappingPattern, mappingMatch);
-      String requestId = RequestIds.accept(incomingRequestId, current.requestIdMaxLength());
-      if (requestId == null) {
-        requestId = RequestIds.generate();
-      }
-      long now = System.nanoTime();
-      long deadline = 0;
-      if (current.requestTimeoutNanos() > 0) {
-        deadline =
-            now
-                + current.requestTimeoutNanos()
-                - RequestStart.queuedNanos(requestStartHeader, System.currentTimeMillis());
-        deadline = deadline == 0 ? 1 : deadline; // 0 means "no deadline"
-      }
       ClientSocket socket =
           localPort > 0 && remotePort > 0 ? new ClientSocket(localPort, remotePort) : null;
-      RequestContext context = new RequestContext(current, route, requestId, now, deadline, socket);
-      ActiveRequests.started(context);
-      return context;
+      return newRequest(
+          current,
+          route,
+          incomingRequestId,
+          RequestStart.queuedNanos(requestStartHeader, System.currentTimeMillis()),
+          socket);
     } catch (Throwable t) {
       AgentLog.warnOnce(
           "start-request", "could not start a request context; the request runs untracked", t);
       return null;
     }
+  }
+
+  /**
+   * Creates the context of a request whose source names its route itself ({@code route}, already a
+   * template: a gRPC call's method), with the request ID it came with ({@code incomingRequestId},
+   * null if none: one is generated); or returns null when sqlorigin is disabled or fails. It has
+   * {@code sqlorigin.request.timeout} as its deadline, and no client socket to watch: its source
+   * reports the client's going away itself.
+   */
+  public static RequestContext startRequest(String route, String incomingRequestId) {
+    try {
+      Config current = config;
+      return current.enabled() ? newRequest(current, route, incomingRequestId, 0, null) : null;
+    } catch (Throwable t) {
+      AgentLog.warnOnce(
+          "start-request", "could not start a request context; the request runs untracked", t);
+      return null;
+    }
+  }
+
+  private static RequestContext newRequest(
+      Config current,
+      String route,
+      String incomingRequestId,
+      long queuedNanos,
+      ClientSocket socket) {
+    String requestId = RequestIds.accept(incomingRequestId, current.requestIdMaxLength());
+    if (requestId == null) {
+      requestId = RequestIds.generate();
+    }
+    long now = System.nanoTime();
+    long deadline = 0;
+    if (current.requestTimeoutNanos() > 0) {
+      deadline = now + current.requestTimeoutNanos() - queuedNanos;
+      deadline = deadline == 0 ? 1 : deadline; // 0 means "no deadline"
+    }
+    RequestContext context = new RequestContext(current, route, requestId, now, deadline, socket);
+    ActiveRequests.started(context);
+    return context;
   }
 
   /**

@@ -12,6 +12,7 @@ import dev.sqlorigin.agent.otel.OtelTelemetry;
 import dev.sqlorigin.cancel.ActiveRequests;
 import dev.sqlorigin.config.Config;
 import dev.sqlorigin.instrumentation.TypeInstrumentation;
+import dev.sqlorigin.instrumentation.grpc.GrpcInstrumentationModule;
 import dev.sqlorigin.instrumentation.jdbc.JdbcApplicationName;
 import dev.sqlorigin.instrumentation.jdbc.JdbcInstrumentationModule;
 import dev.sqlorigin.instrumentation.jdbc.JdbcStatementCanceller;
@@ -48,6 +49,7 @@ public final class AgentInstaller {
       Stream.of(
               JdbcInstrumentationModule.typeInstrumentations(),
               ServletInstrumentationModule.typeInstrumentations(),
+              GrpcInstrumentationModule.typeInstrumentations(),
               ThreadsInstrumentationModule.typeInstrumentations())
           .flatMap(List::stream)
           .collect(Collectors.toUnmodifiableList());

@@ -58,6 +58,18 @@ class InstrumentationListTest {
         "JerseyInstrumentation",
         List.of("org.glassfish.jersey.server.model.internal.AbstractJavaResourceMethodDispatcher"));
     CHANGED.put("SqlOriginApiInstrumentation", List.of("dev.sqlorigin.api.SqlOrigin"));
+    CHANGED.put(
+        "GrpcServerCallHandlerInstrumentation",
+        List.of(
+            "io.grpc.stub.ServerCalls$UnaryServerCallHandler",
+            "io.grpc.stub.ServerCalls$StreamingServerCallHandler"));
+    CHANGED.put(
+        "GrpcServerCallListenerInstrumentation",
+        List.of(
+            "io.grpc.stub.ServerCalls$UnaryServerCallHandler$UnaryServerCallListener",
+            "io.grpc.ServerCall$Listener",
+            "io.grpc.ForwardingServerCallListener"));
+    CHANGED.put("GrpcServerCallInstrumentation", List.of("io.grpc.internal.ServerCallImpl"));
   }
 
   private final ClassLoader loader = getClass().getClassLoader();

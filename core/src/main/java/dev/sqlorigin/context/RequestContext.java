@@ -178,6 +178,11 @@ public final class RequestContext {
     }
   }
 
+  /** Whether {@link #end()} was called. */
+  public boolean hasEnded() {
+    return ended;
+  }
+
   /**
    * For a statement that failed as cancelled (SQLState 57014) with {@code message}: the reason to
    * report instead, or null when sqlorigin did not cancel it or the message already says why (a
