@@ -1,5 +1,7 @@
 package dev.sqlorigin.it.apps;
 
+import dev.sqlorigin.apps.probe.Probe;
+import dev.sqlorigin.apps.probe.ProbeHandler;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
@@ -49,7 +51,7 @@ public final class JakartaApp {
             server, 1, 1, new HttpConnectionFactory(http), new HTTP2CServerConnectionFactory(http));
     connector.setHost("127.0.0.1");
     server.addConnector(connector);
-    ProbeHandler handler = new ProbeHandler(new Probe(args[0]), threads);
+    ProbeHandler handler = new ProbeHandler(new Probe(args[0]), threads, OwnDependencies::exercise);
 
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/shop");

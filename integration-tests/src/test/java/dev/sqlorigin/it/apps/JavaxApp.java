@@ -1,5 +1,7 @@
 package dev.sqlorigin.it.apps;
 
+import dev.sqlorigin.apps.probe.Probe;
+import dev.sqlorigin.apps.probe.ProbeHandler;
 import java.io.IOException;
 import java.util.EnumSet;
 import javax.servlet.AsyncContext;
@@ -41,7 +43,7 @@ public final class JavaxApp {
     ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
     connector.setHost("127.0.0.1");
     server.addConnector(connector);
-    ProbeHandler handler = new ProbeHandler(new Probe(args[0]), threads);
+    ProbeHandler handler = new ProbeHandler(new Probe(args[0]), threads, OwnDependencies::exercise);
 
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/shop");

@@ -278,7 +278,9 @@ public final class AppProcess implements AutoCloseable {
       for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
         String name = Paths.get(entry).getFileName().toString();
         boolean ours =
-            name.startsWith("sqlorigin-") && !name.startsWith("sqlorigin-api")
+            name.startsWith("sqlorigin-")
+                    && !name.startsWith("sqlorigin-api")
+                    && !name.startsWith("sqlorigin-test-app-probe")
                 || entry.matches(
                     ".*/(core|agent|instrumentation-[a-z]+|testing|sample-app)/target/classes");
         if (ours || name.startsWith("junit-") || name.startsWith("surefire")) {

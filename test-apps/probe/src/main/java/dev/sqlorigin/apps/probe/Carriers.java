@@ -1,4 +1,4 @@
-package dev.sqlorigin.it.apps;
+package dev.sqlorigin.apps.probe;
 
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;

@@ -1,25 +1,33 @@
-package dev.sqlorigin.it.apps;
+package dev.sqlorigin.apps.probe;
 
 import dev.sqlorigin.api.SqlOrigin;
 import java.lang.management.ManagementFactory;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import javax.management.ObjectName;
 
 /**
- * The test applications' endpoints, independent of the servlet namespace. Answers are plain text,
+ * The test applications' endpoints, independent of the server and its API. Answers are plain text,
  * one {@code name=value} per line, so a test reads them without a JSON library.
  */
 public final class ProbeHandler {
 
   private final Probe probe;
   private final Executor serverThreads;
+  private final Callable<String> ownDependencies;
   private final Carriers carriers = new Carriers();
 
-  public ProbeHandler(Probe probe, Executor serverThreads) {
+  /**
+   * @param serverThreads the server's request threads, to run work outside requests on
+   * @param ownDependencies what {@code /probe/deps} does with the application's own copies of the
+   *     libraries the agent also uses
+   */
+  public ProbeHandler(Probe probe, Executor serverThreads, Callable<String> ownDependencies) {
     this.probe = probe;
     this.serverThreads = serverThreads;
+    this.ownDependencies = ownDependencies;
   }
 
   /**
@@ -99,7 +107,7 @@ public final class ProbeHandler {
       case "guard":
         return out.append("guard=").append(probe.guardRows()).append('\n').toString();
       case "deps":
-        return out.append(OwnDependencies.exercise())
+        return out.append(ownDependencies.call())
             .append(sent(probe.run("prepared", false)))
             .toString();
       default:

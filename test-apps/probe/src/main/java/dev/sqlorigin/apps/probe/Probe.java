@@ -1,4 +1,4 @@
-package dev.sqlorigin.it.apps;
+package dev.sqlorigin.apps.probe;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -16,30 +16,44 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
 import java.util.concurrent.FutureTask;
+import java.util.function.IntSupplier;
+import javax.sql.DataSource;
 
 /**
- * The JDBC work of the test applications, free of any servlet API so that the javax and jakarta
- * applications share it. Each kind of statement asks PostgreSQL for {@code current_query()}: the
- * text as the server received it, comment included.
+ * The JDBC work of the test applications, free of any server API so that every application (javax
+ * and jakarta servlets, Quarkus, Micronaut) shares it. Each kind of statement asks PostgreSQL for
+ * {@code current_query()}: the text as the server received it, comment included.
  */
 public final class Probe {
 
   private final String jdbcUrl;
-  private final HikariDataSource pool;
+  private final DataSource pool;
+  private final IntSupplier totalConnections;
+  private final int maximumPoolSize;
 
+  /** Over a HikariCP pool of its own, sized by {@code probe.pool.*} system properties. */
   public Probe(String jdbcUrl) throws SQLException {
+    this(jdbcUrl, hikari(jdbcUrl));
+  }
+
+  private Probe(String jdbcUrl, HikariDataSource hikari) throws SQLException {
+    this(
+        jdbcUrl,
+        hikari,
+        () -> hikari.getHikariPoolMXBean().getTotalConnections(),
+        hikari.getMaximumPoolSize());
+  }
+
+  /**
+   * Over the pool a framework configured (Quarkus's Agroal, Micronaut's HikariCP): {@code
+   * totalConnections} tells how many connections it holds, {@code maximumPoolSize} its limit.
+   */
+  public Probe(String jdbcUrl, DataSource pool, IntSupplier totalConnections, int maximumPoolSize)
+      throws SQLException {
     this.jdbcUrl = jdbcUrl;
-    HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(jdbcUrl);
-    config.setMaximumPoolSize(Integer.getInteger("probe.pool.size", 4));
-    config.setMinimumIdle(
-        Integer.getInteger("probe.pool.min-idle", Integer.getInteger("probe.pool.size", 4)));
-    if (Boolean.getBoolean("probe.pool.record-init")) {
-      // Each new connection keeps the text of its set-up statement, as the server received it.
-      config.setConnectionInitSql("SELECT set_config('probe.init', current_query(), false)");
-    }
-    config.setPoolName("probe");
-    pool = new HikariDataSource(config);
+    this.pool = pool;
+    this.totalConnections = totalConnections;
+    this.maximumPoolSize = maximumPoolSize;
     try (Connection connection = pool.getConnection();
         Statement statement = connection.createStatement()) {
       statement.execute("CREATE TABLE IF NOT EXISTS probe_seen(token text, q text)");
@@ -52,6 +66,20 @@ public final class Probe {
       statement.execute(
           "CREATE OR REPLACE FUNCTION probe_echo(x int) RETURNS text LANGUAGE sql AS 'SELECT x || current_query()'");
     }
+  }
+
+  private static HikariDataSource hikari(String jdbcUrl) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(jdbcUrl);
+    config.setMaximumPoolSize(Integer.getInteger("probe.pool.size", 4));
+    config.setMinimumIdle(
+        Integer.getInteger("probe.pool.min-idle", Integer.getInteger("probe.pool.size", 4)));
+    if (Boolean.getBoolean("probe.pool.record-init")) {
+      // Each new connection keeps the text of its set-up statement, as the server received it.
+      config.setConnectionInitSql("SELECT set_config('probe.init', current_query(), false)");
+    }
+    config.setPoolName("probe");
+    return new HikariDataSource(config);
   }
 
   /**
@@ -310,10 +338,7 @@ public final class Probe {
       default:
         throw new IllegalArgumentException("unknown kind " + kind);
     }
-    return out.append("pool=")
-        .append(pool.getHikariPoolMXBean().getTotalConnections())
-        .append('\n')
-        .toString();
+    return out.append("pool=").append(totalConnections.getAsInt()).append('\n').toString();
   }
 
   private interface Work {
@@ -342,7 +367,7 @@ public final class Probe {
     List<Connection> held = new ArrayList<>();
     List<String> texts = new ArrayList<>();
     try {
-      for (int i = 0; i < pool.getMaximumPoolSize(); i++) {
+      for (int i = 0; i < maximumPoolSize; i++) {
         Connection connection = pool.getConnection();
         held.add(connection);
         texts.add(preparedQuery(connection, "SELECT current_setting('probe.init', true)"));
