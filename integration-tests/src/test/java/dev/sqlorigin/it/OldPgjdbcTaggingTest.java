@@ -7,7 +7,7 @@ import java.nio.file.Paths;
 /**
  * The same contract with an older pgjdbc 42.x in place of the current one (call escapes above all).
  */
-class OldPgjdbcTaggingTest extends TaggingContract {
+class OldPgjdbcTaggingTest extends ServletTaggingContract {
   @Override
   AppProcess.Builder application() {
     return AppProcess.main(JakartaApp.class)

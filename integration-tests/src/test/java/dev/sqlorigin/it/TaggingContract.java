@@ -18,9 +18,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * What every servlet application under the agent must show, whatever its servlet namespace or
- * driver version: each statement reaches PostgreSQL with exactly one comment naming the route
- * template and the request ID that the client was given.
+ * What every application serving the probe under the agent must show, whatever its server (servlets
+ * in either namespace, Quarkus, Micronaut) or driver version: each statement reaches PostgreSQL
+ * with exactly one comment naming the route and the request ID that the client was given, and
+ * nothing of a request stays on the threads that served it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class TaggingContract {
@@ -28,6 +29,16 @@ abstract class TaggingContract {
   AppProcess app;
 
   abstract AppProcess.Builder application();
+
+  /**
+   * The route of {@code /shop/probe/<kind>}, or with {@code withId} of {@code
+   * /shop/probe/<kind>/42}, as this server names it (a servlet by its path, a framework by its
+   * template).
+   */
+  abstract String probeRoute(String kind, boolean withId);
+
+  /** A pattern of the names of the threads the server runs requests on. */
+  abstract String requestThreads();
 
   @BeforeAll
   void startApplication() throws Exception {
@@ -64,7 +75,7 @@ abstract class TaggingContract {
     List<String> sent = response.values("sent");
     assertEquals(kind.contains("batch") ? 2 : 1, sent.size(), response.body());
     for (String text : sent) {
-      assertTagged(text, "GET /shop/probe/" + kind + "/{id}", requestId);
+      assertTagged(text, probeRoute(kind, true), requestId);
     }
   }
 
@@ -90,15 +101,7 @@ abstract class TaggingContract {
     Http.Response response = Http.get(app.port(), "/shop/probe/prepared");
     String generated = response.header("X-Request-Id");
     assertTrue(generated != null && generated.matches("[0-9a-f]{32}"), String.valueOf(generated));
-    assertTagged(response.values("sent").get(0), "GET /shop/probe/prepared", generated);
-  }
-
-  @Test
-  void outermostFilterOpensTheRequestAndTheServletJoinsIt() throws Exception {
-    Http.Response response =
-        Http.get(app.port(), "/shop/probe/prepared?filter=1", "X-Request-Id: filter-1");
-    assertTagged(response.header("X-Filter-Sent"), "GET /shop/probe/prepared", "filter-1");
-    assertTagged(response.values("sent").get(0), "GET /shop/probe/prepared", "filter-1");
+    assertTagged(response.values("sent").get(0), probeRoute("prepared", false), generated);
   }
 
   @Test
@@ -110,13 +113,13 @@ abstract class TaggingContract {
         continue;
       }
       Http.Response response = Http.get(app.port(), "/shop/probe/prepared", "X-Request-Id: " + id);
-      assertTagged(response.values("sent").get(0), "GET /shop/probe/prepared", id);
+      assertTagged(response.values("sent").get(0), probeRoute("prepared", false), id);
     }
-    // Jetty's pooled threads served the requests above; the same threads now run plain tasks.
+    // The server's pooled threads served the requests above; the same threads now run plain tasks.
     List<String> background = Http.get(app.port(), "/shop/probe/background").values("background");
     assertEquals(8, background.size());
     for (String line : background) {
-      assertTrue(line.startsWith("app-"), line);
+      assertTrue(line.matches("(?:" + requestThreads() + ") .*"), line);
       assertFalse(line.contains("sqlorigin"), "work outside a request was tagged: " + line);
       assertFalse(
           line.contains(" req="), "work outside a request ran under a request's name: " + line);
