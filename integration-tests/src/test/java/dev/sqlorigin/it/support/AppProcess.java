@@ -32,6 +32,7 @@ public final class AppProcess implements AutoCloseable {
   private final Process process;
   private final StringBuffer output = new StringBuffer();
   private final CompletableFuture<Integer> port = new CompletableFuture<>();
+  private final CompletableFuture<Void> outputRead = new CompletableFuture<>();
   private final Path log;
 
   private AppProcess(List<String> command, Map<String, String> environment, String name)
@@ -127,6 +128,7 @@ public final class AppProcess implements AutoCloseable {
       output.append("[output lost: ").append(e).append("]\n");
     } finally {
       port.complete(-1);
+      outputRead.complete(null);
     }
   }
 
@@ -164,17 +166,22 @@ public final class AppProcess implements AutoCloseable {
   }
 
   /**
-   * Sends SIGTERM and waits (30 s at most, then kills) for the JVM to exit; returns its exit code.
+   * Sends SIGTERM and waits (30 s at most, then kills) for the JVM to exit, and for what it said
+   * while stopping; returns its exit code. Through the process handle: {@code Process.destroy()}
+   * also closes the output pipe at once, and the application's last lines would be lost.
    */
   public int stop() {
-    process.destroy();
+    process.toHandle().destroy();
     try {
       if (!process.waitFor(30, TimeUnit.SECONDS)) {
         process.destroyForcibly().waitFor();
       }
+      outputRead.get(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       process.destroyForcibly();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      output.append("[output not read to its end: ").append(e).append("]\n");
     }
     return process.exitValue();
   }
@@ -268,11 +275,16 @@ public final class AppProcess implements AutoCloseable {
     /**
      * This JVM's class path minus what the application must not see: our own modules (the agent
      * brings its relocated copy; an unrelocated one would shadow it) and the test framework. The
-     * API stays: applications ship it themselves.
+     * API stays: applications ship it themselves. A test application's own class path is taken as
+     * it is. Either with the entry {@link #replaceClassPathEntry} names replaced.
      */
     private String classPath() {
       if (fixedClassPath != null) {
-        return fixedClassPath;
+        List<String> entries = new ArrayList<>();
+        for (String entry : fixedClassPath.split(File.pathSeparator)) {
+          entries.add(replaced(entry));
+        }
+        return String.join(File.pathSeparator, entries);
       }
       List<String> entries = new ArrayList<>();
       for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
@@ -286,10 +298,14 @@ public final class AppProcess implements AutoCloseable {
         if (ours || name.startsWith("junit-") || name.startsWith("surefire")) {
           continue;
         }
-        entries.add(
-            replacedEntry != null && name.contains(replacedEntry) ? replacement.toString() : entry);
+        entries.add(replaced(entry));
       }
       return String.join(File.pathSeparator, entries);
+    }
+
+    private String replaced(String entry) {
+      String name = Paths.get(entry).getFileName().toString();
+      return replacedEntry != null && name.contains(replacedEntry) ? replacement.toString() : entry;
     }
   }
 }
