@@ -11,10 +11,12 @@ import dev.sqlorigin.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -29,12 +31,7 @@ class HostileInputTest {
 
   @BeforeAll
   void start() throws Exception {
-    try (Connection connection = TestDatabase.get().connect();
-        Statement statement = connection.createStatement()) {
-      statement.execute("CREATE TABLE IF NOT EXISTS probe_guard(id int)");
-      statement.execute("TRUNCATE probe_guard");
-      statement.execute("INSERT INTO probe_guard SELECT generate_series(1, 3)");
-    }
+    resetGuard();
     // Hostile IDs are checked where they would do harm: inside the comment.
     app =
         AppProcess.main(JakartaApp.class)
@@ -48,9 +45,9 @@ class HostileInputTest {
     app.close();
   }
 
-  @ParameterizedTest
-  @ValueSource(
-      strings = {
+  /** Request IDs built to break out of the comment. */
+  static Stream<String> hostileRequestIds() {
+    return Stream.of(
         "*/ DROP TABLE probe_guard; --",
         "/* nested",
         "it's",
@@ -59,8 +56,11 @@ class HostileInputTest {
         "1; DELETE FROM probe_guard",
         "%2A%2F",
         "\t*/\t",
-        "é日本"
-      })
+        "é日本");
+  }
+
+  @ParameterizedTest
+  @MethodSource("hostileRequestIds")
   void hostileRequestIdIsReplacedAndTheStatementRunsAsMeant(String requestId) throws Exception {
     Http.Response response =
         Http.get(app.port(), "/shop/probe/prepared", "X-Request-Id: " + requestId);
@@ -113,11 +113,21 @@ class HostileInputTest {
     assertTrue(route.length() < 200 && route.endsWith("/{...}"), route);
   }
 
+  /** The table that hostile input must never change: three rows. */
+  static void resetGuard() throws Exception {
+    try (Connection connection = TestDatabase.get().connect();
+        Statement statement = connection.createStatement()) {
+      statement.execute("CREATE TABLE IF NOT EXISTS probe_guard(id int)");
+      statement.execute("TRUNCATE probe_guard");
+      statement.execute("INSERT INTO probe_guard SELECT generate_series(1, 3)");
+    }
+  }
+
   /**
-   * The comment is the first thing, its first terminator is its own, and the SQL after it is
-   * intact.
+   * The comment is the first thing, its first terminator is its own, and the SQL after it (the
+   * probe's {@code SELECT current_query()}) is intact.
    */
-  private static Map<String, String> assertWellFormed(String sent) {
+  static Map<String, String> assertWellFormed(String sent) {
     assertTrue(sent.startsWith("/*sqlorigin "), sent);
     assertEquals(
         sent.length() - STATEMENT.length() - 2,
@@ -131,7 +141,7 @@ class HostileInputTest {
     return SqlComment.parse(sent);
   }
 
-  private static void assertGuardIntact() throws Exception {
+  static void assertGuardIntact() throws Exception {
     try (Connection connection = TestDatabase.get().connect();
         Statement statement = connection.createStatement();
         var rs = statement.executeQuery("SELECT count(*) FROM probe_guard")) {

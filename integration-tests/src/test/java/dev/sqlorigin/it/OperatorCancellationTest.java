@@ -24,38 +24,25 @@ class OperatorCancellationTest {
 
   @Test
   void operatorListsAndCancelsByRequestIdAndByRoute() throws Exception {
-    int jmxPort;
-    try (ServerSocket free = new ServerSocket(0)) {
-      jmxPort = free.getLocalPort();
-    }
+    int jmxPort = freePort();
     try (AppProcess app =
-            CancellationTest.withIdInComment(AppProcess.main(JakartaApp.class))
-                .property("com.sun.management.jmxremote.port", String.valueOf(jmxPort))
-                .property("com.sun.management.jmxremote.rmi.port", String.valueOf(jmxPort))
-                .property("com.sun.management.jmxremote.host", "127.0.0.1")
-                .property("java.rmi.server.hostname", "127.0.0.1")
-                .property("com.sun.management.jmxremote.authenticate", "false")
-                .property("com.sun.management.jmxremote.ssl", "false")
+            withJmx(CancellationTest.withIdInComment(AppProcess.main(JakartaApp.class)), jmxPort)
                 .args(TestDatabase.get().jdbcUrlWithCredentials())
                 .start();
-        JMXConnector connector =
-            JMXConnectorFactory.connect(
-                new JMXServiceURL(
-                    "service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi"))) {
+        JMXConnector connector = connectJmx(jmxPort)) {
       MBeanServerConnection server = connector.getMBeanServerConnection();
-      ObjectName requests = new ObjectName("dev.sqlorigin:type=Requests");
 
       CompletableFuture<Http.Response> byId = slow(app, "op-1");
       CompletableFuture<Http.Response> byRoute = slow(app, "op-2");
       PgActivity.awaitRunning("request_id='op-", 2, 30_000);
-      String[] listed = (String[]) server.getAttribute(requests, "Requests");
+      String[] listed = (String[]) server.getAttribute(REQUESTS, "Requests");
       assertEquals(2, listed.length, String.join("\n", listed));
       assertTrue(listed[0].startsWith("GET /shop/probe/cancellable/sleep | op-"), listed[0]);
 
       assertEquals(
           1,
           server.invoke(
-              requests, "cancelRequest", new Object[] {"op-1"}, new String[] {"java.lang.String"}));
+              REQUESTS, "cancelRequest", new Object[] {"op-1"}, new String[] {"java.lang.String"}));
       assertTrue(
           byId.join()
               .values("error")
@@ -70,17 +57,49 @@ class OperatorCancellationTest {
       assertEquals(
           1,
           server.invoke(
-              requests,
+              REQUESTS,
               "cancelRoute",
               new Object[] {"GET /shop/probe/cancellable/sleep"},
               new String[] {"java.lang.String"}));
       assertTrue(byRoute.join().values("error").get(0).contains("op-2"));
       PgActivity.awaitRunning("request_id='op-", 0, 10_000);
 
-      TabularData counts = (TabularData) server.getAttribute(requests, "AbandonedByReason");
+      TabularData counts = (TabularData) server.getAttribute(REQUESTS, "AbandonedByReason");
       CompositeData operator = counts.get(new Object[] {"operator"});
       assertEquals(2L, operator.get("value"));
-      assertEquals(2L, server.getAttribute(requests, "StatementsCancelled"));
+      assertEquals(2L, server.getAttribute(REQUESTS, "StatementsCancelled"));
+    }
+  }
+
+  static final ObjectName REQUESTS = requestsName();
+
+  static int freePort() throws java.io.IOException {
+    try (ServerSocket free = new ServerSocket(0)) {
+      return free.getLocalPort();
+    }
+  }
+
+  /** {@code app} with a remote JMX port of its own, on the loopback, without authentication. */
+  static AppProcess.Builder withJmx(AppProcess.Builder app, int jmxPort) {
+    return app.property("com.sun.management.jmxremote.port", String.valueOf(jmxPort))
+        .property("com.sun.management.jmxremote.rmi.port", String.valueOf(jmxPort))
+        .property("com.sun.management.jmxremote.host", "127.0.0.1")
+        .property("java.rmi.server.hostname", "127.0.0.1")
+        .property("com.sun.management.jmxremote.authenticate", "false")
+        .property("com.sun.management.jmxremote.ssl", "false");
+  }
+
+  /** An operator's JMX connection to the application started {@link #withJmx}. */
+  static JMXConnector connectJmx(int jmxPort) throws java.io.IOException {
+    return JMXConnectorFactory.connect(
+        new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi"));
+  }
+
+  private static ObjectName requestsName() {
+    try {
+      return new ObjectName("dev.sqlorigin:type=Requests");
+    } catch (javax.management.MalformedObjectNameException e) {
+      throw new IllegalStateException(e);
     }
   }
 
