@@ -3,13 +3,12 @@ package dev.sqlorigin.agent;
 import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
-import dev.sqlorigin.Sqlorigin;
 import dev.sqlorigin.agent.cancel.Requests;
 import dev.sqlorigin.agent.cancel.ShutdownCanceller;
 import dev.sqlorigin.agent.cancel.Watchdog;
 import dev.sqlorigin.agent.otel.OtelActivation;
 import dev.sqlorigin.agent.otel.OtelTelemetry;
-import dev.sqlorigin.cancel.ActiveRequests;
+import dev.sqlorigin.cancel.Cancels;
 import dev.sqlorigin.config.Config;
 import dev.sqlorigin.instrumentation.TypeInstrumentation;
 import dev.sqlorigin.instrumentation.grpc.GrpcInstrumentationModule;
@@ -68,8 +67,8 @@ public final class AgentInstaller {
       AgentLog.info("sqlorigin " + version + " is disabled (" + Config.ENABLED + "=false)");
       return;
     }
-    Sqlorigin.configure(config);
-    ActiveRequests.installCanceller(new JdbcStatementCanceller());
+    Config.install(config);
+    Cancels.install(new JdbcStatementCanceller());
     ApplicationName.installLabeler(new JdbcApplicationName());
     // Only when asked for: the SDK's classes are not even loaded otherwise.
     boolean otel =
@@ -112,7 +111,7 @@ public final class AgentInstaller {
     }
     boolean disconnects = Watchdog.start(config);
     if (config.cancelOnShutdown()) {
-      ShutdownCanceller.install(config.shutdownTimeoutNanos());
+      ShutdownCanceller.install(config.shutdownTimeout().toNanos());
     }
     if (config.jmx()) {
       // The platform MBean server costs ~70 ms of class loading: not on the application's start-up

@@ -46,12 +46,15 @@ class InstrumentationListTest {
         "StatementInstrumentation",
         List.of("org.postgresql.jdbc.PgStatement", "org.postgresql.jdbc.PgPreparedStatement"));
     CHANGED.put("DataSourceInstrumentation", List.of(SampleClasses.Pool.class.getName()));
-    CHANGED.put("JakartaServletInstrumentation", List.of("jakarta.servlet.http.HttpServlet"));
-    CHANGED.put("JavaxServletInstrumentation", List.of("javax.servlet.http.HttpServlet"));
     CHANGED.put(
-        "JakartaAsyncContextInstrumentation", List.of(SampleClasses.JakartaAsync.class.getName()));
+        "ServletInstrumentation[jakarta.servlet]", List.of("jakarta.servlet.http.HttpServlet"));
+    CHANGED.put("ServletInstrumentation[javax.servlet]", List.of("javax.servlet.http.HttpServlet"));
     CHANGED.put(
-        "JavaxAsyncContextInstrumentation", List.of(SampleClasses.JavaxAsync.class.getName()));
+        "AsyncContextInstrumentation[jakarta.servlet]",
+        List.of(SampleClasses.JakartaAsync.class.getName()));
+    CHANGED.put(
+        "AsyncContextInstrumentation[javax.servlet]",
+        List.of(SampleClasses.JavaxAsync.class.getName()));
     CHANGED.put(
         "SpringMvcInstrumentation", List.of("org.springframework.web.servlet.DispatcherServlet"));
     CHANGED.put(

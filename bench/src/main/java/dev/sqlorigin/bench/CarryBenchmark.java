@@ -1,6 +1,8 @@
 package dev.sqlorigin.bench;
 
 import dev.sqlorigin.config.Config;
+import dev.sqlorigin.context.AbandonReason;
+import dev.sqlorigin.context.Binding;
 import dev.sqlorigin.context.CarriedTasks;
 import dev.sqlorigin.context.CurrentRequest;
 import dev.sqlorigin.context.RequestContext;
@@ -43,24 +45,30 @@ public class CarryBenchmark {
   public String mode;
 
   private final Runnable task = () -> {};
+  private Binding binding;
 
   @Setup
   public void setUp() {
     if (!mode.equals("outside-request")) {
-      CurrentRequest.bind(
-          new RequestContext(
-              Config.load(Map.of(), Map.of()),
-              "GET /api/owners/{id}",
-              "id",
-              System.nanoTime(),
-              0,
-              null));
+      binding =
+          CurrentRequest.enter(
+              new RequestContext(
+                  Config.load(Map.of(), Map.of()),
+                  "GET /api/owners/{id}",
+                  "id",
+                  System.nanoTime(),
+                  0,
+                  AbandonReason.DEADLINE,
+                  null,
+                  null));
     }
   }
 
   @TearDown
   public void tearDown() {
-    CurrentRequest.unbind();
+    if (binding != null) {
+      CurrentRequest.exit(binding);
+    }
   }
 
   @Benchmark

@@ -1,9 +1,10 @@
 package dev.sqlorigin.bench;
 
 import dev.sqlorigin.config.Config;
+import dev.sqlorigin.context.AbandonReason;
 import dev.sqlorigin.context.Binding;
-import dev.sqlorigin.context.CurrentRequest;
 import dev.sqlorigin.context.RequestContext;
+import dev.sqlorigin.lifecycle.RequestLifecycle;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -20,9 +21,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The cancellation bookkeeping the execute advice adds around every statement of a request: {@link
- * Binding#statementStarted} (the abandonment and deadline check, registering the statement,
- * counting it in) and {@link Binding#statementEnded}. {@code nested} is a pool proxy's call
- * followed by its driver's, where the inner one only moves the thread's depth counter.
+ * RequestLifecycle#statementStarted} (the abandonment and deadline check, registering the
+ * statement, counting it in) and {@link RequestLifecycle#statementEnded}. {@code nested} is a pool
+ * proxy's call followed by its driver's, where the inner one only moves the thread's depth counter.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -44,24 +45,26 @@ public class InFlightBenchmark {
     long deadline =
         mode.equals("with-deadline") ? System.nanoTime() + TimeUnit.HOURS.toNanos(1) : 0;
     binding =
-        CurrentRequest.enter(
+        RequestLifecycle.bind(
             new RequestContext(
                 Config.load(Map.of(), Map.of()),
                 "GET /api/owners/{id}",
                 "id",
                 System.nanoTime(),
                 deadline,
+                AbandonReason.DEADLINE,
+                null,
                 null));
   }
 
   @Benchmark
   public String startAndEnd() {
-    String refusal = binding.statementStarted(proxy, null);
+    String refusal = RequestLifecycle.statementStarted(binding, proxy, null);
     if (mode.equals("nested")) {
-      binding.statementStarted(driver, null);
-      binding.statementEnded(driver, null);
+      RequestLifecycle.statementStarted(binding, driver, null);
+      RequestLifecycle.statementEnded(binding, driver, null);
     }
-    binding.statementEnded(proxy, null);
+    RequestLifecycle.statementEnded(binding, proxy, null);
     return refusal;
   }
 }

@@ -1,6 +1,7 @@
 package dev.sqlorigin.bench;
 
 import dev.sqlorigin.comment.SqlComment;
+import dev.sqlorigin.config.Config;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -61,20 +62,20 @@ public final class LoadHarness {
         new Configuration(
             "sqlorigin-application-name",
             Agent.SQLORIGIN,
-            List.of("sqlorigin.request-id.application-name=true")));
+            List.of(Config.REQUEST_ID_APPLICATION_NAME + "=true")));
     add(
         new Configuration(
             "sqlorigin-id-in-comment",
             Agent.SQLORIGIN,
-            List.of("sqlorigin.comment.fields=route,request_id")));
+            List.of(Config.COMMENT_FIELDS + "=route,request_id")));
     add(
         new Configuration(
             "sqlorigin-sqlcommenter",
             Agent.SQLORIGIN,
-            List.of("sqlorigin.comment.format=sqlcommenter")));
+            List.of(Config.COMMENT_FORMAT + "=sqlcommenter")));
     add(
         new Configuration(
-            "sqlorigin-disabled", Agent.SQLORIGIN, List.of("sqlorigin.enabled=false")));
+            "sqlorigin-disabled", Agent.SQLORIGIN, List.of(Config.ENABLED + "=false")));
     // Spans and metrics made but not exported, then exported over OTLP/HTTP to a local sink that
     // accepts everything ({otlp} is its address); both with the traceparent off, as by default.
     add(

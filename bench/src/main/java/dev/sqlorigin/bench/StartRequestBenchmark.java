@@ -1,9 +1,11 @@
 package dev.sqlorigin.bench;
 
-import dev.sqlorigin.Sqlorigin;
 import dev.sqlorigin.config.Config;
-import dev.sqlorigin.context.CurrentRequest;
+import dev.sqlorigin.context.Binding;
 import dev.sqlorigin.context.RequestContext;
+import dev.sqlorigin.lifecycle.RequestLifecycle;
+import dev.sqlorigin.lifecycle.RequestStart;
+import dev.sqlorigin.route.Routes;
 import java.util.Collections;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -22,10 +24,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * What the servlet advice adds once per HTTP request, default settings: {@link
- * Sqlorigin#startRequest} with the values Jetty reports for {@code GET /api/owners/42} (a path
- * mapping {@code /api/owners/*}), binding, the first {@link RequestContext#comment()} (which
+ * RequestLifecycle#start} with the route and values Jetty reports for {@code GET /api/owners/42} (a
+ * path mapping {@code /api/owners/*}), binding, the first {@link RequestContext#comment()} (which
  * renders the comment that every statement of the request then reuses) and {@link
- * Sqlorigin#endRequest} (without which the registry of active requests would grow for ever).
+ * RequestLifecycle#end} (without which the registry of active requests would grow for ever).
  * Echoing the ID in a response header is the container's cost and is left out.
  */
 @State(Scope.Thread)
@@ -56,23 +58,29 @@ public class StartRequestBenchmark {
     static String pathInfo = "/42";
     static String mappingPattern = "/api/owners/*";
     static String mappingMatch = "PATH";
+    static String requestUri = "/api/owners/42";
     static int localPort = 8080;
     static int remotePort = 51234;
   }
 
   static RequestContext startOwnersRequest(String incomingId) {
-    RequestContext context =
-        Sqlorigin.startRequest(
-            Servlet.method,
-            Servlet.contextPath,
-            Servlet.servletPath,
-            Servlet.pathInfo,
-            Servlet.mappingPattern,
-            Servlet.mappingMatch,
-            incomingId,
-            null,
-            Servlet.localPort,
-            Servlet.remotePort);
+    RequestStart start =
+        RequestStart.http(
+                Servlet.method,
+                Routes.servlet(
+                    Servlet.method,
+                    Servlet.contextPath,
+                    Servlet.servletPath,
+                    Servlet.pathInfo,
+                    Servlet.mappingPattern,
+                    Servlet.mappingMatch))
+            .requestId(incomingId)
+            .queuedSince(null)
+            .clientSocket(Servlet.localPort, Servlet.remotePort);
+    if (RequestLifecycle.observed()) {
+      start.trace(Servlet.requestUri, "http", null, null);
+    }
+    RequestContext context = RequestLifecycle.start(start);
     if (context == null) {
       throw new IllegalStateException("sqlorigin refused to start a request: see its log");
     }
@@ -81,7 +89,7 @@ public class StartRequestBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    Sqlorigin.configure(Config.load(Collections.emptyMap(), Collections.emptyMap()));
+    Config.install(Config.load(Collections.emptyMap(), Collections.emptyMap()));
     incomingId = requestId.equals("incoming") ? "3f2c8a9e-6b1d-4f7a-9c3e-0d5b8e2a1f47" : null;
     String comment = request();
     if (!comment.contains("route='GET /api/owners/{id}'")
@@ -93,15 +101,15 @@ public class StartRequestBenchmark {
 
   @TearDown(Level.Trial)
   public void tearDown() {
-    Sqlorigin.configure(Config.defaults());
+    Config.install(Config.defaults());
   }
 
   @Benchmark
   public String request() {
     RequestContext context = startOwnersRequest(incomingId);
-    CurrentRequest.bind(context);
+    Binding binding = RequestLifecycle.bind(context);
     String comment = context.comment();
-    Sqlorigin.endRequest(context, 200, null);
+    RequestLifecycle.end(binding, 200, null);
     return comment;
   }
 }

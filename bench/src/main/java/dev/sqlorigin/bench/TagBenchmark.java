@@ -2,8 +2,9 @@ package dev.sqlorigin.bench;
 
 import dev.sqlorigin.Sqlorigin;
 import dev.sqlorigin.config.Config;
-import dev.sqlorigin.context.CurrentRequest;
+import dev.sqlorigin.context.Binding;
 import dev.sqlorigin.context.RequestContext;
+import dev.sqlorigin.lifecycle.RequestLifecycle;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
@@ -31,7 +32,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Not measured here: the in-flight bookkeeping the execute advice does around each statement for
  * cancellation. The state is per thread because the request is bound to the benchmark thread, as
  * the servlet advice binds it to the thread serving the request. The configuration is global
- * ({@link Sqlorigin#configure}), as in the agent.
+ * ({@link Config#install}), as in the agent.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -82,7 +83,7 @@ public class TagBenchmark {
   // Not final, and read from the state object, so that the JIT cannot fold the input into a
   // constant.
   private String sql;
-  private RequestContext context;
+  private Binding binding;
 
   @Setup(Level.Trial)
   public void setUp() {
@@ -117,12 +118,11 @@ public class TagBenchmark {
     if (!config.problems().isEmpty()) {
       throw new IllegalStateException(config.problems().toString());
     }
-    Sqlorigin.configure(config);
-    CurrentRequest.unbind();
+    Config.install(config);
     if (inRequest) {
       // As the servlet advice does for GET /api/owners/42 on the sample app's path mapping.
-      context = StartRequestBenchmark.startOwnersRequest(null);
-      CurrentRequest.bind(context);
+      RequestContext context = StartRequestBenchmark.startOwnersRequest(null);
+      binding = RequestLifecycle.bind(context);
       if (!context.route().equals(ROUTE)) {
         throw new IllegalStateException("unexpected route " + context.route());
       }
@@ -149,11 +149,10 @@ public class TagBenchmark {
 
   @TearDown(Level.Trial)
   public void tearDown() {
-    if (context != null) {
-      Sqlorigin.endRequest(context, 200, null);
+    if (binding != null) {
+      RequestLifecycle.end(binding, 200, null);
     }
-    CurrentRequest.unbind();
-    Sqlorigin.configure(Config.defaults());
+    Config.install(Config.defaults());
   }
 
   @Benchmark

@@ -4,8 +4,8 @@ import dev.sqlorigin.Sqlorigin;
 import dev.sqlorigin.agent.otel.OtelTelemetry;
 import dev.sqlorigin.config.Config;
 import dev.sqlorigin.context.Binding;
-import dev.sqlorigin.context.CurrentRequest;
 import dev.sqlorigin.context.RequestContext;
+import dev.sqlorigin.lifecycle.RequestLifecycle;
 import dev.sqlorigin.telemetry.TelemetryHooks;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
@@ -61,7 +61,7 @@ public class TelemetryBenchmark {
             ? Map.of(Config.COMMENT_FIELDS, "route,request_id,traceparent")
             : Map.of();
     Config config = Config.load(settings, Map.of());
-    Sqlorigin.configure(config);
+    Config.install(config);
     if (mode.equals("no-export")) {
       System.setProperty("otel.traces.exporter", "none");
       System.setProperty("otel.metrics.exporter", "none");
@@ -89,18 +89,14 @@ public class TelemetryBenchmark {
   @Benchmark
   public String request() {
     RequestContext context = StartRequestBenchmark.startOwnersRequest(null);
-    if (TelemetryHooks.enabled()) {
-      TelemetryHooks.requestStarted(context, "GET", "/api/owners/42", "http", null, null);
-    }
-    CurrentRequest.bind(context);
+    Binding binding = RequestLifecycle.bind(context);
     String sql = Sqlorigin.tag(SQL);
     if (TelemetryHooks.enabled()) {
       TelemetryHooks.statementPrepared(statement, sql);
     }
-    Binding binding = CurrentRequest.binding();
-    binding.statementStarted(statement, null);
-    binding.statementEnded(statement, null);
-    Sqlorigin.endRequest(context, 200, null);
+    RequestLifecycle.statementStarted(binding, statement, null);
+    RequestLifecycle.statementEnded(binding, statement, null);
+    RequestLifecycle.end(binding, 200, null);
     return sql;
   }
 

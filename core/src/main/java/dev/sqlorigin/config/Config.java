@@ -2,6 +2,7 @@ package dev.sqlorigin.config;
 
 import dev.sqlorigin.comment.CommentField;
 import dev.sqlorigin.comment.CommentFormat;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -47,12 +48,45 @@ public final class Config {
   public static final String CANCEL_POLL_INTERVAL = "sqlorigin.cancel.poll-interval";
   public static final String CANCEL_ON_SHUTDOWN = "sqlorigin.cancel.on-shutdown";
   public static final String CANCEL_SHUTDOWN_TIMEOUT = "sqlorigin.cancel.shutdown-timeout";
+  public static final String CANCEL_TIMEOUT = "sqlorigin.cancel.timeout";
+  public static final String CANCEL_ABORT_ON_TIMEOUT = "sqlorigin.cancel.abort-on-timeout";
+  public static final String CANCEL_MAX_PER_DATABASE = "sqlorigin.cancel.max-per-database";
   public static final String JMX = "sqlorigin.jmx";
   public static final String OTEL_QUERY_TEXT = "sqlorigin.otel.query-text";
+
+  /** No request timeout: requests are abandoned only for other reasons. */
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ZERO;
+
+  /** A statement's age before its client's socket is checked. */
+  public static final Duration DEFAULT_DISCONNECT_CHECK_AFTER = Duration.ofMillis(500);
+
+  /** The watchdog's period while statements are in flight. */
+  public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(200);
+
+  /** The shortest poll interval accepted: shorter would cost CPU for no detection gained. */
+  public static final Duration MIN_POLL_INTERVAL = Duration.ofMillis(10);
+
+  /** How long the shutdown hook may spend cancelling. */
+  public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
+
+  /**
+   * How long a statement may still run after its cancel was asked for before the cancel counts as
+   * timed out. A cancel that reaches the server stops a statement within milliseconds; pgjdbc's own
+   * bound on sending one ({@code cancelSignalTimeout}) is 10 s, so this must be shorter to be seen.
+   */
+  public static final Duration DEFAULT_CANCEL_TIMEOUT = Duration.ofSeconds(5);
+
+  /**
+   * Cancels under way at once for one database. Each opens a connection of its own (PostgreSQL
+   * forks for it), and one that hangs holds its place until the driver gives up: a small number
+   * keeps a broken path from taking every cancel thread.
+   */
+  public static final int DEFAULT_CANCEL_MAX_PER_DATABASE = 2;
 
   private static final String DURATION = "a duration such as 500ms, 55s or 2m";
 
   private static final Config DEFAULTS = load(Collections.emptyMap(), Collections.emptyMap());
+  private static volatile Config current = DEFAULTS;
 
   private final boolean enabled;
   private final Set<CommentField> commentFields;
@@ -62,13 +96,16 @@ public final class Config {
   private final int requestIdMaxLength;
   private final boolean requestIdInApplicationName;
   private final String logLevel;
-  private final long requestTimeoutNanos;
+  private final Duration requestTimeout;
   private final String requestStartHeader;
   private final boolean cancelOnDisconnect;
-  private final long disconnectCheckAfterNanos;
-  private final long pollIntervalNanos;
+  private final Duration disconnectCheckAfter;
+  private final Duration pollInterval;
   private final boolean cancelOnShutdown;
-  private final long shutdownTimeoutNanos;
+  private final Duration shutdownTimeout;
+  private final Duration cancelTimeout;
+  private final boolean cancelAbortOnTimeout;
+  private final int cancelMaxPerDatabase;
   private final boolean jmx;
   private final QueryText otelQueryText;
   private final List<String> problems;
@@ -110,12 +147,15 @@ public final class Config {
     requestIdInApplicationName =
         reader.get(REQUEST_ID_APPLICATION_NAME, false, "true or false", Config::parseBoolean);
     logLevel = reader.get(LOG_LEVEL, "info", "error, warn, info or debug", Config::parseLogLevel);
-    requestTimeoutNanos =
+    requestTimeout =
         reader.get(
             REQUEST_TIMEOUT,
-            0L,
+            DEFAULT_REQUEST_TIMEOUT,
             DURATION + ", or off",
-            value -> value.equalsIgnoreCase("off") ? 0L : parseDuration(value, 1_000_000L));
+            value ->
+                value.equalsIgnoreCase("off")
+                    ? Duration.ZERO
+                    : parseDuration(value, Duration.ofMillis(1)));
     requestStartHeader =
         reader.get(
             REQUEST_START_HEADER,
@@ -124,22 +164,39 @@ public final class Config {
             value -> parseHeaderNames(value)[0]);
     cancelOnDisconnect =
         reader.get(CANCEL_ON_DISCONNECT, true, "true or false", Config::parseBoolean);
-    disconnectCheckAfterNanos =
+    disconnectCheckAfter =
         reader.get(
-            CANCEL_DISCONNECT_AFTER, 500_000_000L, DURATION, value -> parseDuration(value, 0L));
-    pollIntervalNanos =
+            CANCEL_DISCONNECT_AFTER,
+            DEFAULT_DISCONNECT_CHECK_AFTER,
+            DURATION,
+            value -> parseDuration(value, Duration.ZERO));
+    pollInterval =
         reader.get(
             CANCEL_POLL_INTERVAL,
-            200_000_000L,
+            DEFAULT_POLL_INTERVAL,
             DURATION + " (10ms at least)",
-            value -> parseDuration(value, 10_000_000L));
+            value -> parseDuration(value, MIN_POLL_INTERVAL));
     cancelOnShutdown = reader.get(CANCEL_ON_SHUTDOWN, true, "true or false", Config::parseBoolean);
-    shutdownTimeoutNanos =
+    shutdownTimeout =
         reader.get(
             CANCEL_SHUTDOWN_TIMEOUT,
-            5_000_000_000L,
+            DEFAULT_SHUTDOWN_TIMEOUT,
             DURATION,
-            value -> parseDuration(value, 1_000_000L));
+            value -> parseDuration(value, Duration.ofMillis(1)));
+    cancelTimeout =
+        reader.get(
+            CANCEL_TIMEOUT,
+            DEFAULT_CANCEL_TIMEOUT,
+            DURATION + " (100ms at least)",
+            value -> parseDuration(value, Duration.ofMillis(100)));
+    cancelAbortOnTimeout =
+        reader.get(CANCEL_ABORT_ON_TIMEOUT, true, "true or false", Config::parseBoolean);
+    cancelMaxPerDatabase =
+        reader.get(
+            CANCEL_MAX_PER_DATABASE,
+            DEFAULT_CANCEL_MAX_PER_DATABASE,
+            "a whole number from 1 to 64",
+            value -> parseIntIn(value, 1, 64));
     jmx = reader.get(JMX, true, "true or false", Config::parseBoolean);
     otelQueryText =
         reader.get(
@@ -162,6 +219,15 @@ public final class Config {
 
   public static Config defaults() {
     return DEFAULTS;
+  }
+
+  /** The settings in force: installed once by the agent at start-up, the defaults until then. */
+  public static Config current() {
+    return current;
+  }
+
+  public static void install(Config config) {
+    current = config;
   }
 
   /**
@@ -211,10 +277,11 @@ public final class Config {
   }
 
   /**
-   * Abandon a request this long after it started (less its time in the router's queue); 0: never.
+   * Abandon a request this long after it started (less its time in the router's queue); zero:
+   * never.
    */
-  public long requestTimeoutNanos() {
-    return requestTimeoutNanos;
+  public Duration requestTimeout() {
+    return requestTimeout;
   }
 
   /** The header carrying the router's queue-start time ({@code t=<epoch micros or millis>}). */
@@ -227,20 +294,38 @@ public final class Config {
   }
 
   /** How old a statement must be before its client's socket is checked. */
-  public long disconnectCheckAfterNanos() {
-    return disconnectCheckAfterNanos;
+  public Duration disconnectCheckAfter() {
+    return disconnectCheckAfter;
   }
 
-  public long pollIntervalNanos() {
-    return pollIntervalNanos;
+  public Duration pollInterval() {
+    return pollInterval;
   }
 
   public boolean cancelOnShutdown() {
     return cancelOnShutdown;
   }
 
-  public long shutdownTimeoutNanos() {
-    return shutdownTimeoutNanos;
+  public Duration shutdownTimeout() {
+    return shutdownTimeout;
+  }
+
+  /**
+   * How long a statement may still run after its cancel was asked for (see {@code
+   * CancelOutcome.TIMED_OUT}).
+   */
+  public Duration cancelTimeout() {
+    return cancelTimeout;
+  }
+
+  /** Whether the connection of a statement whose cancel timed out is aborted. */
+  public boolean cancelAbortOnTimeout() {
+    return cancelAbortOnTimeout;
+  }
+
+  /** Cancels under way at once for one database. */
+  public int cancelMaxPerDatabase() {
+    return cancelMaxPerDatabase;
   }
 
   public boolean jmx() {
@@ -274,7 +359,7 @@ public final class Config {
         + " request-id-in-application-name="
         + requestIdInApplicationName
         + " request-timeout="
-        + (requestTimeoutNanos == 0 ? "off" : requestTimeoutNanos / 1_000_000 + "ms")
+        + (requestTimeout.isZero() ? "off" : requestTimeout.toMillis() + "ms")
         + " cancel-on-disconnect="
         + cancelOnDisconnect
         + " cancel-on-shutdown="
@@ -341,23 +426,23 @@ public final class Config {
     return names.toArray(new String[0]);
   }
 
-  /** {@code 250ms}, {@code 55s}, {@code 2m}; at least {@code minNanos}, at most a day. */
-  static long parseDuration(String value, long minNanos) {
+  /** {@code 250ms}, {@code 55s}, {@code 2m}; at least {@code min}, at most a day. */
+  static Duration parseDuration(String value, Duration min) {
     java.util.regex.Matcher matcher =
         java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m)").matcher(value.trim());
     if (!matcher.matches()) {
       throw new IllegalArgumentException();
     }
     long amount = Long.parseLong(matcher.group(1));
-    long unit =
-        matcher.group(2).equals("ms")
-            ? 1_000_000L
-            : matcher.group(2).equals("s") ? 1_000_000_000L : 60_000_000_000L;
-    long nanos = amount * unit;
-    if (nanos < minNanos || nanos > 86_400_000_000_000L) {
+    String unit = matcher.group(2);
+    Duration duration =
+        unit.equals("ms")
+            ? Duration.ofMillis(amount)
+            : unit.equals("s") ? Duration.ofSeconds(amount) : Duration.ofMinutes(amount);
+    if (duration.compareTo(min) < 0 || duration.compareTo(Duration.ofDays(1)) > 0) {
       throw new IllegalArgumentException();
     }
-    return nanos;
+    return duration;
   }
 
   private static int parseIntIn(String value, int min, int max) {

@@ -1,7 +1,5 @@
 package dev.sqlorigin.context;
 
-import dev.sqlorigin.cancel.Abandonment;
-
 /**
  * One thread's part in a request (or job): the request, and the nesting counters of that thread. A
  * request's context may be carried to other threads (executors, {@code CompletableFuture}, async
@@ -34,34 +32,16 @@ public final class Binding {
   }
 
   /**
-   * Registers {@code statement} as running for the request, unless an outer call of this thread
-   * already did. Returns null to go ahead, or the message to fail with (SQLState 57014) when the
-   * request was abandoned: then nothing reaches the database. {@code sql} is the text passed to
-   * {@code execute*(String)} (null if prepared), for telemetry.
+   * Counts this thread into a statement call; returns true for the outermost one, the call that
+   * registers the statement (a pool proxy's {@code execute} and its driver's are one statement).
    */
-  public String statementStarted(Object statement, String sql) {
-    Abandonment abandonment = context.checkAbandonment();
-    if (abandonment != null) {
-      return abandonment.message();
-    }
-    if (depth++ > 0) {
-      return null;
-    }
-    String refusal = context.register(statement, sql);
-    if (refusal != null) {
-      depth--;
-    }
-    return refusal;
+  public boolean enterStatement() {
+    return depth++ == 0;
   }
 
-  /**
-   * Ends what {@link #statementStarted} let through (not called when it refused); {@code thrown} is
-   * what the statement threw, null if it completed, for telemetry.
-   */
-  public void statementEnded(Object statement, Throwable thrown) {
-    if (--depth == 0) {
-      context.unregister(statement, thrown);
-    }
+  /** Counts this thread out of a statement call; returns true when the outermost one ends. */
+  public boolean exitStatement() {
+    return --depth == 0;
   }
 
   /** Marks this thread as inside {@code rollback}, {@code close} or {@code setAutoCommit}. */

@@ -53,7 +53,7 @@ public final class CarriedTasks {
   /**
    * For {@code AsyncContext.start}: carries the current request, or, called from a thread that
    * serves none, the request whose async context it is ({@code requestAttribute}, the request's
-   * {@code Sqlorigin.CONTEXT_ATTRIBUTE}).
+   * {@code ServletAsyncListener.CONTEXT_ATTRIBUTE}).
    */
   public static Runnable carry(Runnable task, Object requestAttribute) {
     if (CurrentRequest.binding() != null

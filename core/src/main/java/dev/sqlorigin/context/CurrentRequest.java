@@ -1,10 +1,11 @@
 package dev.sqlorigin.context;
 
 /**
- * The request the current thread is working for. Bound by the outermost servlet call, or for the
- * time of a task carried from a request's thread, or of a named job, and removed (or the previous
- * binding restored) in their {@code finally}: nothing stays on a pooled thread after the work, and
- * nothing pins a web application's class loader (this class lives on the bootstrap class path).
+ * The request the current thread is working for. Bound by a request source for the time a thread
+ * serves the request (see {@code RequestLifecycle}), or for the time of a task carried from a
+ * request's thread, and removed (or the previous binding restored) in their {@code finally}:
+ * nothing stays on a pooled thread after the work, and nothing pins a web application's class
+ * loader (this class lives on the bootstrap class path).
  */
 public final class CurrentRequest {
 
@@ -20,22 +21,6 @@ public final class CurrentRequest {
   /** This thread's binding, with its nesting counters; null outside any request. */
   public static Binding binding() {
     return CURRENT.get();
-  }
-
-  /**
-   * Binds the request that the outermost servlet call starts (or that a later async dispatch
-   * rejoins).
-   */
-  public static void bind(RequestContext context) {
-    CURRENT.set(new Binding(context, null));
-  }
-
-  /**
-   * Ends the request on this thread; {@code remove()} rather than {@code set(null)} leaves no
-   * entry.
-   */
-  public static void unbind() {
-    CURRENT.remove();
   }
 
   /**

@@ -1,21 +1,17 @@
 package dev.sqlorigin.context;
 
-import dev.sqlorigin.cancel.AbandonReason;
-import dev.sqlorigin.cancel.Abandonment;
-import dev.sqlorigin.cancel.ActiveRequests;
 import dev.sqlorigin.comment.CommentField;
 import dev.sqlorigin.comment.SqlComment;
 import dev.sqlorigin.config.Config;
-import dev.sqlorigin.label.ApplicationName;
-import dev.sqlorigin.log.AgentLog;
-import dev.sqlorigin.telemetry.TelemetryHooks;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
- * What sqlorigin knows about one HTTP request: where it came in, under which ID, the statements it
- * has in flight, and whether it was abandoned.
+ * What sqlorigin knows about one request (or named job): where it came in, under which ID, until
+ * when it is wanted, the statements it has in flight, and whether it was abandoned. State only:
+ * what happens to a request, and in which order, is {@code RequestLifecycle}'s.
  */
 public final class RequestContext {
 
@@ -23,7 +19,9 @@ public final class RequestContext {
   private final String requestId;
   private final long startNanos;
   private final long deadlineNanos;
+  private final AbandonReason deadlineReason;
   private final ClientSocket clientSocket;
+  private final Object cancellationHandle;
   private volatile String route;
   // Rendered once per request (and again if the route is refined): the per-statement cost is then
   // a thread-local read and a string insert.
@@ -41,7 +39,10 @@ public final class RequestContext {
 
   /**
    * @param deadlineNanos the {@link System#nanoTime()} after which the request is abandoned, or 0
+   * @param deadlineReason what passing the deadline is reported as
    * @param clientSocket the connection the request came on, for disconnect detection, or null
+   * @param cancellationHandle the object through which its source reports a cancellation of its own
+   *     (a gRPC call, an HTTP/2 stream), or null
    */
   public RequestContext(
       Config config,
@@ -49,13 +50,22 @@ public final class RequestContext {
       String requestId,
       long startNanos,
       long deadlineNanos,
-      ClientSocket clientSocket) {
+      AbandonReason deadlineReason,
+      ClientSocket clientSocket,
+      Object cancellationHandle) {
     this.config = config;
     this.route = route;
     this.requestId = requestId;
     this.startNanos = startNanos;
     this.deadlineNanos = deadlineNanos;
+    this.deadlineReason = deadlineReason;
     this.clientSocket = clientSocket;
+    this.cancellationHandle = cancellationHandle;
+  }
+
+  /** The settings in force when the request started. */
+  public Config config() {
+    return config;
   }
 
   /** The low-cardinality route template, e.g. {@code GET /owners/{id}}. */
@@ -70,6 +80,30 @@ public final class RequestContext {
   /** {@link System#nanoTime()} when the request came in. */
   public long startNanos() {
     return startNanos;
+  }
+
+  /** The {@link System#nanoTime()} after which the request is abandoned, or 0. */
+  public long deadlineNanos() {
+    return deadlineNanos;
+  }
+
+  /** What passing {@link #deadlineNanos()} is reported as. */
+  public AbandonReason deadlineReason() {
+    return deadlineReason;
+  }
+
+  /** Whether the request is still held to a deadline that has passed at {@code nowNanos}. */
+  public boolean deadlinePassed(long nowNanos) {
+    return deadlineNanos != 0 && !ended && nowNanos - deadlineNanos >= 0;
+  }
+
+  public ClientSocket clientSocket() {
+    return clientSocket;
+  }
+
+  /** What its source reports its own cancellation through, or null. */
+  public Object cancellationHandle() {
+    return cancellationHandle;
   }
 
   /**
@@ -100,7 +134,7 @@ public final class RequestContext {
     return rendered;
   }
 
-  /** The telemetry's handle for this request (see {@link TelemetryHooks}), or null. */
+  /** The telemetry's handle for this request, or null. */
   public Object telemetry() {
     return telemetry;
   }
@@ -109,58 +143,70 @@ public final class RequestContext {
     telemetry = handle;
   }
 
-  public long deadlineNanos() {
-    return deadlineNanos;
-  }
-
-  public ClientSocket clientSocket() {
-    return clientSocket;
-  }
-
   /** The abandonment, or null while the request is wanted. */
   public Abandonment abandonment() {
     return abandonment;
   }
 
   /**
-   * The abandonment, after abandoning the request if its deadline has passed (so that a deadline
-   * holds at the next JDBC call even when no statement was in flight for the watchdog to see).
+   * Records the abandonment, unless there is one already (the first reason stands): from now on the
+   * request's JDBC calls fail fast. The statements in flight at this moment are the ones to cancel;
+   * {@code report} runs once all their cancels have an outcome (see {@link Abandonment#armed}).
+   * Returns null when the request was abandoned already.
    */
-  public Abandonment checkAbandonment() {
-    Abandonment current = abandonment;
-    if (current == null && deadlineNanos != 0 && !ended && System.nanoTime() - deadlineNanos > 0) {
-      abandon(AbandonReason.DEADLINE);
-      current = abandonment;
+  public Abandonment abandon(AbandonReason reason, long nowNanos, Consumer<Abandonment> report) {
+    synchronized (this) {
+      if (abandonment != null) {
+        return null;
+      }
+      abandonment =
+          new Abandonment(
+              reason, nowNanos - startNanos, requestId, route, inFlight.keySet(), report);
+      return abandonment;
     }
-    return current;
+  }
+
+  /** Registers {@code statement} as running since {@code nowNanos}. */
+  public void register(Object statement, long nowNanos) {
+    inFlight.put(statement, nowNanos);
+  }
+
+  /** Removes {@code statement}; returns whether it was registered. */
+  public boolean unregister(Object statement) {
+    return inFlight.remove(statement) != null;
   }
 
   /**
-   * Registers {@code statement} as running for this request; the caller ({@link Binding}) has
-   * checked the abandonment and the nesting. Returns null to go ahead, or the message to fail with
-   * when an abandonment raced the registration.
+   * Runs {@code action} only while {@code statement} is registered, and keeps it registered until
+   * {@code action} returns: the statement's own thread cannot unregister it (and so return its
+   * connection to a pool) in between. Returns whether it ran.
    */
-  String register(Object statement, String sql) {
-    inFlight.put(statement, System.nanoTime());
-    ActiveRequests.statementStarted(deadlineNanos);
-    if (config.requestIdInApplicationName()) {
-      ApplicationName.label(statement, requestId);
-    }
-    TelemetryHooks.statementStarted(this, statement, sql);
-    // An abandonment that raced the registration may have missed this statement: check again.
-    Abandonment current = abandonment;
-    if (current != null) {
-      unregister(statement, null);
-      return current.message();
-    }
-    return null;
+  public boolean whileInFlight(Object statement, Runnable action) {
+    boolean[] ran = {false};
+    inFlight.computeIfPresent(
+        statement,
+        (key, start) -> {
+          action.run();
+          ran[0] = true;
+          return start;
+        });
+    return ran[0];
   }
 
-  void unregister(Object statement, Throwable thrown) {
-    if (inFlight.remove(statement) != null) {
-      ActiveRequests.statementEnded();
-      TelemetryHooks.statementEnded(this, statement, thrown);
+  /** Statements in flight, each with its {@link System#nanoTime()} start. */
+  public Map<Object, Long> statementsInFlight() {
+    return inFlight;
+  }
+
+  /**
+   * The {@link System#nanoTime()} start of the oldest statement in flight, or {@code now} if none.
+   */
+  public long oldestStatementStart(long now) {
+    long oldest = now;
+    for (long start : inFlight.values()) {
+      oldest = start - oldest < 0 ? start : oldest;
     }
+    return oldest;
   }
 
   /**
@@ -178,72 +224,8 @@ public final class RequestContext {
     }
   }
 
-  /** Whether {@link #end()} was called. */
-  public boolean hasEnded() {
+  public boolean ended() {
     return ended;
-  }
-
-  /**
-   * For a statement that failed as cancelled (SQLState 57014) with {@code message}: the reason to
-   * report instead, or null when sqlorigin did not cancel it or the message already says why (a
-   * pool proxy sees what its driver's advice already explained).
-   */
-  public String explainCancellation(String message) {
-    Abandonment current = abandonment;
-    return current == null || current.message().equals(message) ? null : current.message();
-  }
-
-  /**
-   * The {@link System#nanoTime()} start of the oldest statement in flight, or {@code now} if none.
-   */
-  public long oldestStatementStart(long now) {
-    long oldest = now;
-    for (long start : inFlight.values()) {
-      oldest = start - oldest < 0 ? start : oldest;
-    }
-    return oldest;
-  }
-
-  /** Statements in flight, each with its {@link System#nanoTime()} start. */
-  public Map<Object, Long> statementsInFlight() {
-    return inFlight;
-  }
-
-  /**
-   * Gives the request up: records why, cancels its in-flight statements, and makes its later
-   * statements fail fast. Returns false when it was already abandoned.
-   */
-  public boolean abandon(AbandonReason reason) {
-    Abandonment record = new Abandonment(reason, System.nanoTime() - startNanos, requestId, route);
-    synchronized (this) {
-      if (abandonment != null) {
-        return false;
-      }
-      abandonment = record;
-    }
-    int cancelled = cancelInFlight();
-    ActiveRequests.countAbandoned(reason, cancelled);
-    TelemetryHooks.requestAbandoned(this, reason, cancelled);
-    AgentLog.info(
-        record.message().substring("sqlorigin: ".length())
-            + "; cancelled "
-            + cancelled
-            + (cancelled == 1 ? " statement" : " statements"));
-    return true;
-  }
-
-  /**
-   * Cancels, through each exact statement, whatever this request still has in flight. Safe to call
-   * again: a driver that guards its cancel (pgjdbc does) ignores a statement that has finished.
-   */
-  public int cancelInFlight() {
-    int cancelled = 0;
-    for (Object statement : inFlight.keySet()) {
-      if (ActiveRequests.cancel(statement)) {
-        cancelled++;
-      }
-    }
-    return cancelled;
   }
 
   @Override

@@ -1,12 +1,13 @@
 package dev.sqlorigin.telemetry;
 
-import dev.sqlorigin.cancel.AbandonReason;
 import dev.sqlorigin.context.RequestContext;
+import dev.sqlorigin.lifecycle.RequestLifecycle;
 import dev.sqlorigin.log.AgentLog;
 
 /**
  * The installed {@link Telemetry}, or none (the default): then every hook is one volatile read. A
  * fault in the telemetry is logged once and never reaches the application's request or statement.
+ * What it hears of requests it hears as an observer of their lifecycle.
  */
 public final class TelemetryHooks {
 
@@ -16,51 +17,12 @@ public final class TelemetryHooks {
 
   public static void install(Telemetry newTelemetry) {
     telemetry = newTelemetry;
+    RequestLifecycle.observe(newTelemetry);
   }
 
   /** Whether anything listens: advice checks it before collecting what only telemetry needs. */
   public static boolean enabled() {
     return telemetry != null;
-  }
-
-  public static void requestStarted(
-      RequestContext context,
-      String method,
-      String path,
-      String scheme,
-      String traceparent,
-      String tracestate) {
-    Telemetry current = telemetry;
-    if (current != null && context != null) {
-      try {
-        context.telemetry(
-            current.requestStarted(context, method, path, scheme, traceparent, tracestate));
-      } catch (Throwable t) {
-        AgentLog.warnOnce("telemetry-request", "could not trace a request", t);
-      }
-    }
-  }
-
-  public static void requestEnded(RequestContext context, int status, Throwable thrown) {
-    Telemetry current = telemetry;
-    if (current != null) {
-      try {
-        current.requestEnded(context, status, thrown);
-      } catch (Throwable t) {
-        AgentLog.warnOnce("telemetry-request-end", "could not end a request's span", t);
-      }
-    }
-  }
-
-  public static void requestAbandoned(RequestContext context, AbandonReason reason, int cancelled) {
-    Telemetry current = telemetry;
-    if (current != null) {
-      try {
-        current.requestAbandoned(context, reason, cancelled);
-      } catch (Throwable t) {
-        AgentLog.warnOnce("telemetry-abandoned", "could not record an abandonment on its span", t);
-      }
-    }
   }
 
   /** The traceparent for the next statement's comment, or null. */
@@ -83,28 +45,6 @@ public final class TelemetryHooks {
         current.statementPrepared(statement, sql);
       } catch (Throwable t) {
         AgentLog.warnOnce("telemetry-prepare", "could not record a prepared statement's text", t);
-      }
-    }
-  }
-
-  public static void statementStarted(RequestContext context, Object statement, String sql) {
-    Telemetry current = telemetry;
-    if (current != null) {
-      try {
-        current.statementStarted(context, statement, sql);
-      } catch (Throwable t) {
-        AgentLog.warnOnce("telemetry-statement", "could not trace a statement", t);
-      }
-    }
-  }
-
-  public static void statementEnded(RequestContext context, Object statement, Throwable thrown) {
-    Telemetry current = telemetry;
-    if (current != null) {
-      try {
-        current.statementEnded(context, statement, thrown);
-      } catch (Throwable t) {
-        AgentLog.warnOnce("telemetry-statement-end", "could not end a statement's span", t);
       }
     }
   }

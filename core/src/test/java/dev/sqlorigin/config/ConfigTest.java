@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sqlorigin.comment.CommentField;
 import dev.sqlorigin.comment.CommentFormat;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -25,20 +26,51 @@ class ConfigTest {
     assertEquals(CommentFormat.SQLORIGIN, config.commentFormat());
     assertEquals(null, config.outsideRequestOrigin());
     assertEquals(List.of("X-Request-Id"), config.requestIdHeaders());
+    assertEquals(Config.DEFAULT_REQUEST_TIMEOUT, config.requestTimeout());
+    assertEquals(Config.DEFAULT_POLL_INTERVAL, config.pollInterval());
+    assertEquals(Config.DEFAULT_DISCONNECT_CHECK_AFTER, config.disconnectCheckAfter());
+    assertEquals(Config.DEFAULT_SHUTDOWN_TIMEOUT, config.shutdownTimeout());
+    assertEquals(Config.DEFAULT_CANCEL_TIMEOUT, config.cancelTimeout());
+    assertTrue(config.cancelAbortOnTimeout());
+    assertEquals(Config.DEFAULT_CANCEL_MAX_PER_DATABASE, config.cancelMaxPerDatabase());
     assertTrue(config.problems().isEmpty());
+  }
+
+  @Test
+  void durationsReadInTheirUnitsAndOutOfRangeValuesKeepTheDefault() {
+    Config config =
+        Config.load(
+            Map.of(
+                Config.REQUEST_TIMEOUT, "55s",
+                Config.CANCEL_POLL_INTERVAL, "5ms",
+                Config.CANCEL_TIMEOUT, "2m",
+                Config.CANCEL_MAX_PER_DATABASE, "0"),
+            Map.of());
+    assertEquals(Duration.ofSeconds(55), config.requestTimeout());
+    assertEquals(Config.DEFAULT_POLL_INTERVAL, config.pollInterval(), "below 10ms");
+    assertEquals(Duration.ofMinutes(2), config.cancelTimeout());
+    assertEquals(Config.DEFAULT_CANCEL_MAX_PER_DATABASE, config.cancelMaxPerDatabase());
+    assertEquals(2, config.problems().size(), config.problems().toString());
+    assertTrue(
+        config.problems().stream()
+            .anyMatch(problem -> problem.startsWith("ignoring " + Config.CANCEL_POLL_INTERVAL)),
+        config.problems().toString());
+    assertEquals(
+        Duration.ZERO,
+        Config.load(Map.of(Config.REQUEST_TIMEOUT, "off"), Map.of()).requestTimeout());
   }
 
   @Test
   void systemPropertiesWinOverEnvironment() {
     Config config =
         Config.load(
-            Map.of("sqlorigin.comment.format", "sqlcommenter"),
+            Map.of(Config.COMMENT_FORMAT, "sqlcommenter"),
             Map.of(
-                "SQLORIGIN_COMMENT_FORMAT",
+                Config.environmentName(Config.COMMENT_FORMAT),
                 "sqlorigin",
-                "SQLORIGIN_COMMENT_FIELDS",
+                Config.environmentName(Config.COMMENT_FIELDS),
                 "route",
-                "SQLORIGIN_REQUEST_ID_HEADERS",
+                Config.environmentName(Config.REQUEST_ID_HEADERS),
                 "X-Correlation-Id, X-Request-Id"));
     assertEquals(CommentFormat.SQLCOMMENTER, config.commentFormat());
     assertEquals(EnumSet.of(CommentField.ROUTE), config.commentFields());
@@ -49,9 +81,12 @@ class ConfigTest {
   void badValuesKeepTheDefaultAndSayWhichKeyAndWhatIsAccepted() {
     Config config =
         Config.load(
-            Map.of("sqlorigin.comment.format", "xml", "sqlorigin.request-id.max-length", "5"),
+            Map.of(Config.COMMENT_FORMAT, "xml", Config.REQUEST_ID_MAX_LENGTH, "5"),
             Map.of(
-                "SQLORIGIN_ENABLED", "yes please", "SQLORIGIN_REQUEST_ID_HEADERS", "X Bad Header"));
+                Config.environmentName(Config.ENABLED),
+                "yes please",
+                Config.environmentName(Config.REQUEST_ID_HEADERS),
+                "X Bad Header"));
     assertEquals(CommentFormat.SQLORIGIN, config.commentFormat());
     assertEquals(200, config.requestIdMaxLength());
     assertTrue(config.enabled());
@@ -73,20 +108,20 @@ class ConfigTest {
     assertEquals("job:{thread}", origin("job:{thread}"));
     assertEquals("batch", origin("batch"));
     assertEquals(null, origin("off"));
-    Config bad = Config.load(Map.of("sqlorigin.comment.outside-request", "job */ DROP"), Map.of());
+    Config bad = Config.load(Map.of(Config.COMMENT_OUTSIDE_REQUEST, "job */ DROP"), Map.of());
     assertEquals(null, bad.outsideRequestOrigin());
     assertEquals(1, bad.problems().size(), bad.problems().toString());
   }
 
   private static String origin(String value) {
-    return Config.load(Map.of("sqlorigin.comment.outside-request", value), Map.of())
+    return Config.load(Map.of(Config.COMMENT_OUTSIDE_REQUEST, value), Map.of())
         .outsideRequestOrigin();
   }
 
   @Test
   void noneLeavesTheCommentEmpty() {
     assertFalse(
-        Config.load(Map.of("sqlorigin.comment.fields", "none"), Map.of())
+        Config.load(Map.of(Config.COMMENT_FIELDS, "none"), Map.of())
             .commentFields()
             .contains(CommentField.ROUTE));
   }

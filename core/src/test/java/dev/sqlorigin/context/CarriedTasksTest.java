@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sqlorigin.config.Config;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
@@ -16,9 +17,25 @@ import org.junit.jupiter.api.Test;
 
 class CarriedTasksTest {
 
+  private Binding bound;
+
   @AfterEach
   void unbind() {
-    CurrentRequest.unbind();
+    if (bound != null) {
+      CurrentRequest.exit(bound);
+    }
+  }
+
+  static RequestContext request() {
+    return new RequestContext(
+        Config.defaults(),
+        "GET /x",
+        RequestIds.generate(),
+        System.nanoTime(),
+        0,
+        AbandonReason.DEADLINE,
+        null,
+        null);
   }
 
   @Test
@@ -31,20 +48,20 @@ class CarriedTasksTest {
 
   @Test
   void aCarriedTaskRunsBoundToTheRequestAndRestoresWhatTheThreadHad() throws Exception {
-    RequestContext request = RequestContextTest.context(0);
-    CurrentRequest.bind(request);
+    RequestContext request = request();
+    Binding binding = CurrentRequest.enter(request);
     AtomicReference<RequestContext> seen = new AtomicReference<>();
     Runnable carried = CarriedTasks.carry(() -> seen.set(CurrentRequest.get()));
     Callable<RequestContext> called = CarriedTasks.carry(CurrentRequest::get);
-    CurrentRequest.unbind();
+    CurrentRequest.exit(binding);
 
     carried.run();
     assertSame(request, seen.get());
     assertSame(request, called.call());
     assertNull(CurrentRequest.binding(), "nothing may stay on the thread after the task");
 
-    RequestContext other = RequestContextTest.context(0);
-    CurrentRequest.bind(other);
+    RequestContext other = request();
+    bound = CurrentRequest.enter(other);
     carried.run();
     assertSame(request, seen.get());
     assertSame(other, CurrentRequest.get(), "the thread's own request comes back after the task");
@@ -52,13 +69,12 @@ class CarriedTasksTest {
 
   @Test
   void tasksThatAPoolSubmitsFromInsideAJdbcCallCarryNothing() {
-    CurrentRequest.bind(RequestContextTest.context(0));
-    Binding binding = CurrentRequest.binding();
+    Binding binding = bound = CurrentRequest.enter(request());
     Runnable housekeeping = () -> {};
     binding.enterConnect();
     assertSame(housekeeping, CarriedTasks.carry(housekeeping), "submitted from getConnection");
     binding.exitConnect();
-    binding.statementStarted(new Object(), null);
+    binding.enterStatement();
     assertSame(housekeeping, CarriedTasks.carry(housekeeping), "submitted from a statement");
     binding.enterCleanup();
     assertSame(housekeeping, CarriedTasks.carry(housekeeping), "submitted from close");
@@ -66,7 +82,7 @@ class CarriedTasksTest {
 
   @Test
   void aSubmittedFutureStaysAFutureAndIsWrappedOnce() {
-    CurrentRequest.bind(RequestContextTest.context(0));
+    bound = CurrentRequest.enter(request());
     FutureTask<String> task = new FutureTask<>(() -> "done");
     Runnable carried = CarriedTasks.carry(task);
     assertTrue(carried instanceof Future);
@@ -78,7 +94,7 @@ class CarriedTasksTest {
 
   @Test
   void forkJoinTasksThatOthersMayJoinAreNotWrapped() {
-    CurrentRequest.bind(RequestContextTest.context(0));
+    bound = CurrentRequest.enter(request());
     class Action extends RecursiveAction implements Runnable {
       @Override
       protected void compute() {}

@@ -26,18 +26,44 @@ public final class TypeInstrumentation {
   public static final class MethodAdvice {
     private final ElementMatcher<? super MethodDescription> methods;
     private final String adviceClass;
+    // For advice applied to a package twin: the class it is written as, and the two packages.
+    private final String writtenClass;
+    private final String writtenFor;
+    private final String twin;
 
-    MethodAdvice(ElementMatcher<? super MethodDescription> methods, String adviceClass) {
+    MethodAdvice(
+        ElementMatcher<? super MethodDescription> methods,
+        String adviceClass,
+        String writtenClass,
+        String writtenFor,
+        String twin) {
       this.methods = methods;
       this.adviceClass = adviceClass;
+      this.writtenClass = writtenClass;
+      this.writtenFor = writtenFor;
+      this.twin = twin;
     }
 
     public ElementMatcher<? super MethodDescription> methods() {
       return methods;
     }
 
+    /** The name Byte Buddy reads the advice by (a twin's is the written class's, suffixed). */
     public String adviceClass() {
       return adviceClass;
+    }
+
+    /** The class the advice is written as, when it is applied to a package twin, else null. */
+    String writtenClass() {
+      return writtenClass;
+    }
+
+    String writtenFor() {
+      return writtenFor;
+    }
+
+    String twin() {
+      return twin;
     }
   }
 
@@ -79,8 +105,43 @@ public final class TypeInstrumentation {
   /** This instrumentation with {@code adviceClass} also applied to the {@code methods} matched. */
   public TypeInstrumentation advise(
       ElementMatcher<? super MethodDescription> methods, Class<?> adviceClass) {
+    return with(new MethodAdvice(methods, adviceClass.getName(), null, null, null));
+  }
+
+  /**
+   * This instrumentation with {@code adviceClass}, written against the package {@code writtenFor},
+   * also applied to the {@code methods} matched as if written against {@code basePackage}: for twin
+   * APIs that differ only by their package ({@code jakarta.servlet} and {@code javax.servlet}), one
+   * advice serves both. Every reference to {@code writtenFor} and its subpackages is renamed in the
+   * class file the advice is inlined from; the advice class is never loaded, and the types it then
+   * names are resolved from the instrumented class's loader. The same as {@link
+   * #advise(ElementMatcher, Class)} when the two packages are the same.
+   */
+  public TypeInstrumentation advise(
+      ElementMatcher<? super MethodDescription> methods,
+      Class<?> adviceClass,
+      String writtenFor,
+      String basePackage) {
+    if (writtenFor.equals(basePackage)) {
+      return advise(methods, adviceClass);
+    }
+    return with(
+        new MethodAdvice(
+            methods,
+            adviceClass.getName() + "$" + basePackage.replace('.', '_'),
+            adviceClass.getName(),
+            writtenFor,
+            basePackage));
+  }
+
+  /** This instrumentation under another name (for logs and tests). */
+  public TypeInstrumentation called(String newName) {
+    return new TypeInstrumentation(newName, superTypes, names, advice, adviceLoader);
+  }
+
+  private TypeInstrumentation with(MethodAdvice added) {
     List<MethodAdvice> more = new ArrayList<>(advice);
-    more.add(new MethodAdvice(methods, adviceClass.getName()));
+    more.add(added);
     return new TypeInstrumentation(
         name, superTypes, names, Collections.unmodifiableList(more), adviceLoader);
   }
@@ -131,8 +192,17 @@ public final class TypeInstrumentation {
 
   /** The transformer that applies the advice, in the order it was declared. */
   public AgentBuilder.Transformer transformer() {
-    AgentBuilder.Transformer.ForAdvice transformer =
-        new AgentBuilder.Transformer.ForAdvice().include(adviceLoader);
+    AgentBuilder.Transformer.ForAdvice transformer = new AgentBuilder.Transformer.ForAdvice();
+    List<MethodAdvice> twins = new ArrayList<>();
+    for (MethodAdvice each : advice) {
+      if (each.writtenClass() != null) {
+        twins.add(each);
+      }
+    }
+    if (!twins.isEmpty()) {
+      transformer = transformer.include(new PackageTwin(adviceLoader, twins));
+    }
+    transformer = transformer.include(adviceLoader);
     for (MethodAdvice each : advice) {
       transformer = transformer.advice(each.methods(), each.adviceClass());
     }

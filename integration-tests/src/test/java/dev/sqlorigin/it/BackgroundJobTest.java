@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sqlorigin.comment.SqlComment;
+import dev.sqlorigin.config.Config;
 import dev.sqlorigin.it.apps.JakartaApp;
 import dev.sqlorigin.it.support.AppProcess;
 import dev.sqlorigin.it.support.Http;
@@ -43,7 +44,7 @@ class BackgroundJobTest {
   @Test
   void statementsOutsideRequestsAndJobsCarryTheConfiguredOrigin() throws Exception {
     try (AppProcess app =
-        app().property("sqlorigin.comment.outside-request", "worker:{thread}").start()) {
+        app().property(Config.COMMENT_OUTSIDE_REQUEST, "worker:{thread}").start()) {
       Http.Response response = Http.getOk(app.port(), JOB);
       assertEquals(
           Map.of("route", "worker:submitter-{n}"),
@@ -67,7 +68,7 @@ class BackgroundJobTest {
 
   private static AppProcess.Builder app() {
     return AppProcess.main(JakartaApp.class)
-        .property("sqlorigin.comment.fields", "route,request_id")
+        .property(Config.COMMENT_FIELDS, "route,request_id")
         .args(TestDatabase.get().jdbcUrlWithCredentials());
   }
 }

@@ -3,6 +3,7 @@ package dev.sqlorigin.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sqlorigin.config.Config;
 import dev.sqlorigin.it.apps.JakartaApp;
 import dev.sqlorigin.it.support.AppProcess;
 import dev.sqlorigin.it.support.HangingClient;
@@ -41,7 +42,7 @@ class CancellationTest {
     app = withIdInComment(AppProcess.main(JakartaApp.class)).args(url).start();
     deadlineApp =
         withIdInComment(AppProcess.main(JakartaApp.class))
-            .property("sqlorigin.request.timeout", "1s")
+            .property(Config.REQUEST_TIMEOUT, "1s")
             .args(url)
             .start();
   }
@@ -260,6 +261,6 @@ class CancellationTest {
 
   /** These tests find each request's statements in pg_stat_activity by the ID in their text. */
   static AppProcess.Builder withIdInComment(AppProcess.Builder app) {
-    return app.property("sqlorigin.comment.fields", "route,request_id");
+    return app.property(Config.COMMENT_FIELDS, "route,request_id");
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sqlorigin.comment.SqlComment;
+import dev.sqlorigin.config.Config;
 import dev.sqlorigin.it.apps.JakartaApp;
 import dev.sqlorigin.it.support.AppProcess;
 import dev.sqlorigin.it.support.Http;
@@ -26,9 +27,9 @@ class ConfigurationTest {
   void badValuesAreReportedOnceByKeyAndTheDefaultsApply() throws Exception {
     try (AppProcess app =
         app()
-            .property("sqlorigin.comment.format", "xml")
-            .property("sqlorigin.comment.fields", "route,request_id")
-            .env("SQLORIGIN_REQUEST_ID_HEADERS", "X Bad Header")
+            .property(Config.COMMENT_FORMAT, "xml")
+            .property(Config.COMMENT_FIELDS, "route,request_id")
+            .env(Config.environmentName(Config.REQUEST_ID_HEADERS), "X Bad Header")
             .start()) {
       Http.Response response = Http.get(app.port(), "/shop/probe/prepared", "X-Request-Id: cfg-1");
       TaggingContract.assertTagged(
@@ -52,9 +53,9 @@ class ConfigurationTest {
   void sqlcommenterFormatRouteOnlyAndAnotherHeaderFromTheEnvironment() throws Exception {
     try (AppProcess app =
         app()
-            .env("SQLORIGIN_COMMENT_FORMAT", "sqlcommenter")
-            .env("SQLORIGIN_COMMENT_FIELDS", "route,request_id")
-            .env("SQLORIGIN_REQUEST_ID_HEADERS", "X-Correlation-Id,X-Request-Id")
+            .env(Config.environmentName(Config.COMMENT_FORMAT), "sqlcommenter")
+            .env(Config.environmentName(Config.COMMENT_FIELDS), "route,request_id")
+            .env(Config.environmentName(Config.REQUEST_ID_HEADERS), "X-Correlation-Id,X-Request-Id")
             .start()) {
       Http.Response response =
           Http.get(app.port(), "/shop/probe/prepared/7", "X-Correlation-Id: corr-1");
@@ -83,7 +84,7 @@ class ConfigurationTest {
 
   @Test
   void disabledAgentLeavesStatementsAloneAndSaysSo() throws Exception {
-    try (AppProcess app = app().env("SQLORIGIN_ENABLED", "false").start()) {
+    try (AppProcess app = app().env(Config.environmentName(Config.ENABLED), "false").start()) {
       Http.Response response = Http.get(app.port(), "/shop/probe/prepared", "X-Request-Id: off-1");
       assertEquals("SELECT current_query()", response.values("sent").get(0));
       assertEquals(null, response.header("X-Request-Id"));
@@ -94,7 +95,7 @@ class ConfigurationTest {
 
   @Test
   void statementsOutsideRequestsCanCarryTheirThreadName() throws Exception {
-    try (AppProcess app = app().property("sqlorigin.comment.outside-request", "thread").start()) {
+    try (AppProcess app = app().property(Config.COMMENT_OUTSIDE_REQUEST, "thread").start()) {
       List<String> background = Http.get(app.port(), "/shop/probe/background").values("background");
       assertFalse(background.isEmpty());
       for (String line : background) {

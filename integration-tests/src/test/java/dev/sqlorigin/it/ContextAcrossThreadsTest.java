@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sqlorigin.config.Config;
 import dev.sqlorigin.it.apps.JakartaApp;
 import dev.sqlorigin.it.support.AppProcess;
 import dev.sqlorigin.it.support.Http;
@@ -40,13 +41,13 @@ class ContextAcrossThreadsTest {
     String url = TestDatabase.get().jdbcUrlWithCredentials();
     app =
         AppProcess.main(JakartaApp.class)
-            .property("sqlorigin.comment.fields", "route,request_id")
+            .property(Config.COMMENT_FIELDS, "route,request_id")
             .args(url)
             .start();
     deadlineApp =
         AppProcess.main(JakartaApp.class)
-            .property("sqlorigin.comment.fields", "route,request_id")
-            .property("sqlorigin.request.timeout", "1s")
+            .property(Config.COMMENT_FIELDS, "route,request_id")
+            .property(Config.REQUEST_TIMEOUT, "1s")
             .args(url)
             .start();
   }
@@ -107,7 +108,7 @@ class ContextAcrossThreadsTest {
   void connectionsThatThePoolOpensForARequestAreNotTheRequestsWork() throws Exception {
     try (AppProcess growing =
         AppProcess.main(JakartaApp.class)
-            .property("sqlorigin.comment.fields", "route,request_id")
+            .property(Config.COMMENT_FIELDS, "route,request_id")
             .property("probe.pool.min-idle", "1")
             .property("probe.pool.record-init", "true")
             .args(TestDatabase.get().jdbcUrlWithCredentials())

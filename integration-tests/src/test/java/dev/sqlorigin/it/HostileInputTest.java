@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sqlorigin.comment.SqlComment;
+import dev.sqlorigin.config.Config;
 import dev.sqlorigin.it.apps.JakartaApp;
 import dev.sqlorigin.it.support.AppProcess;
 import dev.sqlorigin.it.support.Http;
@@ -35,7 +36,7 @@ class HostileInputTest {
     // Hostile IDs are checked where they would do harm: inside the comment.
     app =
         AppProcess.main(JakartaApp.class)
-            .property("sqlorigin.comment.fields", "route,request_id")
+            .property(Config.COMMENT_FIELDS, "route,request_id")
             .args(TestDatabase.get().jdbcUrlWithCredentials())
             .start();
   }

@@ -3,6 +3,7 @@ package dev.sqlorigin.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sqlorigin.config.Config;
 import dev.sqlorigin.it.apps.JakartaApp;
 import dev.sqlorigin.it.support.AppProcess;
 import dev.sqlorigin.it.support.Http;
@@ -31,7 +32,7 @@ class NeverTheWrongQueryTest {
     try (AppProcess app =
         AppProcess.main(JakartaApp.class)
             .property("probe.pool.size", "1")
-            .property("sqlorigin.request.timeout", "2s")
+            .property(Config.REQUEST_TIMEOUT, "2s")
             .args(TestDatabase.get().jdbcUrlWithCredentials())
             .start()) {
       assertNeverTheWrongQuery(

@@ -3,6 +3,7 @@ package dev.sqlorigin.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sqlorigin.config.Config;
 import dev.sqlorigin.it.support.AppProcess;
 import dev.sqlorigin.it.support.HeldRequest;
 import dev.sqlorigin.it.support.OtlpReceiver;
@@ -34,7 +35,7 @@ class OpenTelemetryJavaAgentTest {
                 .env("OTEL_BSP_SCHEDULE_DELAY", "20")
                 .env("OTEL_METRICS_EXPORTER", "none")
                 .env("OTEL_LOGS_EXPORTER", "none")
-                .property("sqlorigin.comment.fields", "route,request_id")
+                .property(Config.COMMENT_FIELDS, "route,request_id")
                 .start()) {
       String query =
           HeldRequest.sendNewText(

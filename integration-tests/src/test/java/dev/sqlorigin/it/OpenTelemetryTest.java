@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sqlorigin.comment.SqlComment;
+import dev.sqlorigin.config.Config;
 import dev.sqlorigin.it.support.AppProcess;
 import dev.sqlorigin.it.support.HangingClient;
 import dev.sqlorigin.it.support.HeldRequest;
@@ -47,7 +48,7 @@ class OpenTelemetryTest {
             .env("OTEL_SERVICE_NAME", "sample-app")
             .env("OTEL_BSP_SCHEDULE_DELAY", "20")
             .env("OTEL_METRIC_EXPORT_INTERVAL", "200")
-            .property("sqlorigin.comment.fields", "route,request_id,traceparent")
+            .property(Config.COMMENT_FIELDS, "route,request_id,traceparent")
             .start();
   }
 
@@ -123,6 +124,7 @@ class OpenTelemetryTest {
     assertEquals("57014", statement.attribute("db.response.status_code"));
     assertEquals("57014", statement.attribute("error.type"));
     assertEquals("client_disconnected", statement.attribute("sqlorigin.abandon.reason"));
+    assertEquals("cancelled", statement.attribute("sqlorigin.cancel.outcome"));
     assertTrue(
         statement.span().getStatus().getMessage().contains("client disconnected"),
         statement.span().getStatus().getMessage());
@@ -143,6 +145,8 @@ class OpenTelemetryTest {
     assertEquals(
         "1",
         OtlpReceiver.attribute(abandoned.getAttributesList(), "sqlorigin.statements.cancelled"));
+    assertEquals(
+        "0", OtlpReceiver.attribute(abandoned.getAttributesList(), "sqlorigin.cancels.failed"));
   }
 
   @Test
@@ -192,10 +196,36 @@ class OpenTelemetryTest {
                             && point.getCount() > 0));
     receiver.awaitMetric(
         "sqlorigin.statements.in_flight", metric -> metric.getSum().getDataPointsCount() == 1);
+  }
+
+  @Test
+  void abandonmentsAndCancelsAreCountedByReasonAndOutcome() throws Exception {
+    // An abandonment of this test's own: the counters are cumulative, whatever ran before.
+    try (HangingClient client =
+        HangingClient.post(
+            app.port(), "/api/imports?seconds=60", "X-Request-Id: otel-metrics-gone-1")) {
+      PgActivity.awaitRunning("request_id='otel-metrics-gone-1'", 1, 30_000);
+    }
+    PgActivity.awaitRunning("request_id='otel-metrics-gone-1'", 0, 30_000);
     receiver.awaitMetric(
-        "sqlorigin.requests.abandoned", metric -> hasReason(metric.getSum().getDataPointsList()));
+        "sqlorigin.requests.abandoned",
+        metric -> counted(metric.getSum().getDataPointsList(), "sqlorigin.abandon.reason"));
     receiver.awaitMetric(
-        "sqlorigin.statements.cancelled", metric -> hasReason(metric.getSum().getDataPointsList()));
+        "sqlorigin.statements.cancelled",
+        metric -> counted(metric.getSum().getDataPointsList(), "sqlorigin.abandon.reason"));
+    // What did not stop its statement is counted apart, by outcome (none failed here).
+    receiver.awaitMetric(
+        "sqlorigin.cancels.failed",
+        metric ->
+            metric.getSum().getDataPointsList().stream()
+                    .map(
+                        point ->
+                            OtlpReceiver.attribute(
+                                point.getAttributesList(), "sqlorigin.cancel.outcome"))
+                    .collect(java.util.stream.Collectors.toSet())
+                    .equals(java.util.Set.of("failed", "timed_out"))
+                && metric.getSum().getDataPointsList().stream()
+                    .allMatch(point -> point.getAsInt() == 0));
   }
 
   @Test
@@ -257,14 +287,14 @@ class OpenTelemetryTest {
     return client;
   }
 
-  private static boolean hasReason(List<NumberDataPoint> points) {
+  /** Whether a point counts at least one {@code client_disconnected}. */
+  private static boolean counted(List<NumberDataPoint> points, String key) {
     return points.stream()
         .anyMatch(
             point ->
-                "client_disconnected"
-                    .equals(
-                        OtlpReceiver.attribute(
-                            point.getAttributesList(), "sqlorigin.abandon.reason")));
+                point.getAsInt() >= 1
+                    && "client_disconnected"
+                        .equals(OtlpReceiver.attribute(point.getAttributesList(), key)));
   }
 
   private static String attribute(HistogramDataPoint point, String key) {

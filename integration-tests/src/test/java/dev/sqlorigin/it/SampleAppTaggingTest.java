@@ -1,8 +1,10 @@
 package dev.sqlorigin.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sqlorigin.config.Config;
 import dev.sqlorigin.it.support.AppProcess;
 import dev.sqlorigin.it.support.HeldRequest;
 import dev.sqlorigin.it.support.Http;
@@ -29,7 +31,7 @@ class SampleAppTaggingTest {
     // As the README's demo runs it: the request ID in application_name.
     app =
         AppProcess.jar(AppProcess.sampleAppJar())
-            .property("sqlorigin.request-id.application-name", "true")
+            .property(Config.REQUEST_ID_APPLICATION_NAME, "true")
             .args("--port=0", "--database-url=" + TestDatabase.get().jdbcUrlWithCredentials())
             .start();
   }
@@ -64,10 +66,26 @@ class SampleAppTaggingTest {
 
   @Test
   void routeTemplateHidesIdsAndTheQueryString() throws Exception {
-    Http.Response response =
-        Http.get(app.port(), "/api/owners/42?token=secret", "X-Request-Id: read-1");
-    assertEquals(200, response.status(), response.body());
-    assertEquals("read-1", response.header("X-Request-Id"));
+    HeldRequest.Held held =
+        HeldRequest.send(
+            app.port(),
+            "GET",
+            "/api/owners/42?token=secret",
+            "owners",
+            backend -> backend.applicationName().endsWith(" req=read-1"),
+            "X-Request-Id: read-1");
+    assertEquals(200, held.response().status(), held.response().body());
+    assertEquals("read-1", held.response().header("X-Request-Id"));
+    assertEquals(
+        "/*sqlorigin route='GET /api/owners/{id}'*/ SELECT id, name FROM owners WHERE id = $1",
+        held.activity());
+    assertFalse(held.activity().contains("42"), held.activity());
+    assertFalse(held.activity().contains("secret"), held.activity());
+  }
+
+  @Test
+  void agentLogsOneStartLineAndNothingPerRequest() throws Exception {
+    Http.getOk(app.port(), "/api/owners/1", "X-Request-Id: quiet-1");
     List<String> lines = app.agentLines();
     assertEquals(1, lines.size(), String.join("\n", lines));
     assertTrue(lines.get(0).contains("started"), lines.get(0));

@@ -4,6 +4,7 @@ import static dev.sqlorigin.it.TaggingContract.assertTagged;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sqlorigin.config.Config;
 import dev.sqlorigin.it.support.AppProcess;
 import dev.sqlorigin.it.support.Http;
 import dev.sqlorigin.it.support.PgActivity;
@@ -30,7 +31,7 @@ abstract class ServletAsyncContract {
   void start() throws Exception {
     app =
         application()
-            .property("sqlorigin.comment.fields", "route,request_id")
+            .property(Config.COMMENT_FIELDS, "route,request_id")
             .args(TestDatabase.get().jdbcUrlWithCredentials())
             .start();
   }

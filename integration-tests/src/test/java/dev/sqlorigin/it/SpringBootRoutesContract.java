@@ -3,6 +3,7 @@ package dev.sqlorigin.it;
 import static dev.sqlorigin.it.TaggingContract.assertTagged;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.sqlorigin.config.Config;
 import dev.sqlorigin.it.support.AppProcess;
 import dev.sqlorigin.it.support.HeldRequest;
 import dev.sqlorigin.it.support.Http;
@@ -38,7 +39,7 @@ abstract class SpringBootRoutesContract {
     TestDatabase database = TestDatabase.get();
     app =
         AppProcess.testApp(module(), MAIN)
-            .property("sqlorigin.comment.fields", "route,request_id")
+            .property(Config.COMMENT_FIELDS, "route,request_id")
             .args(
                 "--server.port=0",
                 "--server.address=127.0.0.1",

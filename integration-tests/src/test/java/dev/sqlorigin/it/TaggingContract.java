@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sqlorigin.comment.SqlComment;
+import dev.sqlorigin.config.Config;
 import dev.sqlorigin.it.support.AppProcess;
 import dev.sqlorigin.it.support.ProbeAnswer;
 import dev.sqlorigin.testing.TestDatabase;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,8 +57,8 @@ abstract class TaggingContract {
     // proves the comment in every kind of statement, and the connection's name.
     app =
         application()
-            .property("sqlorigin.comment.fields", "route,request_id")
-            .property("sqlorigin.request-id.application-name", "true")
+            .property(Config.COMMENT_FIELDS, "route,request_id")
+            .property(Config.REQUEST_ID_APPLICATION_NAME, "true")
             .args(TestDatabase.get().jdbcUrlWithCredentials())
             .start();
   }
@@ -166,8 +169,20 @@ abstract class TaggingContract {
         lines.get(0));
   }
 
+  /**
+   * Where sqlorigin puts its comment in the text PostgreSQL receives: first, or after a leading
+   * pg_hint_plan hint, or where pgjdbc rewrote a {@code {? = call f()}} escape ({@code select *
+   * from f() as result}) at the function.
+   */
+  private static final Pattern LEADING =
+      Pattern.compile(
+          "\\s*(?:/\\*\\+.*?\\*/\\s*)?(?:select \\* from )?(/\\*sqlorigin )",
+          Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+
   static void assertTagged(String sent, String route, String requestId) {
-    Map<String, String> fields = SqlComment.parse(sent);
+    Matcher leading = LEADING.matcher(sent);
+    assertTrue(leading.lookingAt(), "the comment does not lead the statement: " + sent);
+    Map<String, String> fields = SqlComment.parse(sent.substring(leading.start(1)));
     assertEquals(route, fields.get("route"), sent);
     assertEquals(requestId, fields.get("request_id"), sent);
     assertEquals(

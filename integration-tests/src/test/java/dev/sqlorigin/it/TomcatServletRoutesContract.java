@@ -3,6 +3,7 @@ package dev.sqlorigin.it;
 import static dev.sqlorigin.it.TaggingContract.assertTagged;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.sqlorigin.config.Config;
 import dev.sqlorigin.it.support.AppProcess;
 import dev.sqlorigin.it.support.HeldRequest;
 import dev.sqlorigin.it.support.Http;
@@ -28,7 +29,7 @@ abstract class TomcatServletRoutesContract {
   void start() throws Exception {
     app =
         application()
-            .property("sqlorigin.comment.fields", "route,request_id")
+            .property(Config.COMMENT_FIELDS, "route,request_id")
             .args(TestDatabase.get().jdbcUrlWithCredentials())
             .start();
   }

@@ -1,8 +1,10 @@
 package dev.sqlorigin.agent.cancel;
 
-import dev.sqlorigin.cancel.AbandonReason;
-import dev.sqlorigin.cancel.ActiveRequests;
+import dev.sqlorigin.context.AbandonReason;
 import dev.sqlorigin.context.RequestContext;
+import dev.sqlorigin.lifecycle.Counters;
+import dev.sqlorigin.lifecycle.RequestLifecycle;
+import dev.sqlorigin.lifecycle.RequestRegistry;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,7 +14,7 @@ import java.util.Map;
 import java.util.function.Predicate;
 import javax.management.ObjectName;
 
-/** The JMX MBean over {@link ActiveRequests}. */
+/** The JMX MBean over the {@link RequestRegistry} and the {@link Counters}. */
 public final class Requests implements RequestsMXBean {
 
   public static final String NAME = "dev.sqlorigin:type=Requests";
@@ -25,7 +27,7 @@ public final class Requests implements RequestsMXBean {
   public List<String> getRequests() {
     long now = System.nanoTime();
     List<String> lines = new ArrayList<>();
-    for (RequestContext request : ActiveRequests.snapshot()) {
+    for (RequestContext request : RequestRegistry.snapshot()) {
       long oldest = request.oldestStatementStart(now);
       lines.add(
           String.format(
@@ -55,9 +57,9 @@ public final class Requests implements RequestsMXBean {
 
   private static int abandonWhere(Predicate<RequestContext> selected) {
     int matched = 0;
-    for (RequestContext request : ActiveRequests.snapshot()) {
+    for (RequestContext request : RequestRegistry.snapshot()) {
       if (selected.test(request)) {
-        request.abandon(AbandonReason.OPERATOR);
+        RequestLifecycle.abandon(request, AbandonReason.OPERATOR);
         matched++;
       }
     }
@@ -67,18 +69,24 @@ public final class Requests implements RequestsMXBean {
   @Override
   public Map<String, Long> getAbandonedByReason() {
     Map<String, Long> counts = new LinkedHashMap<>();
-    ActiveRequests.abandonedByReason()
-        .forEach((reason, count) -> counts.put(reason.name().toLowerCase(Locale.ROOT), count));
+    Counters.abandonedByReason().forEach((reason, count) -> counts.put(reason.key(), count));
+    return counts;
+  }
+
+  @Override
+  public Map<String, Long> getCancelFailures() {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    Counters.cancelFailures().forEach((outcome, count) -> counts.put(outcome.key(), count));
     return counts;
   }
 
   @Override
   public long getStatementsCancelled() {
-    return ActiveRequests.statementsCancelled();
+    return Counters.statementsCancelled();
   }
 
   @Override
   public int getStatementsInFlight() {
-    return ActiveRequests.statementsInFlight();
+    return Counters.statementsInFlight();
   }
 }

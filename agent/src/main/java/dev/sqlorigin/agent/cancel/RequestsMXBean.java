@@ -27,7 +27,15 @@ public interface RequestsMXBean {
   /** Abandoned requests since start, by reason. */
   Map<String, Long> getAbandonedByReason();
 
+  /** Statements whose cancel stopped them, since start. */
   long getStatementsCancelled();
+
+  /**
+   * Cancels that did not stop their statement, since start: {@code failed} (the driver's cancel
+   * threw) and {@code timed_out} (the statement still ran {@code sqlorigin.cancel.timeout} after
+   * its cancel; its connection was then aborted).
+   */
+  Map<String, Long> getCancelFailures();
 
   int getStatementsInFlight();
 }

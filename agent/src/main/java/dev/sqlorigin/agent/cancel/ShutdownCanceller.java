@@ -1,19 +1,19 @@
 package dev.sqlorigin.agent.cancel;
 
-import dev.sqlorigin.cancel.AbandonReason;
-import dev.sqlorigin.cancel.ActiveRequests;
+import dev.sqlorigin.context.AbandonReason;
+import dev.sqlorigin.context.Abandonment;
 import dev.sqlorigin.context.RequestContext;
+import dev.sqlorigin.lifecycle.RequestLifecycle;
+import dev.sqlorigin.lifecycle.RequestRegistry;
 import dev.sqlorigin.log.AgentLog;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 /**
- * At JVM stop (SIGTERM from the platform), abandons every request being served, cancelling their
- * statements in parallel within a bounded time: PostgreSQL would otherwise go on running them after
- * the container is gone. It runs as the JVM starts its shutdown, so before a pool closed by the
- * application's own hook aborts its connections.
+ * At JVM stop (SIGTERM from the platform), abandons every request being served and waits, within a
+ * bounded time, until their cancels have an outcome: PostgreSQL would otherwise go on running their
+ * statements after the container is gone. It runs as the JVM starts its shutdown, so before a pool
+ * closed by the application's own hook aborts its connections. The cancels run on the cancel
+ * threads, in parallel across databases; the watchdog, a daemon thread, still follows them up.
  */
 public final class ShutdownCanceller implements Runnable {
 
@@ -30,33 +30,35 @@ public final class ShutdownCanceller implements Runnable {
 
   @Override
   public void run() {
-    List<RequestContext> requests = ActiveRequests.snapshot();
+    List<RequestContext> requests = RequestRegistry.snapshot();
     if (requests.isEmpty()) {
       return;
     }
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            Math.min(16, requests.size()),
-            runnable -> {
-              Thread thread = new Thread(runnable, "sqlorigin-shutdown-cancel");
-              thread.setDaemon(true);
-              return thread;
-            });
+    long deadline = System.nanoTime() + timeoutNanos;
     for (RequestContext request : requests) {
-      pool.execute(() -> request.abandon(AbandonReason.SHUTDOWN));
+      RequestLifecycle.abandon(request, AbandonReason.SHUTDOWN);
     }
-    pool.shutdown();
+    int unreported = 0;
     try {
-      if (!pool.awaitTermination(timeoutNanos, TimeUnit.NANOSECONDS)) {
-        AgentLog.warn(
-            "shutdown: cancelling "
-                + requests.size()
-                + " requests' statements took longer than "
-                + timeoutNanos / 1_000_000
-                + " ms; giving up on the rest");
+      for (RequestContext request : requests) {
+        Abandonment abandonment = request.abandonment();
+        if (abandonment != null
+            && !abandonment.awaitReport(Math.max(0, deadline - System.nanoTime()))) {
+          unreported++;
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (unreported > 0) {
+      AgentLog.warn(
+          "shutdown: the cancels of "
+              + unreported
+              + " of "
+              + requests.size()
+              + " requests had no outcome within "
+              + timeoutNanos / 1_000_000
+              + " ms; giving up on them");
     }
   }
 }

@@ -1,12 +1,15 @@
 package dev.sqlorigin.agent.otel;
 
-import dev.sqlorigin.cancel.AbandonReason;
-import dev.sqlorigin.cancel.Abandonment;
-import dev.sqlorigin.cancel.ActiveRequests;
 import dev.sqlorigin.comment.CommentField;
 import dev.sqlorigin.comment.SqlComment;
 import dev.sqlorigin.config.Config;
+import dev.sqlorigin.context.Abandonment;
+import dev.sqlorigin.context.CancelOutcome;
 import dev.sqlorigin.context.RequestContext;
+import dev.sqlorigin.context.StatementCancel;
+import dev.sqlorigin.lifecycle.Counters;
+import dev.sqlorigin.lifecycle.RequestKind;
+import dev.sqlorigin.lifecycle.RequestStart;
 import dev.sqlorigin.telemetry.Telemetry;
 import dev.sqlorigin.telemetry.TelemetryHooks;
 import io.opentelemetry.api.OpenTelemetry;
@@ -25,14 +28,15 @@ import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.opentelemetry.sdk.trace.ReadableSpan;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -52,6 +56,10 @@ public final class OtelTelemetry implements Telemetry {
   static final AttributeKey<String> URL_SCHEME = AttributeKey.stringKey("url.scheme");
   static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
   static final AttributeKey<String> REQUEST_ID = AttributeKey.stringKey("sqlorigin.request_id");
+  static final AttributeKey<String> RPC_SYSTEM = AttributeKey.stringKey("rpc.system");
+  static final AttributeKey<String> RPC_SERVICE = AttributeKey.stringKey("rpc.service");
+  static final AttributeKey<String> RPC_METHOD = AttributeKey.stringKey("rpc.method");
+  static final AttributeKey<Long> RPC_GRPC_STATUS = AttributeKey.longKey("rpc.grpc.status_code");
   static final AttributeKey<String> DB_SYSTEM = AttributeKey.stringKey("db.system.name");
   static final AttributeKey<String> DB_NAMESPACE = AttributeKey.stringKey("db.namespace");
   static final AttributeKey<String> DB_OPERATION = AttributeKey.stringKey("db.operation.name");
@@ -63,6 +71,9 @@ public final class OtelTelemetry implements Telemetry {
       AttributeKey.stringKey("sqlorigin.abandon.reason");
   static final AttributeKey<Long> CANCELLED =
       AttributeKey.longKey("sqlorigin.statements.cancelled");
+  static final AttributeKey<Long> CANCELS_FAILED = AttributeKey.longKey("sqlorigin.cancels.failed");
+  static final AttributeKey<String> CANCEL_OUTCOME =
+      AttributeKey.stringKey("sqlorigin.cancel.outcome");
   static final String ABANDONED_EVENT = "sqlorigin.request.abandoned";
   // The semantic conventions' advice for db.client.operation.duration.
   private static final List<Double> DURATION_BUCKETS =
@@ -81,6 +92,9 @@ public final class OtelTelemetry implements Telemetry {
               : "tracestate".equals(key) ? headers[1] : null;
         }
       };
+
+  // gRPC's UNKNOWN, DEADLINE_EXCEEDED, UNIMPLEMENTED, INTERNAL, UNAVAILABLE, DATA_LOSS.
+  private static final Set<Integer> SERVER_ERRORS = Set.of(2, 4, 12, 13, 14, 15);
 
   private final Config config;
   private final Tracer tracer;
@@ -109,10 +123,10 @@ public final class OtelTelemetry implements Telemetry {
         .setDescription("Requests sqlorigin gave up on, by reason.")
         .buildWithCallback(
             out ->
-                ActiveRequests.abandonedByReason()
+                Counters.abandonedByReason()
                     .forEach(
                         (reason, count) ->
-                            out.record(count, Attributes.of(ABANDON_REASON, key(reason)))));
+                            out.record(count, Attributes.of(ABANDON_REASON, reason.key()))));
     meter
         .counterBuilder("sqlorigin.statements.cancelled")
         .setUnit("{statement}")
@@ -120,15 +134,27 @@ public final class OtelTelemetry implements Telemetry {
             "Statements sqlorigin cancelled because their request was abandoned, by reason.")
         .buildWithCallback(
             out ->
-                ActiveRequests.cancelledByReason()
+                Counters.cancelledByReason()
                     .forEach(
                         (reason, count) ->
-                            out.record(count, Attributes.of(ABANDON_REASON, key(reason)))));
+                            out.record(count, Attributes.of(ABANDON_REASON, reason.key()))));
+    meter
+        .counterBuilder("sqlorigin.cancels.failed")
+        .setUnit("{statement}")
+        .setDescription(
+            "Cancels that did not stop their statement: the driver's cancel threw (failed) or the"
+                + " statement still ran after the cancel timeout (timed_out).")
+        .buildWithCallback(
+            out ->
+                Counters.cancelFailures()
+                    .forEach(
+                        (outcome, count) ->
+                            out.record(count, Attributes.of(CANCEL_OUTCOME, outcome.key()))));
     meter
         .upDownCounterBuilder("sqlorigin.statements.in_flight")
         .setUnit("{statement}")
         .setDescription("Statements running for HTTP requests now.")
-        .buildWithCallback(out -> out.record(ActiveRequests.statementsInFlight()));
+        .buildWithCallback(out -> out.record(Counters.statementsInFlight()));
   }
 
   /**
@@ -165,27 +191,38 @@ public final class OtelTelemetry implements Telemetry {
     }
   }
 
+  /** A server span for an HTTP request or an RPC; jobs get none. */
   @Override
-  public Object requestStarted(
-      RequestContext context,
-      String method,
-      String path,
-      String scheme,
-      String traceparent,
-      String tracestate) {
+  public void requestStarted(RequestContext context, RequestStart start) {
+    if (start.kind() == RequestKind.JOB) {
+      return;
+    }
     // A malformed traceparent extracts as nothing: the request starts a trace of its own.
     Context parent =
         W3CTraceContextPropagator.getInstance()
-            .extract(Context.root(), new String[] {traceparent, tracestate}, W3C_HEADERS);
-    return tracer
-        .spanBuilder(context.route())
-        .setSpanKind(SpanKind.SERVER)
-        .setParent(parent)
-        .setAttribute(HTTP_METHOD, method)
-        .setAttribute(URL_PATH, path)
-        .setAttribute(URL_SCHEME, scheme)
-        .setAttribute(REQUEST_ID, context.requestId())
-        .startSpan();
+            .extract(
+                Context.root(),
+                new String[] {start.traceparent(), start.tracestate()},
+                W3C_HEADERS);
+    SpanBuilder span =
+        tracer
+            .spanBuilder(context.route())
+            .setSpanKind(SpanKind.SERVER)
+            .setParent(parent)
+            .setAttribute(REQUEST_ID, context.requestId());
+    if (start.kind() == RequestKind.RPC) {
+      // The full method name, package.Service/Method, as gRPC names it.
+      String method = start.target() == null ? "" : start.target();
+      int slash = method.lastIndexOf('/');
+      span.setAttribute(RPC_SYSTEM, "grpc")
+          .setAttribute(RPC_SERVICE, slash < 0 ? method : method.substring(0, slash))
+          .setAttribute(RPC_METHOD, method.substring(slash + 1));
+    } else {
+      span.setAttribute(HTTP_METHOD, start.method())
+          .setAttribute(URL_PATH, start.target())
+          .setAttribute(URL_SCHEME, start.scheme());
+    }
+    context.telemetry(span.startSpan());
   }
 
   @Override
@@ -195,6 +232,10 @@ public final class OtelTelemetry implements Telemetry {
       return;
     }
     Span span = (Span) handle;
+    if (span instanceof ReadableSpan && ((ReadableSpan) span).getAttribute(RPC_SYSTEM) != null) {
+      rpcEnded(context, span, status, thrown);
+      return;
+    }
     // Named at the end: a framework may have refined the route during the request.
     span.updateName(context.route());
     span.setAttribute(HTTP_ROUTE, httpRoute(context.route()));
@@ -214,14 +255,42 @@ public final class OtelTelemetry implements Telemetry {
     span.end();
   }
 
+  /**
+   * An RPC's span ends with its gRPC status code ({@code status}, -1 when the call closed without
+   * one); the codes that say the server failed mark it an error, as OpenTelemetry's gRPC
+   * instrumentation does for server spans.
+   */
+  private static void rpcEnded(RequestContext context, Span span, int status, Throwable thrown) {
+    span.updateName(context.route());
+    if (status >= 0) {
+      span.setAttribute(RPC_GRPC_STATUS, (long) status);
+    }
+    if (thrown != null || SERVER_ERRORS.contains(status)) {
+      span.setAttribute(
+          ERROR_TYPE, thrown != null ? thrown.getClass().getName() : Integer.toString(status));
+      span.setStatus(StatusCode.ERROR);
+    }
+    if (thrown != null) {
+      span.recordException(thrown);
+    }
+    span.end();
+  }
+
+  /** Once its cancels have an outcome: how many stopped their statement, how many did not. */
   @Override
-  public void requestAbandoned(RequestContext context, AbandonReason reason, int cancelled) {
+  public void requestAbandoned(RequestContext context, Abandonment abandonment) {
     Object handle = context.telemetry();
     if (handle instanceof Span) {
       ((Span) handle)
           .addEvent(
               ABANDONED_EVENT,
-              Attributes.of(ABANDON_REASON, key(reason), CANCELLED, (long) cancelled));
+              Attributes.of(
+                  ABANDON_REASON,
+                  abandonment.reason().key(),
+                  CANCELLED,
+                  (long) abandonment.cancelled(),
+                  CANCELS_FAILED,
+                  (long) abandonment.failures().size()));
     }
   }
 
@@ -297,7 +366,8 @@ public final class OtelTelemetry implements Telemetry {
   }
 
   @Override
-  public void statementEnded(RequestContext context, Object statement, Throwable thrown) {
+  public void statementEnded(
+      RequestContext context, Object statement, Throwable thrown, CancelOutcome outcome) {
     Running statementRun = running.remove(statement);
     if (statementRun == null) {
       return;
@@ -330,13 +400,25 @@ public final class OtelTelemetry implements Telemetry {
         span.setAttribute(DB_STATUS, sqlState);
       }
       Abandonment abandonment = context.abandonment();
-      if (abandonment != null && "57014".equals(sqlState)) {
-        span.setAttribute(ABANDON_REASON, key(abandonment.reason()));
+      if (abandonment != null
+          && (outcome == CancelOutcome.CANCELLED || outcome == CancelOutcome.TIMED_OUT)) {
+        // Stopped by sqlorigin: its cancel, or the abort of its connection when that timed out.
         span.setStatus(StatusCode.ERROR, abandonment.message());
       } else {
         span.setStatus(StatusCode.ERROR, String.valueOf(thrown.getMessage()));
       }
       span.recordException(thrown);
+    }
+    if (outcome != null) {
+      // Its request was abandoned while it ran: what its cancel did, and why it failed if it did.
+      span.setAttribute(ABANDON_REASON, context.abandonment().reason().key());
+      span.setAttribute(CANCEL_OUTCOME, outcome.key());
+      StatementCancel cancel = context.abandonment().cancelOf(statement);
+      if (outcome.failed() && cancel != null && cancel.detail() != null) {
+        span.addEvent(
+            "sqlorigin.cancel.failed",
+            Attributes.of(AttributeKey.stringKey("sqlorigin.cancel.detail"), cancel.detail()));
+      }
     }
     duration.record(seconds, metric.build());
     span.end();
@@ -393,10 +475,6 @@ public final class OtelTelemetry implements Telemetry {
   static String httpRoute(String route) {
     int space = route == null ? -1 : route.indexOf(' ');
     return space < 0 ? route : route.substring(space + 1);
-  }
-
-  static String key(AbandonReason reason) {
-    return reason.name().toLowerCase(Locale.ROOT);
   }
 
   /** What a prepared statement's executions are traced with. */

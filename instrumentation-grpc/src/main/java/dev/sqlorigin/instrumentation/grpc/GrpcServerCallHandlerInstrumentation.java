@@ -8,8 +8,9 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.sqlorigin.context.Binding;
 import dev.sqlorigin.context.CurrentRequest;
-import dev.sqlorigin.grpc.GrpcCalls;
 import dev.sqlorigin.instrumentation.TypeInstrumentation;
+import dev.sqlorigin.lifecycle.RequestLifecycle;
+import dev.sqlorigin.source.GrpcCalls;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.Metadata;
@@ -48,7 +49,7 @@ public final class GrpcServerCallHandlerInstrumentation {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     public static Binding onEnter(
         @Advice.Argument(0) ServerCall<?, ?> call, @Advice.Argument(1) Metadata headers) {
-      if (CurrentRequest.get() != null
+      if (CurrentRequest.binding() != null
           || call == null
           || headers == null
           || !GrpcCalls.knows(ServerCall.class)) {
@@ -64,12 +65,20 @@ public final class GrpcServerCallHandlerInstrumentation {
       // The server runs startCall in the call's context, which carries the client's deadline.
       Context context = Context.current();
       Deadline deadline = context.getDeadline();
+      String traceparent = null;
+      String tracestate = null;
+      if (RequestLifecycle.observed()) {
+        traceparent = headers.get(Metadata.Key.of("traceparent", Metadata.ASCII_STRING_MARSHALLER));
+        tracestate = headers.get(Metadata.Key.of("tracestate", Metadata.ASCII_STRING_MARSHALLER));
+      }
       Binding binding =
           GrpcCalls.startCall(
               call,
               call.getMethodDescriptor().getFullMethodName(),
               incomingId,
-              deadline == null ? -1 : deadline.timeRemaining(TimeUnit.NANOSECONDS));
+              deadline == null ? -1 : deadline.timeRemaining(TimeUnit.NANOSECONDS),
+              traceparent,
+              tracestate);
       if (binding == null) {
         return null;
       }

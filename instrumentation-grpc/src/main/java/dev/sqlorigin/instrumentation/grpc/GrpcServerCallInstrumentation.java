@@ -6,9 +6,10 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
-import dev.sqlorigin.grpc.GrpcCalls;
 import dev.sqlorigin.instrumentation.TypeInstrumentation;
+import dev.sqlorigin.source.GrpcCalls;
 import io.grpc.Metadata;
+import io.grpc.Status;
 import net.bytebuddy.asm.Advice;
 
 /**
@@ -55,8 +56,11 @@ public final class GrpcServerCallInstrumentation {
 
   public static class CloseAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static void onEnter(@Advice.This Object call, @Advice.Argument(1) Metadata trailers) {
-      String requestId = GrpcCalls.closing(call);
+    public static void onEnter(
+        @Advice.This Object call,
+        @Advice.Argument(0) Status status,
+        @Advice.Argument(1) Metadata trailers) {
+      String requestId = GrpcCalls.closing(call, status == null ? -1 : status.getCode().value());
       String key = GrpcCalls.responseKey();
       if (requestId != null && key != null && trailers != null) {
         Metadata.Key<String> header = Metadata.Key.of(key, Metadata.ASCII_STRING_MARSHALLER);

@@ -7,8 +7,8 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.sqlorigin.context.Binding;
-import dev.sqlorigin.grpc.GrpcCalls;
 import dev.sqlorigin.instrumentation.TypeInstrumentation;
+import dev.sqlorigin.source.GrpcCalls;
 import net.bytebuddy.asm.Advice;
 
 /**

@@ -6,10 +6,10 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 
 import dev.sqlorigin.Sqlorigin;
-import dev.sqlorigin.cancel.FailFast;
 import dev.sqlorigin.context.Binding;
 import dev.sqlorigin.context.CurrentRequest;
 import dev.sqlorigin.instrumentation.TypeInstrumentation;
+import dev.sqlorigin.lifecycle.RequestLifecycle;
 import dev.sqlorigin.telemetry.TelemetryHooks;
 import java.sql.SQLException;
 import net.bytebuddy.asm.Advice;
@@ -18,7 +18,8 @@ import net.bytebuddy.asm.Advice;
  * Tags the SQL of {@code Connection.prepareStatement(String, ...)} and {@code prepareCall(String,
  * ...)} in every driver and pool, matched by interface so that no driver class is named. A pool
  * proxy tags first; the driver it delegates to finds the comment already there and adds nothing.
- * Once the request was abandoned, preparing and committing fail fast.
+ * Once the request was abandoned, creating or preparing a statement and committing fail fast (a
+ * connection aborted under a timed-out cancel would otherwise answer with its pool's own error).
  */
 public final class ConnectionInstrumentation {
 
@@ -31,7 +32,8 @@ public final class ConnectionInstrumentation {
                   .and(not(isAbstract())),
               PrepareAdvice.class)
           .advise(
-              namedOneOf("prepareStatement", "prepareCall", "commit").and(not(isAbstract())),
+              namedOneOf("createStatement", "prepareStatement", "prepareCall", "commit")
+                  .and(not(isAbstract())),
               FailFastAdvice.class)
           .advise(
               namedOneOf("rollback", "close", "setAutoCommit", "abort").and(not(isAbstract())),
@@ -78,13 +80,13 @@ public final class ConnectionInstrumentation {
   }
 
   /**
-   * {@code commit()} of an abandoned request fails; {@code rollback()} and {@code close()} are left
-   * alone so that the application can clean up.
+   * {@code createStatement}, {@code prepare*} and {@code commit()} of an abandoned request fail;
+   * {@code rollback()} and {@code close()} are left alone so that the application can clean up.
    */
   public static class FailFastAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Advice.OnNonDefaultValue.class)
     public static String onEnter() {
-      return FailFast.refusal();
+      return RequestLifecycle.refusal();
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)

@@ -11,6 +11,7 @@ import dev.sqlorigin.Sqlorigin;
 import dev.sqlorigin.context.Binding;
 import dev.sqlorigin.context.CurrentRequest;
 import dev.sqlorigin.instrumentation.TypeInstrumentation;
+import dev.sqlorigin.lifecycle.RequestLifecycle;
 import java.sql.SQLException;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
@@ -59,7 +60,8 @@ public final class StatementInstrumentation {
       }
       // The SQL of execute*(String), already tagged (TagSqlAdvice is applied first), for telemetry.
       String refusal =
-          binding.statementStarted(statement, sql instanceof String ? (String) sql : null);
+          RequestLifecycle.statementStarted(
+              binding, statement, sql instanceof String ? (String) sql : null);
       if (refusal != null) {
         binding = null;
       }
@@ -75,14 +77,10 @@ public final class StatementInstrumentation {
       if (refusal != null) {
         thrown = new SQLException(refusal, "57014");
       } else if (binding != null) {
-        binding.statementEnded(statement, thrown);
         // The server's "canceling statement due to user request" does not say who asked, or why.
-        if (thrown instanceof SQLException
-            && "57014".equals(((SQLException) thrown).getSQLState())) {
-          String why = binding.context().explainCancellation(thrown.getMessage());
-          if (why != null) {
-            thrown = new SQLException(why, "57014", thrown);
-          }
+        String why = RequestLifecycle.statementEnded(binding, statement, thrown);
+        if (why != null) {
+          thrown = new SQLException(why, "57014", thrown);
         }
       }
     }

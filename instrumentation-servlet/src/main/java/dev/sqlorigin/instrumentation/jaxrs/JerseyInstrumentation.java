@@ -7,8 +7,8 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
-import dev.sqlorigin.Sqlorigin;
 import dev.sqlorigin.instrumentation.TypeInstrumentation;
+import dev.sqlorigin.lifecycle.RequestLifecycle;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
@@ -24,37 +24,41 @@ import org.glassfish.jersey.uri.UriTemplate;
  *
  * <p>Jersey's dispatcher is the one place every resource method call goes through with the routing
  * done; the templates come from its public {@code ExtendedUriInfo}, nothing internal is read.
+ * Jersey 2's {@code ExtendedUriInfo} and {@code UriTemplate} have the same names and methods as
+ * Jersey 3's, only their JAX-RS super types are {@code javax}: the advice is written against {@code
+ * jakarta.ws.rs} and renamed for Jersey 2.
  */
 public final class JerseyInstrumentation {
 
-  /** The classes changed, and how. */
-  public static final TypeInstrumentation INSTRUMENTATION =
-      TypeInstrumentation.classesNamed(
-              JerseyInstrumentation.class,
-              "org.glassfish.jersey.server.model.internal.AbstractJavaResourceMethodDispatcher")
-          // Each advice only where its JAX-RS namespace is the request's.
-          .advise(
-              named("dispatch")
-                  .and(not(isAbstract()))
-                  .and(takesArguments(2))
-                  .and(
-                      takesArgument(
-                          1,
-                          hasSuperType(named("jakarta.ws.rs.container.ContainerRequestContext")))),
-              JakartaDispatchAdvice.class)
-          .advise(
-              named("dispatch")
-                  .and(not(isAbstract()))
-                  .and(takesArguments(2))
-                  .and(
-                      takesArgument(
-                          1, hasSuperType(named("javax.ws.rs.container.ContainerRequestContext")))),
-              JavaxDispatchAdvice.class);
-
   private JerseyInstrumentation() {}
 
-  /** Jersey 3 and 4. */
-  public static class JakartaDispatchAdvice {
+  /**
+   * The classes changed, and how: the dispatcher, for each JAX-RS namespace, only where it is the
+   * request's.
+   */
+  public static final TypeInstrumentation INSTRUMENTATION =
+      forPackage(
+          forPackage(
+              TypeInstrumentation.classesNamed(
+                  JerseyInstrumentation.class,
+                  "org.glassfish.jersey.server.model.internal.AbstractJavaResourceMethodDispatcher"),
+              "jakarta.ws.rs"),
+          "javax.ws.rs");
+
+  private static TypeInstrumentation forPackage(TypeInstrumentation jersey, String jaxrs) {
+    return jersey.advise(
+        named("dispatch")
+            .and(not(isAbstract()))
+            .and(takesArguments(2))
+            .and(
+                takesArgument(
+                    1, hasSuperType(named(jaxrs + ".container.ContainerRequestContext")))),
+        DispatchAdvice.class,
+        "jakarta.ws.rs",
+        jaxrs);
+  }
+
+  public static class DispatchAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     public static void onEnter(@Advice.Argument(1) ContainerRequestContext request) {
       UriInfo info = request.getUriInfo();
@@ -65,29 +69,8 @@ public final class JerseyInstrumentation {
         for (int i = templates.size() - 1; i >= 0; i--) {
           path.append('/').append(templates.get(i).getTemplate());
         }
-        Sqlorigin.refineRoute(request.getMethod(), info.getBaseUri().getRawPath(), path.toString());
-      }
-    }
-  }
-
-  /**
-   * Jersey 2: its {@code ExtendedUriInfo} and {@code UriTemplate} have the same names and methods
-   * as Jersey 3's, only their JAX-RS super types are {@code javax}.
-   */
-  public static class JavaxDispatchAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static void onEnter(
-        @Advice.Argument(1) javax.ws.rs.container.ContainerRequestContext request) {
-      javax.ws.rs.core.UriInfo info = request.getUriInfo();
-      // Through Object: to the compiler the two namespaces' UriInfo cannot be one object.
-      Object extended = info;
-      if (extended instanceof ExtendedUriInfo) {
-        List<UriTemplate> templates = ((ExtendedUriInfo) extended).getMatchedTemplates();
-        StringBuilder path = new StringBuilder();
-        for (int i = templates.size() - 1; i >= 0; i--) {
-          path.append('/').append(templates.get(i).getTemplate());
-        }
-        Sqlorigin.refineRoute(request.getMethod(), info.getBaseUri().getRawPath(), path.toString());
+        RequestLifecycle.refineRoute(
+            request.getMethod(), info.getBaseUri().getRawPath(), path.toString());
       }
     }
   }

@@ -2,29 +2,27 @@ package dev.sqlorigin.instrumentation.servlet;
 
 import dev.sqlorigin.instrumentation.TypeInstrumentation;
 import dev.sqlorigin.instrumentation.jaxrs.JerseyInstrumentation;
-import dev.sqlorigin.instrumentation.servlet.jakarta.JakartaAsyncContextInstrumentation;
-import dev.sqlorigin.instrumentation.servlet.jakarta.JakartaServletInstrumentation;
-import dev.sqlorigin.instrumentation.servlet.javax.JavaxAsyncContextInstrumentation;
-import dev.sqlorigin.instrumentation.servlet.javax.JavaxServletInstrumentation;
 import dev.sqlorigin.instrumentation.spring.SpringMvcInstrumentation;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The servlet request source, {@code javax} and {@code jakarta}, and the frameworks on it that
- * refine its route (Spring MVC, Jersey): after the servlet's own advice, since a framework's
- * servlet ({@code DispatcherServlet}) is both.
+ * The servlet request source, {@code jakarta.servlet} and {@code javax.servlet}, and the frameworks
+ * on it that refine its route (Spring MVC, Jersey): after the servlet's own advice, since a
+ * framework's servlet ({@code DispatcherServlet}) is both.
  */
 public final class ServletInstrumentationModule {
 
   private ServletInstrumentationModule() {}
 
   public static List<TypeInstrumentation> typeInstrumentations() {
-    return List.of(
-        JakartaServletInstrumentation.INSTRUMENTATION,
-        JavaxServletInstrumentation.INSTRUMENTATION,
-        JakartaAsyncContextInstrumentation.INSTRUMENTATION,
-        JavaxAsyncContextInstrumentation.INSTRUMENTATION,
-        SpringMvcInstrumentation.INSTRUMENTATION,
-        JerseyInstrumentation.INSTRUMENTATION);
+    List<TypeInstrumentation> instrumentations = new ArrayList<>();
+    for (String servlet : List.of("jakarta.servlet", "javax.servlet")) {
+      instrumentations.add(ServletInstrumentation.forPackage(servlet));
+      instrumentations.add(AsyncContextInstrumentation.forPackage(servlet));
+    }
+    instrumentations.add(SpringMvcInstrumentation.INSTRUMENTATION);
+    instrumentations.add(JerseyInstrumentation.INSTRUMENTATION);
+    return List.copyOf(instrumentations);
   }
 }

@@ -5,16 +5,19 @@ import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
-import dev.sqlorigin.Sqlorigin;
 import dev.sqlorigin.context.Binding;
+import dev.sqlorigin.context.RequestContext;
 import dev.sqlorigin.instrumentation.TypeInstrumentation;
+import dev.sqlorigin.lifecycle.RequestLifecycle;
+import dev.sqlorigin.lifecycle.RequestStart;
 import net.bytebuddy.asm.Advice;
 
 /**
- * {@code dev.sqlorigin.api.SqlOrigin.run/call(origin, work)}: the work runs bound to a unit of work
- * named by {@code origin}, and the thread's previous binding comes back afterwards. The agent
- * carries no copy of that class: it instruments the application's own, wherever it was loaded, so
- * that the application and the agent never hold two unrelated classes.
+ * The jobs request source, {@code dev.sqlorigin.api.SqlOrigin.run/call(origin, work)}: the work
+ * runs as a request of its own named by {@code origin} (an ID of its own, no deadline; cancellable
+ * by the operator and at shutdown), bound over whatever the thread was bound to, which comes back
+ * afterwards. The agent carries no copy of that class: it instruments the application's own,
+ * wherever it was loaded, so that the application and the agent never hold two unrelated classes.
  */
 public final class SqlOriginApiInstrumentation {
 
@@ -34,13 +37,14 @@ public final class SqlOriginApiInstrumentation {
   public static class UnitOfWorkAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     public static Binding onEnter(@Advice.Argument(0) String origin) {
-      return Sqlorigin.startJob(origin);
+      RequestContext context = RequestLifecycle.start(RequestStart.job(origin));
+      return context == null ? null : RequestLifecycle.bind(context);
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void onExit(@Advice.Enter Binding binding) {
+    public static void onExit(@Advice.Enter Binding binding, @Advice.Thrown Throwable thrown) {
       if (binding != null) {
-        Sqlorigin.endJob(binding);
+        RequestLifecycle.end(binding, 0, thrown);
       }
     }
   }

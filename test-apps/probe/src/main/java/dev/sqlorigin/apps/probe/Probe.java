@@ -87,6 +87,12 @@ public final class Probe {
    * statement.
    */
   public List<String> run(String kind, boolean raw) throws SQLException {
+    if (kind.equals("driver")) {
+      // The driver this application loaded (a test may swap the jar): its own version string.
+      try (Connection connection = pool.getConnection()) {
+        return List.of(connection.getMetaData().getDriverVersion());
+      }
+    }
     try (Connection connection =
         raw ? DriverManager.getConnection(jdbcUrl) : pool.getConnection()) {
       switch (kind) {

@@ -1,22 +1,29 @@
-package dev.sqlorigin.context;
+package dev.sqlorigin.source;
 
-import dev.sqlorigin.Sqlorigin;
-import dev.sqlorigin.cancel.AbandonReason;
+import dev.sqlorigin.context.AbandonReason;
+import dev.sqlorigin.context.RequestContext;
+import dev.sqlorigin.lifecycle.RequestLifecycle;
 import dev.sqlorigin.log.AgentLog;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 
 /**
- * What a request gone async hears from its container, as the handler of a {@link
+ * What a servlet request gone async hears from its container, as the handler of a {@link
  * java.lang.reflect.Proxy} implementing the servlet API's {@code AsyncListener} (javax or jakarta:
  * the methods are the same). A proxy rather than a class of ours: a class implementing the servlet
  * interface would have to be injected into the application's class loader.
  */
-public final class AsyncRequestListener implements InvocationHandler {
+public final class ServletAsyncListener implements InvocationHandler {
+
+  /**
+   * The request attribute that holds the context of a request gone async, for its later dispatches
+   * ({@code AsyncContext.dispatch}) and the tasks of {@code AsyncContext.start}.
+   */
+  public static final String CONTEXT_ATTRIBUTE = "dev.sqlorigin.context";
 
   private final RequestContext context;
 
-  public AsyncRequestListener(RequestContext context) {
+  public ServletAsyncListener(RequestContext context) {
     this.context = context;
   }
 
@@ -27,13 +34,13 @@ public final class AsyncRequestListener implements InvocationHandler {
         case "onComplete":
           // The status is the response's, which only the servlet API's event could tell: the
           // request's span goes without it.
-          Sqlorigin.finishRequest(context, 0, null);
+          RequestLifecycle.complete(context, 0, null);
           return null;
         case "onTimeout":
-          context.abandon(AbandonReason.ASYNC_TIMEOUT);
+          RequestLifecycle.abandon(context, AbandonReason.ASYNC_TIMEOUT);
           return null;
         case "onError":
-          context.abandon(AbandonReason.ASYNC_ERROR);
+          RequestLifecycle.abandon(context, AbandonReason.ASYNC_ERROR);
           return null;
         case "onStartAsync":
           // A new async cycle: the dispatch that started it registers a listener of its own.

@@ -5,13 +5,13 @@ package dev.sqlorigin.context;
  * nginx and New Relic write it), so that a deadline counts the time the request waited before the
  * application saw it.
  */
-public final class RequestStart {
+public final class QueueTime {
 
   // Anything queued longer than this, or stamped in the future, is a clock or parsing problem.
   private static final long MAX_QUEUE_MILLIS = 10 * 60_000L;
   private static final long FUTURE_TOLERANCE_MILLIS = 5_000L;
 
-  private RequestStart() {}
+  private QueueTime() {}
 
   /** Nanoseconds spent queued before the application got the request; 0 when unknown or absurd. */
   public static long queuedNanos(String header, long nowMillis) {

@@ -1,4 +1,4 @@
-package dev.sqlorigin.grpc;
+package dev.sqlorigin.source;
 
 import dev.sqlorigin.log.AgentLog;
 import java.lang.reflect.InvocationHandler;

@@ -1,6 +1,11 @@
-package dev.sqlorigin.cancel;
+package dev.sqlorigin.context;
 
-/** Why a request was given up on; each has its own counter and log wording. */
+import java.util.Locale;
+
+/**
+ * Why a request was given up on. A new reason is one constant here: its counter, its JMX and
+ * OpenTelemetry key ({@link #key()}) and its log wording follow from it.
+ */
 public enum AbandonReason {
   DEADLINE("deadline passed"),
   CLIENT_DISCONNECTED("client disconnected"),
@@ -26,12 +31,20 @@ public enum AbandonReason {
   RPC_DEADLINE("gRPC deadline exceeded");
 
   private final String description;
+  private final String key;
 
   AbandonReason(String description) {
     this.description = description;
+    this.key = name().toLowerCase(Locale.ROOT);
   }
 
+  /** The words of the log line and of the message the application's JDBC calls then get. */
   public String description() {
     return description;
+  }
+
+  /** The name in JMX and OpenTelemetry ({@code sqlorigin.abandon.reason}): {@code deadline}. */
+  public String key() {
+    return key;
   }
 }

@@ -1,11 +1,11 @@
-package dev.sqlorigin.grpc;
+package dev.sqlorigin.source;
 
-import dev.sqlorigin.Sqlorigin;
-import dev.sqlorigin.cancel.AbandonReason;
 import dev.sqlorigin.config.Config;
+import dev.sqlorigin.context.AbandonReason;
 import dev.sqlorigin.context.Binding;
-import dev.sqlorigin.context.CurrentRequest;
 import dev.sqlorigin.context.RequestContext;
+import dev.sqlorigin.lifecycle.RequestLifecycle;
+import dev.sqlorigin.lifecycle.RequestStart;
 import dev.sqlorigin.log.AgentLog;
 import dev.sqlorigin.route.Routes;
 import java.lang.reflect.InvocationHandler;
@@ -16,20 +16,19 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The entry points of the gRPC server advice: a call is a request from its handler's {@code
+ * What the gRPC server advice needs in core: a call is a request from its handler's {@code
  * startCall} until its listener hears that it completed or was cancelled. Core cannot see gRPC's
- * types (it sits on the bootstrap class path), so the calls and listeners are plain objects here,
- * and what needs gRPC's API (metadata, the call's {@code Context}) is read by the advice.
+ * types (it sits on the bootstrap class path), so calls and listeners are plain objects here, and
+ * what needs gRPC's API (metadata, the call's {@code Context}) is read by the advice.
  *
  * <p>A call is known by two objects: the {@code ServerCall} that the server passed to the outermost
- * handler (the response headers go out through it), and the listener that handler returned (the
- * server delivers every later event of the call to it, on its executor's threads). Each call's
- * entries are removed when it ends, so nothing here outlives a call.
+ * handler (the response headers go out through it; it is also the request's cancellation handle),
+ * and the listener that handler returned (the server delivers every later event of the call to it,
+ * on its executor's threads). Each call's entries are removed when it ends, so nothing here
+ * outlives a call.
  */
 public final class GrpcCalls {
 
@@ -37,6 +36,11 @@ public final class GrpcCalls {
   // these maps are keyed by identity.
   private static final Map<Object, GrpcCall> BY_SERVER_CALL = new ConcurrentHashMap<>();
   private static final Map<Object, GrpcCall> BY_LISTENER = new ConcurrentHashMap<>();
+
+  // The cancellation listener runs on the thread that cancels the call's context: abandoning
+  // returns at once (the statements are cancelled on cancel threads), and the request is abandoned
+  // the moment the server knows.
+  private static final Executor DIRECT = Runnable::run;
 
   // The application's gRPC, by one of its API classes: whether it is a version we know.
   private static final ClassValue<Boolean> KNOWN =
@@ -76,22 +80,37 @@ public final class GrpcCalls {
   /**
    * The outermost handler's {@code startCall} begins a call of {@code fullMethodName} that came
    * with {@code incomingRequestId} (null if none) and {@code deadlineNanos} left of the client's
-   * deadline (negative: none). Starts its request and binds it to this thread for the time of
+   * deadline (negative: none), and for a trace the incoming W3C context (null unless {@link
+   * RequestLifecycle#observed()}). Starts its request and binds it to this thread for the time of
    * {@code startCall} (interceptors run their code there, streaming stubs the application's
    * method); returns the binding for {@link #startCallReturned}, or null when sqlorigin stays out.
    */
   public static Binding startCall(
-      Object serverCall, String fullMethodName, String incomingRequestId, long deadlineNanos) {
+      Object serverCall,
+      String fullMethodName,
+      String incomingRequestId,
+      long deadlineNanos,
+      String traceparent,
+      String tracestate) {
     if (serverCall == null || BY_SERVER_CALL.containsKey(serverCall)) {
       return null;
     }
-    RequestContext context = Sqlorigin.startRequest(Routes.rpc(fullMethodName), incomingRequestId);
+    RequestStart start =
+        RequestStart.rpc(Routes.rpc(fullMethodName))
+            .requestId(incomingRequestId)
+            .cancellationHandle(serverCall);
+    if (deadlineNanos >= 0) {
+      start.deadlineIn(deadlineNanos, AbandonReason.RPC_DEADLINE);
+    }
+    if (RequestLifecycle.observed()) {
+      start.trace(fullMethodName, "http", traceparent, tracestate);
+    }
+    RequestContext context = RequestLifecycle.start(start);
     if (context == null) {
       return null;
     }
-    GrpcCall call = new GrpcCall(context, serverCall, deadlineNanos);
-    BY_SERVER_CALL.put(serverCall, call);
-    return CurrentRequest.enter(context);
+    BY_SERVER_CALL.put(serverCall, new GrpcCall(context, serverCall, deadlineNanos));
+    return RequestLifecycle.bind(context);
   }
 
   /**
@@ -104,13 +123,9 @@ public final class GrpcCalls {
     return call == null ? null : new GrpcCancellationListener(call);
   }
 
-  /**
-   * Where the cancellation listener runs: never on the thread that cancels the context. That may be
-   * a transport's event loop (the server's deadline timer runs there), and cancelling a statement
-   * is a round trip to the database that must not hold it.
-   */
+  /** The executor to register the cancellation listener with. */
   public static Executor cancellationExecutor() {
-    return CancellationThreads.EXECUTOR;
+    return DIRECT;
   }
 
   /**
@@ -119,14 +134,14 @@ public final class GrpcCalls {
    */
   public static void startCallReturned(
       Binding binding, Object serverCall, Object listener, Throwable thrown) {
-    CurrentRequest.exit(binding);
+    RequestLifecycle.suspend(binding);
     GrpcCall call = BY_SERVER_CALL.get(serverCall);
     if (call == null) {
       return;
     }
     if (thrown != null || listener == null) {
       // The server closes the call itself; no listener will hear of it.
-      end(call);
+      end(call, thrown);
       return;
     }
     call.listener = listener;
@@ -140,19 +155,19 @@ public final class GrpcCalls {
    */
   public static Binding enterListener(Object listener) {
     GrpcCall call = BY_LISTENER.get(listener);
-    return call == null ? null : CurrentRequest.enter(call.context);
+    return call == null ? null : RequestLifecycle.bind(call.context);
   }
 
   /** Ends what {@link #enterListener} bound (null: nothing). */
   public static void exitListener(Binding binding) {
     if (binding != null) {
-      CurrentRequest.exit(binding);
+      RequestLifecycle.unbind(binding);
     }
   }
 
   /**
    * The server tells {@code listener} that its call was cancelled ({@code onCancel}): normally the
-   * call's context said so at once already; this covers servers whose contexts cannot be cancelled.
+   * call's context said so at once already; this covers servers whose contexts are not cancellable.
    * Binds the call's request like any event.
    */
   public static Binding enterCancelled(Object listener) {
@@ -161,7 +176,7 @@ public final class GrpcCalls {
       return null;
     }
     call.abandon();
-    return CurrentRequest.enter(call.context);
+    return RequestLifecycle.bind(call.context);
   }
 
   /**
@@ -172,7 +187,7 @@ public final class GrpcCalls {
     exitListener(binding);
     GrpcCall call = BY_LISTENER.get(listener);
     if (call != null) {
-      end(call);
+      end(call, null);
     }
   }
 
@@ -190,38 +205,44 @@ public final class GrpcCalls {
   }
 
   /**
-   * {@code serverCall} closes: the request ID to add to its trailers when no headers went out
-   * before (a response of trailers only, as an error without messages is), or null.
+   * {@code serverCall} closes with the gRPC status {@code code}: the request ID to add to its
+   * trailers when no headers went out before (a response of trailers only, as an error without
+   * messages is), or null.
    */
-  public static String closing(Object serverCall) {
-    GrpcCall call = BY_SERVER_CALL.remove(serverCall);
-    return call == null || call.echoed ? null : call.context.requestId();
+  public static String closing(Object serverCall, int code) {
+    GrpcCall call = BY_SERVER_CALL.get(serverCall);
+    if (call == null) {
+      return null;
+    }
+    call.status = code;
+    if (call.echoed) {
+      return null;
+    }
+    call.echoed = true;
+    return call.context.requestId();
   }
 
   /** The call's context was cancelled (see {@link GrpcCancellationListener}). */
   static void contextCancelled(GrpcCall call, boolean withCause) {
-    if (call.context.hasEnded()) {
-      return;
-    }
     if (withCause) {
       call.abandon();
-    } else {
+    } else if (!call.context.ended()) {
       // gRPC cancels a call's context without a cause once the call has completed normally.
-      end(call);
+      end(call, null);
     }
   }
 
-  private static void end(GrpcCall call) {
+  private static void end(GrpcCall call, Throwable thrown) {
     BY_SERVER_CALL.remove(call.serverCall);
     Object listener = call.listener;
     if (listener != null) {
       BY_LISTENER.remove(listener);
     }
-    Sqlorigin.finishRequest(call.context, 0, null);
+    RequestLifecycle.complete(call.context, call.status, thrown);
   }
 
   private static MetadataKeys keys() {
-    Config config = Sqlorigin.config();
+    Config config = Config.current();
     MetadataKeys current = keys;
     if (current.config != config) {
       current = MetadataKeys.of(config);
@@ -243,6 +264,8 @@ public final class GrpcCalls {
     private final long timeoutNanos;
     volatile Object listener;
     volatile boolean echoed;
+    // The gRPC status code the call closed with; -1 until then (observers: unknown).
+    volatile int status = -1;
 
     GrpcCall(RequestContext context, Object serverCall, long timeoutNanos) {
       this.context = context;
@@ -253,15 +276,16 @@ public final class GrpcCalls {
     }
 
     /**
-     * Abandons the call's request, for the reason its cancellation most likely had. When a gRPC
-     * client's deadline passes, its own timer cancels the call (an HTTP/2 stream reset, which says
-     * nothing of why) a moment before the server's timer for the same deadline would: the server
-     * learnt the deadline later, when the call's headers arrived. So a cancellation that comes
-     * within a tenth of the call's time (20 ms at least, 1 s at most) of its deadline is the
-     * deadline's.
+     * Abandons the call's request, if it is still being served, for the reason its cancellation
+     * most likely had. When a gRPC client's deadline passes, its own timer cancels the call (an
+     * HTTP/2 stream reset, which says nothing of why) a moment before the server's timer for the
+     * same deadline would: the server learnt the deadline later, when the call's headers arrived.
+     * So a cancellation that comes within a tenth of the call's time (20 ms at least, 1 s at most)
+     * of its deadline is the deadline's.
      */
     void abandon() {
-      context.abandon(
+      RequestLifecycle.cancelled(
+          serverCall,
           deadlinePassed(System.nanoTime())
               ? AbandonReason.RPC_DEADLINE
               : AbandonReason.RPC_CANCELLED);
@@ -308,30 +332,6 @@ public final class GrpcCalls {
       }
       return new MetadataKeys(
           config, Collections.unmodifiableList(names), names.isEmpty() ? null : names.get(0));
-    }
-  }
-
-  /**
-   * Daemon threads that run the cancellation listeners, as many as cancellations happen at once
-   * (each is a database round trip, rarely more than a few at a time); idle ones end.
-   */
-  private static final class CancellationThreads {
-    static final Executor EXECUTOR;
-
-    static {
-      ThreadPoolExecutor executor =
-          new ThreadPoolExecutor(
-              0,
-              Integer.MAX_VALUE,
-              10,
-              TimeUnit.SECONDS,
-              new SynchronousQueue<>(),
-              task -> {
-                Thread thread = new Thread(task, "sqlorigin-grpc-cancel");
-                thread.setDaemon(true);
-                return thread;
-              });
-      EXECUTOR = executor;
     }
   }
 }

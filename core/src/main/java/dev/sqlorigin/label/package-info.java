@@ -1,0 +1,6 @@
+/**
+ * The request ID in the connection's {@code application_name}. Internal to the agent: called by its
+ * advice and wiring, with no compatibility promised between releases. The only public API of {@code
+ * sqlorigin-core} is {@link dev.sqlorigin.comment.SqlComment#parse}.
+ */
+package dev.sqlorigin.label;

@@ -1,0 +1,7 @@
+/**
+ * What request sources share that their advice cannot hold (advice is inlined into foreign
+ * classes): the servlet async listener. Internal to the agent: called by its advice and wiring,
+ * with no compatibility promised between releases. The only public API of {@code sqlorigin-core} is
+ * {@link dev.sqlorigin.comment.SqlComment#parse}.
+ */
+package dev.sqlorigin.source;

@@ -1,0 +1,171 @@
+package dev.sqlorigin.instrumentation.servlet;
+
+import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import dev.sqlorigin.config.Config;
+import dev.sqlorigin.context.Binding;
+import dev.sqlorigin.context.CurrentRequest;
+import dev.sqlorigin.context.RequestContext;
+import dev.sqlorigin.instrumentation.TypeInstrumentation;
+import dev.sqlorigin.lifecycle.RequestLifecycle;
+import dev.sqlorigin.lifecycle.RequestStart;
+import dev.sqlorigin.route.Routes;
+import dev.sqlorigin.source.ServletAsyncListener;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletMapping;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.lang.reflect.Proxy;
+import net.bytebuddy.asm.Advice;
+
+/**
+ * The servlet request source, {@code javax.servlet} and {@code jakarta.servlet} alike: the
+ * outermost {@code Filter.doFilter} or {@code Servlet.service} on a thread starts the request and
+ * binds it, and ends it on the way out, unless the request went async: then it stays active until
+ * the container reports its end to an {@code AsyncListener} (completion, or a timeout or error that
+ * abandons it), and its later dispatches resume it. Nested filters and the servlet find a request
+ * already bound and do nothing.
+ *
+ * <p>The advice is written once, against {@value #WRITTEN_FOR}; the {@code javax.servlet} twin
+ * applies the same advice with the package renamed ({@link TypeInstrumentation#inPackage}): the two
+ * APIs differ only by their package.
+ */
+public final class ServletInstrumentation {
+
+  /** The package the advice is compiled against. */
+  static final String WRITTEN_FOR = "jakarta.servlet";
+
+  private ServletInstrumentation() {}
+
+  /** The instrumentation for the servlet API of {@code basePackage}. */
+  public static TypeInstrumentation forPackage(String basePackage) {
+    return TypeInstrumentation.subtypesOf(
+            ServletInstrumentation.class, basePackage + ".Filter", basePackage + ".Servlet")
+        .advise(
+            not(isAbstract())
+                .and(
+                    named("doFilter")
+                        .and(takesArguments(3))
+                        .or(named("service").and(takesArguments(2))))
+                .and(takesArgument(0, named(basePackage + ".ServletRequest")))
+                .and(takesArgument(1, named(basePackage + ".ServletResponse"))),
+            ServletAdvice.class,
+            WRITTEN_FOR,
+            basePackage)
+        .called("ServletInstrumentation[" + basePackage + "]");
+  }
+
+  public static class ServletAdvice {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static Binding onEnter(
+        @Advice.Argument(0) ServletRequest request, @Advice.Argument(1) ServletResponse response) {
+      if (CurrentRequest.binding() != null || !(request instanceof HttpServletRequest)) {
+        return null;
+      }
+      if (request.getDispatcherType() != DispatcherType.REQUEST) {
+        // A dispatch of a request gone async (or its error dispatch) continues that request.
+        Binding resumed =
+            RequestLifecycle.resume(request.getAttribute(ServletAsyncListener.CONTEXT_ATTRIBUTE));
+        if (resumed != null) {
+          return resumed;
+        }
+      }
+      HttpServletRequest http = (HttpServletRequest) request;
+      Config config = Config.current();
+      String incomingId = null;
+      for (String header : config.requestIdHeaders()) {
+        incomingId = http.getHeader(header);
+        if (incomingId != null) {
+          break;
+        }
+      }
+      HttpServletMapping mapping = http.getHttpServletMapping();
+      RequestStart start =
+          RequestStart.http(
+                  http.getMethod(),
+                  Routes.servlet(
+                      http.getMethod(),
+                      http.getContextPath(),
+                      http.getServletPath(),
+                      http.getPathInfo(),
+                      mapping == null ? null : mapping.getPattern(),
+                      mapping == null || mapping.getMappingMatch() == null
+                          ? null
+                          : mapping.getMappingMatch().name()))
+              .requestId(incomingId)
+              .queuedSince(http.getHeader(config.requestStartHeader()))
+              .clientSocket(http.getLocalPort(), http.getRemotePort());
+      if (RequestLifecycle.observed()) {
+        start.trace(
+            http.getRequestURI(),
+            http.getScheme(),
+            http.getHeader("traceparent"),
+            http.getHeader("tracestate"));
+      }
+      RequestContext context = RequestLifecycle.start(start);
+      if (context == null) {
+        return null;
+      }
+      // Echoed before the application can commit the response; a failure here must not lose the
+      // request, which is registered from now on.
+      try {
+        if (response instanceof HttpServletResponse) {
+          ((HttpServletResponse) response)
+              .setHeader(config.requestIdHeaders().get(0), context.requestId());
+        }
+      } catch (RuntimeException ignored) {
+        // the response was already committed: the statements are still tagged
+      }
+      return RequestLifecycle.bind(context);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    public static void onExit(
+        @Advice.Enter Binding binding,
+        @Advice.Argument(0) ServletRequest request,
+        @Advice.Argument(1) ServletResponse response,
+        @Advice.Thrown Throwable thrown) {
+      if (binding == null) {
+        return;
+      }
+      boolean suspended = false;
+      try {
+        if (request.isAsyncStarted()) {
+          // The request goes on elsewhere: it stays active until its AsyncListener hears the end.
+          RequestContext context = binding.context();
+          request.setAttribute(ServletAsyncListener.CONTEXT_ATTRIBUTE, context);
+          request
+              .getAsyncContext()
+              .addListener(
+                  (AsyncListener)
+                      Proxy.newProxyInstance(
+                          AsyncListener.class.getClassLoader(),
+                          new Class<?>[] {AsyncListener.class},
+                          new ServletAsyncListener(context)));
+          RequestLifecycle.suspend(binding);
+          suspended = true;
+        }
+      } finally {
+        if (!suspended) {
+          int status = 0;
+          if (RequestLifecycle.observed() && response instanceof HttpServletResponse) {
+            // Guarded: a response wrapper that throws here must not keep the request from ending.
+            try {
+              status = ((HttpServletResponse) response).getStatus();
+            } catch (RuntimeException ignored) {
+              // the span goes without a status code
+            }
+          }
+          RequestLifecycle.end(binding, status, thrown);
+        }
+      }
+    }
+  }
+}
