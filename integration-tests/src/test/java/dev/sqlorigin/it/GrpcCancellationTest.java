@@ -202,7 +202,7 @@ class GrpcCancellationTest {
         GrpcProbe doomedClient = GrpcProbe.connect(single.port());
         GrpcProbe innocentClient = GrpcProbe.connect(single.port())) {
       NeverTheWrongQueryTest.assertNeverTheWrongQuery(
-          300,
+          200,
           i -> {
             // A deadline of 5 to 40 ms lands at random points of a loop of 2 ms statements.
             Duration deadline =
