@@ -82,17 +82,22 @@ public final class GrpcServerCallHandlerInstrumentation {
       if (binding == null) {
         return null;
       }
-      InvocationHandler listener = GrpcCalls.cancellationListener(call);
-      if (listener != null) {
-        // A proxy: a class of ours implementing gRPC's interface would have to be injected into
-        // the application's class loader.
-        context.addListener(
-            (Context.CancellationListener)
-                Proxy.newProxyInstance(
-                    Context.CancellationListener.class.getClassLoader(),
-                    new Class<?>[] {Context.CancellationListener.class},
-                    listener),
-            GrpcCalls.cancellationExecutor());
+      // Past this point the request is bound: whatever fails, the binding must reach the exit.
+      try {
+        InvocationHandler listener = GrpcCalls.cancellationListener(call);
+        if (listener != null) {
+          // A proxy: a class of ours implementing gRPC's interface would have to be injected into
+          // the application's class loader.
+          context.addListener(
+              (Context.CancellationListener)
+                  Proxy.newProxyInstance(
+                      Context.CancellationListener.class.getClassLoader(),
+                      new Class<?>[] {Context.CancellationListener.class},
+                      listener),
+              GrpcCalls.cancellationExecutor());
+        }
+      } catch (RuntimeException | LinkageError e) {
+        // the call is abandoned when its listener hears onCancel instead
       }
       return binding;
     }
