@@ -60,7 +60,7 @@ class GrpcCancellationTest {
   }
 
   static AppProcess.Builder grpcApp() {
-    return CancellationTest.withIdInComment(AppProcess.testApp("grpc", GrpcUnaryTaggingTest.APP));
+    return CancellationTest.withIdInComment(AppProcess.testApp("grpc", GrpcTaggingTest.APP));
   }
 
   @Test

@@ -32,7 +32,7 @@ class GrpcHostileInputTest {
   void start() throws Exception {
     HostileInputTest.resetGuard();
     app =
-        AppProcess.testApp("grpc", GrpcUnaryTaggingTest.APP)
+        AppProcess.testApp("grpc", GrpcTaggingTest.APP)
             .property("sqlorigin.comment.fields", "route,request_id")
             .args(TestDatabase.get().jdbcUrlWithCredentials())
             .start();

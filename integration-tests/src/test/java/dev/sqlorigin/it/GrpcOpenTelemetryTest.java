@@ -27,7 +27,7 @@ class GrpcOpenTelemetryTest {
   void aCallHasAServerSpanNamedByItsRouteWithItsStatementsAsClientSpans() throws Exception {
     try (OtlpReceiver receiver = OtlpReceiver.start();
         AppProcess app =
-            AppProcess.testApp("grpc", GrpcUnaryTaggingTest.APP)
+            AppProcess.testApp("grpc", GrpcTaggingTest.APP)
                 .args(TestDatabase.get().jdbcUrlWithCredentials())
                 .env("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint())
                 .env("OTEL_SERVICE_NAME", "grpc-app")

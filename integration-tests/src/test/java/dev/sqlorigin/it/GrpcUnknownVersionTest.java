@@ -38,7 +38,7 @@ class GrpcUnknownVersionTest {
   void aGrpcOfAnUnknownVersionRunsUntrackedAndTheAgentSaysSoOnce() throws Exception {
     Path api = withVersion(grpcApiJar(), "2.0.0", dir.resolve("grpc-api-2.0.0.jar"));
     try (AppProcess app =
-            AppProcess.testApp("grpc", GrpcUnaryTaggingTest.APP)
+            AppProcess.testApp("grpc", GrpcTaggingTest.APP)
                 .replaceClassPathEntry("grpc-api-", api)
                 .property("sqlorigin.comment.fields", "route,request_id")
                 .args(TestDatabase.get().jdbcUrlWithCredentials())

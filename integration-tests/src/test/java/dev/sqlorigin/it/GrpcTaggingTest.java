@@ -7,15 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sqlorigin.it.support.AppProcess;
 import dev.sqlorigin.it.support.GrpcProbe;
 import dev.sqlorigin.it.support.ProbeAnswer;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * A gRPC service on grpc-java's Netty server ({@code test-apps/grpc}), HikariCP and raw driver
  * connections: every statement of a unary call carries the full method name and the request ID from
- * its metadata, which comes back in the response headers.
+ * its metadata, which comes back in the response headers; so does every statement of a
+ * server-streaming call, between its messages.
  */
-class GrpcUnaryTaggingTest extends TaggingContract {
+class GrpcTaggingTest extends TaggingContract {
 
   static final String APP = "dev.sqlorigin.apps.grpc.GrpcApp";
 
@@ -50,6 +52,21 @@ class GrpcUnaryTaggingTest extends TaggingContract {
     assertTagged(answer.header("X-Filter-Sent"), probeRoute("prepared", false), "intercepted-1");
     assertTagged(answer.values("sent").get(0), probeRoute("prepared", false), "intercepted-1");
     assertEquals("intercepted-1", answer.header("X-Request-Id"));
+  }
+
+  @Test
+  void everyStatementOfAServerStreamCarriesTheCall() throws Exception {
+    // Three answers, one message each, the statements of each sent before its message.
+    GrpcProbe.Answer answer =
+        client().call(GrpcProbe.STREAM, "/prepared?count=3", "X-Request-Id: stream-tagged");
+    assertTrue(answer.ok(), answer.body());
+    assertEquals(3, answer.messages().size(), answer.body());
+    assertEquals("stream-tagged", answer.header("X-Request-Id"));
+    List<String> sent = answer.values("sent");
+    assertEquals(3, sent.size(), answer.body());
+    for (String text : sent) {
+      assertTagged(text, "/shop.Probe/Stream", "stream-tagged");
+    }
   }
 
   @Test
