@@ -14,6 +14,7 @@ import dev.sqlorigin.config.Config;
 import dev.sqlorigin.database.BackendPid;
 import dev.sqlorigin.database.StatementText;
 import dev.sqlorigin.instrumentation.TypeInstrumentation;
+import dev.sqlorigin.instrumentation.grpc.GrpcInstrumentationModule;
 import dev.sqlorigin.instrumentation.jdbc.JdbcApplicationName;
 import dev.sqlorigin.instrumentation.jdbc.JdbcBackendPid;
 import dev.sqlorigin.instrumentation.jdbc.JdbcInstrumentationModule;
@@ -56,6 +57,7 @@ public final class AgentInstaller {
               ServletInstrumentationModule.typeInstrumentations(),
               QuarkusInstrumentationModule.typeInstrumentations(),
               MicronautInstrumentationModule.typeInstrumentations(),
+              GrpcInstrumentationModule.typeInstrumentations(),
               ThreadsInstrumentationModule.typeInstrumentations())
           .flatMap(List::stream)
           .collect(Collectors.toUnmodifiableList());

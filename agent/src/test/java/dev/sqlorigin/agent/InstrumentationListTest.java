@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sqlorigin.instrumentation.TypeInstrumentation;
+import dev.sqlorigin.log.AgentLog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.IllegalClassFormatException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +23,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.pool.TypePool;
 import org.junit.jupiter.api.Test;
 import samples.SampleClasses;
@@ -78,6 +82,18 @@ class InstrumentationListTest {
         List.of(
             "io.micronaut.web.router.AbstractRouteMatch",
             "io.micronaut.web.router.DefaultUriRouteMatch"));
+    CHANGED.put(
+        "GrpcServerCallHandlerInstrumentation",
+        List.of(
+            "io.grpc.stub.ServerCalls$UnaryServerCallHandler",
+            "io.grpc.stub.ServerCalls$StreamingServerCallHandler"));
+    CHANGED.put(
+        "GrpcServerCallListenerInstrumentation",
+        List.of(
+            "io.grpc.stub.ServerCalls$UnaryServerCallHandler$UnaryServerCallListener",
+            "io.grpc.ServerCall$Listener",
+            "io.grpc.ForwardingServerCallListener"));
+    CHANGED.put("GrpcServerCallInstrumentation", List.of("io.grpc.internal.ServerCallImpl"));
   }
 
   private final ClassLoader loader = getClass().getClassLoader();
@@ -134,6 +150,44 @@ class InstrumentationListTest {
   void aClassNoInstrumentationIsForIsLeftAlone() throws Exception {
     assertFalse(filter.mayMatch(loader, classFile(SampleClasses.Unrelated.class)));
     assertNull(weave(SampleClasses.Unrelated.class));
+  }
+
+  @Test
+  void aClassWhoseSuperTypeIsMissingIsLeftAloneWithoutAWarning() throws Exception {
+    // As Netty's Log4J2Logger is where Log4j 2 is absent: the JVM cannot define it either.
+    ClassWriter writer = new ClassWriter(0);
+    writer.visit(
+        Opcodes.V11,
+        Opcodes.ACC_PUBLIC,
+        "samples/OrphanLogger",
+        null,
+        "absent/LoggerWrapper",
+        null);
+    writer.visitEnd();
+    byte[] orphan = writer.toByteArray();
+    List<String> warnings = new ArrayList<>();
+    AgentLog.install(
+        new AgentLog.Sink() {
+          @Override
+          public void info(String message) {}
+
+          @Override
+          public void warn(String message, Throwable cause) {
+            warnings.add(message);
+          }
+
+          @Override
+          public void debug(String message) {}
+        });
+    try {
+      assertTrue(filter.mayMatch(loader, orphan), "its hierarchy is unknown to the filter");
+      assertNull(
+          weaver.transform(
+              loader.getUnnamedModule(), loader, "samples/OrphanLogger", null, null, orphan));
+      assertEquals(List.of(), warnings);
+    } finally {
+      AgentLog.install(null);
+    }
   }
 
   private byte[] weave(Class<?> type) throws IllegalClassFormatException, IOException {

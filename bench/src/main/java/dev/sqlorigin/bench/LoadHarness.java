@@ -287,7 +287,7 @@ public final class LoadHarness {
     }
 
     /** {@code 10}, {@code 10s}, {@code 500ms} or {@code 2m}; at most 10 minutes. */
-    private static Duration duration(String value, Duration defaultValue, Duration min, String name)
+    static Duration duration(String value, Duration defaultValue, Duration min, String name)
         throws Invalid {
       if (value == null) {
         return defaultValue;

@@ -22,7 +22,15 @@ public enum AbandonReason {
    * The container reported an error on an async request (AsyncListener.onError): an HTTP/2 stream
    * reset by the client, an I/O failure, or an exception of the application's async work.
    */
-  ASYNC_ERROR("async error (stream reset, I/O or application failure)");
+  ASYNC_ERROR("async error (stream reset, I/O or application failure)"),
+  /**
+   * A gRPC call's {@code Context} was cancelled before the call completed: the client cancelled it
+   * (or gave up on its own deadline a moment before the server's), its connection closed, or the
+   * server was shut down now.
+   */
+  RPC_CANCELLED("gRPC call cancelled (client cancelled, connection closed or server stopped)"),
+  /** The deadline the gRPC client set on the call ({@code grpc-timeout}) passed. */
+  RPC_DEADLINE("gRPC deadline exceeded");
 
   private final String description;
   private final String key;

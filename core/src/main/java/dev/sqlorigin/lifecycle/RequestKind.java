@@ -7,6 +7,8 @@ package dev.sqlorigin.lifecycle;
 public enum RequestKind {
   /** An HTTP request (servlet, and the HTTP servers to come). */
   HTTP,
+  /** A remote procedure call (a gRPC call), named by its full method name. */
+  RPC,
   /** A unit of work the application named ({@code SqlOrigin.run("job:import", ...)}). */
   JOB
 }

@@ -301,7 +301,8 @@ public final class RequestLifecycle {
 
   /**
    * The thread that served the request lets go of it, and the request has answered {@code status}
-   * (the source's status code, 0: unknown) or thrown {@code thrown}.
+   * (the source's status code: an HTTP status, 0 when unknown; an RPC's gRPC code, -1 when unknown)
+   * or thrown {@code thrown}.
    */
   public static void end(Binding binding, int status, Throwable thrown) {
     unbind(binding);

@@ -48,6 +48,14 @@ public final class RequestStart {
   }
 
   /**
+   * A remote procedure call; {@code route} is its full method name as {@link Routes#rpc} makes it.
+   * It has no HTTP method.
+   */
+  public static RequestStart rpc(String route) {
+    return new RequestStart(RequestKind.RPC, null, route);
+  }
+
+  /**
    * A unit of work the application named: its statements carry {@code route=<origin>} (bounded like
    * a route) and an ID of their own; it has no deadline.
    */
@@ -103,8 +111,9 @@ public final class RequestStart {
   }
 
   /**
-   * For observers (a trace): the target (the URL path, without the query) and scheme, and the
-   * incoming W3C trace context. Read them only when {@link RequestLifecycle#observed()}.
+   * For observers (a trace): the target (the URL path, without the query; an RPC's full method
+   * name) and scheme, and the incoming W3C trace context. Read them only when {@link
+   * RequestLifecycle#observed()}.
    */
   public RequestStart trace(String target, String scheme, String traceparent, String tracestate) {
     this.target = target;
@@ -118,7 +127,7 @@ public final class RequestStart {
     return kind;
   }
 
-  /** The HTTP method as the source reported it, or null for a job. */
+  /** The HTTP method as the source reported it, or null for a job or an RPC. */
   public String method() {
     return method;
   }

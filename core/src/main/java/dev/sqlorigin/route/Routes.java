@@ -9,6 +9,7 @@ public final class Routes {
 
   static final int MAX_SEGMENTS = 12;
   static final int MAX_SEGMENT_LENGTH = 64;
+  static final int MAX_RPC_NAME = 200;
 
   private Routes() {}
 
@@ -100,6 +101,39 @@ public final class Routes {
   public static String servletBase(String contextPath, String servletPath, String pathInfo) {
     String context = contextPath == null ? "" : contextPath;
     return pathInfo != null && servletPath != null ? context + servletPath : context;
+  }
+
+  /**
+   * The route of an RPC: its full method name with a leading slash, as HTTP/2 carries it ({@code
+   * /shop.Orders/Create}). A name of letters, digits and {@code _ . -} around one slash, of at most
+   * {@value #MAX_RPC_NAME} characters, is a method the server registered and is kept whole (a
+   * method named {@code Get2024} is no ID). Anything else can only come from a server that serves
+   * names it was not built with (a proxy's fallback registry): it is bounded and its ID-like parts
+   * hidden, like a path.
+   */
+  public static String rpc(String fullMethodName) {
+    if (fullMethodName == null || fullMethodName.isEmpty()) {
+      return "/";
+    }
+    int slashes = 0;
+    boolean plain = fullMethodName.length() <= MAX_RPC_NAME;
+    for (int i = 0; i < fullMethodName.length() && plain; i++) {
+      char c = fullMethodName.charAt(i);
+      if (c == '/') {
+        slashes++;
+      } else {
+        plain =
+            (c >= 'a' && c <= 'z')
+                || (c >= 'A' && c <= 'Z')
+                || (c >= '0' && c <= '9')
+                || c == '_'
+                || c == '.'
+                || c == '-';
+      }
+    }
+    return plain && slashes == 1 && fullMethodName.charAt(0) != '/'
+        ? "/" + fullMethodName
+        : normalizePath(fullMethodName);
   }
 
   /**

@@ -126,4 +126,23 @@ class RoutesTest {
     assertEquals("/shop", Routes.servletBase("/shop", "/owners/1", null));
     assertEquals("", Routes.servletBase("", "/owners/1", null));
   }
+
+  @Test
+  void rpcRouteIsTheFullMethodNameKeptWhole() {
+    assertEquals("/shop.Orders/Create", Routes.rpc("shop.Orders/Create"));
+    // A registered method name is no ID, whatever digits it has.
+    assertEquals("/shop.v2.Orders/Get2024", Routes.rpc("shop.v2.Orders/Get2024"));
+    assertEquals("/grpc.health.v1.Health/Check", Routes.rpc("grpc.health.v1.Health/Check"));
+  }
+
+  @Test
+  void rpcNameThatNoServerRegistersIsBoundedLikeAPath() {
+    assertEquals("/shop.Any/{id}/x", Routes.rpc("shop.Any/123456/x"));
+    assertEquals("/a/b/c", Routes.rpc("a/b/c"));
+    assertEquals("/shop.Any/*", Routes.rpc("shop.Any/*"));
+    String deep = Routes.rpc("x/".repeat(100));
+    assertTrue(deep.endsWith("/{...}") && deep.length() < 60, deep);
+    assertEquals("/s/{...}", Routes.rpc("s/" + "m".repeat(300)));
+    assertEquals("/", Routes.rpc(null));
+  }
 }

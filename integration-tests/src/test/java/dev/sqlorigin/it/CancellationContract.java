@@ -8,6 +8,7 @@ import dev.sqlorigin.it.support.AppProcess;
 import dev.sqlorigin.it.support.HangingClient;
 import dev.sqlorigin.it.support.Http;
 import dev.sqlorigin.it.support.PgActivity;
+import dev.sqlorigin.it.support.ProbeAnswer;
 import dev.sqlorigin.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -90,9 +91,23 @@ abstract class CancellationContract {
             deadlineApp.port(),
             "/shop/probe/cancellable/sequence?seconds=30&token=" + token,
             "X-Request-Id: dl-1");
-    List<String> errors = response.values("error");
-    assertEquals(4, errors.size(), response.body());
-    String prefix = String.format(CANCELLED_BY_DEADLINE, "dl-1", cancellableRoute("sequence"));
+    assertSequenceAbandoned(
+        response,
+        String.format(CANCELLED_BY_DEADLINE, "dl-1", cancellableRoute("sequence")),
+        token,
+        "dl-1");
+  }
+
+  /**
+   * What the probe's {@code /cancellable/sequence} answered when its request was abandoned during
+   * its first statement: that statement was cancelled (the server's error is the cause), the three
+   * JDBC calls after it failed without reaching the server, each with SQLState 57014 and a message
+   * starting with {@code prefix}; its INSERT is not in the database and nothing of it still runs.
+   */
+  static void assertSequenceAbandoned(
+      ProbeAnswer answer, String prefix, String token, String requestId) throws Exception {
+    List<String> errors = answer.values("error");
+    assertEquals(4, errors.size(), answer.body());
     assertTrue(
         errors.get(0).startsWith(prefix) && errors.get(0).endsWith("|cause=PSQLException"),
         errors.get(0));
@@ -100,7 +115,7 @@ abstract class CancellationContract {
       assertTrue(later.startsWith(prefix) && later.endsWith("|cause=none"), later);
     }
     assertEquals(0, rowsWithToken(token), "the INSERT after abandonment reached the database");
-    assertEquals(0, PgActivity.running("request_id='dl-1'"));
+    assertEquals(0, PgActivity.running("request_id='" + requestId + "'"));
   }
 
   @Test
@@ -152,14 +167,7 @@ abstract class CancellationContract {
             deadlineApp.port(),
             "/shop/probe/cancellable/tx?seconds=30&token=" + token,
             "X-Request-Id: tx-1");
-    List<String> errors = response.values("error");
-    assertEquals(2, errors.size(), response.body());
-    assertTrue(errors.get(0).endsWith("|cause=PSQLException"), errors.get(0));
-    assertTrue(
-        errors.get(1).contains("abandoned: deadline passed")
-            && errors.get(1).endsWith("|cause=none"),
-        "commit must be refused: " + errors.get(1));
-    assertEquals(0, rowsWithToken(token), "the abandoned transaction's INSERT is visible");
+    assertTransactionAbandoned(response, "abandoned: deadline passed", token);
     for (int i = 0; i < 5; i++) {
       Http.Response next = Http.getOk(deadlineApp.port(), "/shop/probe/cancellable/one");
       assertEquals(List.of(), next.values("error"), next.body());
@@ -199,6 +207,22 @@ abstract class CancellationContract {
       rs.next();
       assertEquals(0, rs.getInt(1), "an abandoned request's UPDATE was committed");
     }
+  }
+
+  /**
+   * What the probe's {@code /cancellable/tx} answered when its request was abandoned ({@code
+   * abandoned} names why) during its statement: that statement was cancelled, the commit refused,
+   * and the transaction's INSERT is not in the database.
+   */
+  static void assertTransactionAbandoned(ProbeAnswer answer, String abandoned, String token)
+      throws Exception {
+    List<String> errors = answer.values("error");
+    assertEquals(2, errors.size(), answer.body());
+    assertTrue(errors.get(0).endsWith("|cause=PSQLException"), errors.get(0));
+    assertTrue(
+        errors.get(1).contains(abandoned) && errors.get(1).endsWith("|cause=none"),
+        "commit must be refused: " + errors.get(1));
+    assertEquals(0, rowsWithToken(token), "the abandoned transaction's INSERT is visible");
   }
 
   static int rowsWithToken(String token) throws Exception {

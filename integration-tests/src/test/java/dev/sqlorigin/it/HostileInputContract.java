@@ -11,10 +11,12 @@ import dev.sqlorigin.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -38,12 +40,7 @@ abstract class HostileInputContract {
 
   @BeforeAll
   void start() throws Exception {
-    try (Connection connection = TestDatabase.get().connect();
-        Statement statement = connection.createStatement()) {
-      statement.execute("CREATE TABLE IF NOT EXISTS probe_guard(id int)");
-      statement.execute("TRUNCATE probe_guard");
-      statement.execute("INSERT INTO probe_guard SELECT generate_series(1, 3)");
-    }
+    resetGuard();
     // Hostile IDs are checked where they would do harm: inside the comment.
     app =
         application()
@@ -57,9 +54,9 @@ abstract class HostileInputContract {
     app.close();
   }
 
-  @ParameterizedTest
-  @ValueSource(
-      strings = {
+  /** Request IDs built to break out of the comment. */
+  static Stream<String> hostileRequestIds() {
+    return Stream.of(
         "*/ DROP TABLE probe_guard; --",
         "/* nested",
         "it's",
@@ -68,8 +65,11 @@ abstract class HostileInputContract {
         "1; DELETE FROM probe_guard",
         "%2A%2F",
         "\t*/\t",
-        "é日本"
-      })
+        "é日本");
+  }
+
+  @ParameterizedTest
+  @MethodSource("hostileRequestIds")
   void hostileRequestIdIsReplacedAndTheStatementRunsAsMeant(String requestId) throws Exception {
     Http.Response response =
         Http.get(app.port(), "/shop/probe/prepared", "X-Request-Id: " + requestId);
@@ -126,7 +126,7 @@ abstract class HostileInputContract {
    * The comment is the first thing, its first terminator is its own, and the SQL after it is
    * intact.
    */
-  private static Map<String, String> assertWellFormed(String sent) {
+  static Map<String, String> assertWellFormed(String sent) {
     assertTrue(sent.startsWith("/*sqlorigin "), sent);
     assertEquals(
         sent.length() - STATEMENT.length() - 2,
@@ -140,7 +140,17 @@ abstract class HostileInputContract {
     return SqlComment.parse(sent);
   }
 
-  private static void assertGuardIntact() throws Exception {
+  /** The three rows a hostile text would delete or drop are there. */
+  static void resetGuard() throws Exception {
+    try (Connection connection = TestDatabase.get().connect();
+        Statement statement = connection.createStatement()) {
+      statement.execute("CREATE TABLE IF NOT EXISTS probe_guard(id int)");
+      statement.execute("TRUNCATE probe_guard");
+      statement.execute("INSERT INTO probe_guard SELECT generate_series(1, 3)");
+    }
+  }
+
+  static void assertGuardIntact() throws Exception {
     try (Connection connection = TestDatabase.get().connect();
         Statement statement = connection.createStatement();
         var rs = statement.executeQuery("SELECT count(*) FROM probe_guard")) {

@@ -7,7 +7,7 @@ import dev.sqlorigin.it.support.AppProcess;
  * Agroal, run from its {@code quarkus-run.jar}: the route is the resource method's template under
  * {@code quarkus.http.root-path}.
  */
-class QuarkusTaggingTest extends TaggingContract {
+class QuarkusTaggingTest extends HttpTaggingContract {
   @Override
   AppProcess.Builder application() {
     return AppProcess.quarkusApp("quarkus");

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
  * the servlet path with IDs replaced, and a filter in front of the servlet works for the same
  * request.
  */
-abstract class ServletTaggingContract extends TaggingContract {
+abstract class ServletTaggingContract extends HttpTaggingContract {
 
   @Override
   String probeRoute(String kind, boolean withId) {

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sqlorigin.comment.SqlComment;
 import dev.sqlorigin.config.Config;
 import dev.sqlorigin.it.support.AppProcess;
-import dev.sqlorigin.it.support.Http;
+import dev.sqlorigin.it.support.ProbeAnswer;
 import dev.sqlorigin.testing.TestDatabase;
 import java.util.List;
 import java.util.Map;
@@ -22,9 +22,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * What every application serving the probe under the agent must show, whatever its server (servlets
- * in either namespace, Quarkus, Micronaut) or driver version: each statement reaches PostgreSQL
- * with exactly one comment naming the route and the request ID that the client was given, and
- * nothing of a request stays on the threads that served it.
+ * in either namespace, Quarkus, Micronaut, gRPC) or driver version: each statement reaches
+ * PostgreSQL with exactly one comment naming the route and the request ID that the client was
+ * given, and nothing of a request stays on the threads that served it. How the probe is asked (an
+ * HTTP request, a gRPC call) is the source's: {@link HttpTaggingContract} for HTTP.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class TaggingContract {
@@ -42,6 +43,13 @@ abstract class TaggingContract {
 
   /** A pattern of the names of the threads the server runs requests on. */
   abstract String requestThreads();
+
+  /**
+   * Asks the application's probe for {@code target} ({@code /<kind>[/…][?…]}, as under {@code
+   * /shop/probe}), with {@code headerLines} ({@code X-Request-Id: …}) as the request's headers or
+   * its source's equivalent.
+   */
+  abstract ProbeAnswer probe(String target, String... headerLines) throws Exception;
 
   @BeforeAll
   void startApplication() throws Exception {
@@ -70,10 +78,8 @@ abstract class TaggingContract {
   })
   void everyKindOfStatementCarriesItsRouteAndRequestId(String kind, boolean raw) throws Exception {
     String requestId = "it-" + kind + "-" + raw;
-    Http.Response response =
-        Http.get(
-            app.port(), "/shop/probe/" + kind + "/42?raw=" + raw, "X-Request-Id: " + requestId);
-    assertEquals(200, response.status(), response.body());
+    ProbeAnswer response = probe("/" + kind + "/42?raw=" + raw, "X-Request-Id: " + requestId);
+    assertTrue(response.ok(), response.body());
     assertEquals(requestId, response.header("X-Request-Id"));
     List<String> sent = response.values("sent");
     assertEquals(kind.contains("batch") ? 2 : 1, sent.size(), response.body());
@@ -84,24 +90,17 @@ abstract class TaggingContract {
 
   @Test
   void hintStaysFirstAndAnApplicationCommentStaysIntact() throws Exception {
-    String hinted = Http.get(app.port(), "/shop/probe/hinted").values("sent").get(0);
+    String hinted = probe("/hinted").values("sent").get(0);
     assertTrue(hinted.startsWith("/*+ SeqScan(probe_seen) */ /*sqlorigin route="), hinted);
-    String commented = Http.get(app.port(), "/shop/probe/precommented").values("sent").get(0);
+    String commented = probe("/precommented").values("sent").get(0);
     assertTrue(
         commented.startsWith("/*sqlorigin route=") && commented.contains("*/ /* app */ SELECT"),
         commented);
   }
 
   @Test
-  void exactServletMappingIsTheRoute() throws Exception {
-    Http.Response response =
-        Http.get(app.port(), "/shop/owners?name=secret", "X-Request-Id: exact-1");
-    assertTagged(response.values("sent").get(0), "GET /shop/owners", "exact-1");
-  }
-
-  @Test
   void missingRequestIdIsGeneratedEchoedAndUsed() throws Exception {
-    Http.Response response = Http.get(app.port(), "/shop/probe/prepared");
+    ProbeAnswer response = probe("/prepared");
     String generated = response.header("X-Request-Id");
     assertTrue(generated != null && generated.matches("[0-9a-f]{32}"), String.valueOf(generated));
     assertTagged(response.values("sent").get(0), probeRoute("prepared", false), generated);
@@ -112,14 +111,14 @@ abstract class TaggingContract {
     for (int i = 0; i < 24; i++) {
       String id = "leak-" + i;
       if (i % 3 == 0) {
-        assertEquals(500, Http.get(app.port(), "/shop/probe/fail", "X-Request-Id: " + id).status());
+        assertFalse(probe("/fail", "X-Request-Id: " + id).ok());
         continue;
       }
-      Http.Response response = Http.get(app.port(), "/shop/probe/prepared", "X-Request-Id: " + id);
+      ProbeAnswer response = probe("/prepared", "X-Request-Id: " + id);
       assertTagged(response.values("sent").get(0), probeRoute("prepared", false), id);
     }
     // The server's pooled threads served the requests above; the same threads now run plain tasks.
-    List<String> background = Http.get(app.port(), "/shop/probe/background").values("background");
+    List<String> background = probe("/background").values("background");
     assertEquals(8, background.size());
     for (String line : background) {
       assertTrue(line.matches("(?:" + requestThreads() + ") .*"), line);
@@ -133,12 +132,10 @@ abstract class TaggingContract {
   @CsvSource({"false", "true"})
   void requestIdNamesTheConnectionWhileTheRequestUsesIt(boolean raw) throws Exception {
     String inRequest =
-        Http.get(app.port(), "/shop/probe/application-name?raw=" + raw, "X-Request-Id: name-" + raw)
-            .values("sent")
-            .get(0);
+        probe("/application-name?raw=" + raw, "X-Request-Id: name-" + raw).values("sent").get(0);
     assertTrue(inRequest.endsWith(" req=name-" + raw), inRequest);
     // The driver's own name stays in front: a DBA who filters on it still finds the application.
-    String background = Http.get(app.port(), "/shop/probe/background").values("background").get(0);
+    String background = probe("/background").values("background").get(0);
     String own =
         background.substring(
             background.lastIndexOf(" application_name=") + " application_name=".length());
@@ -148,22 +145,18 @@ abstract class TaggingContract {
   @Test
   void namingTheConnectionNeitherStartsATransactionEarlyNorHidesTheApplicationsOwnError()
       throws Exception {
-    String serializable =
-        Http.get(app.port(), "/shop/probe/serializable", "X-Request-Id: iso-1")
-            .values("sent")
-            .get(0);
+    String serializable = probe("/serializable", "X-Request-Id: iso-1").values("sent").get(0);
     assertTrue(
         serializable.startsWith("serializable ") && serializable.endsWith(" req=iso-1"),
         serializable);
-    assertEquals(
-        List.of("22012 25P02"), Http.get(app.port(), "/shop/probe/aborted").values("sent"));
+    assertEquals(List.of("22012 25P02"), probe("/aborted").values("sent"));
   }
 
   @Test
   void agentLogsOneStartLineAndNothingPerRequest() throws Exception {
     for (int i = 0; i < 5; i++) {
-      Http.get(app.port(), "/shop/probe/prepared");
-      Http.get(app.port(), "/shop/probe/fail");
+      probe("/prepared");
+      probe("/fail");
     }
     List<String> lines = app.agentLines();
     assertEquals(1, lines.size(), "agent log:\n" + String.join("\n", lines));

@@ -30,6 +30,7 @@ import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.opentelemetry.sdk.trace.ReadableSpan;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
@@ -37,6 +38,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -56,6 +58,10 @@ public final class OtelTelemetry implements Telemetry {
   static final AttributeKey<String> URL_SCHEME = AttributeKey.stringKey("url.scheme");
   static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
   static final AttributeKey<String> REQUEST_ID = AttributeKey.stringKey("sqlorigin.request_id");
+  static final AttributeKey<String> RPC_SYSTEM = AttributeKey.stringKey("rpc.system");
+  static final AttributeKey<String> RPC_SERVICE = AttributeKey.stringKey("rpc.service");
+  static final AttributeKey<String> RPC_METHOD = AttributeKey.stringKey("rpc.method");
+  static final AttributeKey<Long> RPC_GRPC_STATUS = AttributeKey.longKey("rpc.grpc.status_code");
   static final AttributeKey<String> DB_SYSTEM = AttributeKey.stringKey("db.system.name");
   static final AttributeKey<String> DB_NAMESPACE = AttributeKey.stringKey("db.namespace");
   static final AttributeKey<String> DB_OPERATION = AttributeKey.stringKey("db.operation.name");
@@ -96,6 +102,8 @@ public final class OtelTelemetry implements Telemetry {
   private static final int CACHED = 2048;
   // One instance, so that the metric's attributes for it are cached too.
   private static final Database UNKNOWN_DATABASE = Database.parse(null);
+  // gRPC's UNKNOWN, DEADLINE_EXCEEDED, UNIMPLEMENTED, INTERNAL, UNAVAILABLE, DATA_LOSS.
+  private static final Set<Integer> SERVER_ERRORS = Set.of(2, 4, 12, 13, 14, 15);
 
   private final Config config;
   private final Tracer tracer;
@@ -213,10 +221,10 @@ public final class OtelTelemetry implements Telemetry {
     }
   }
 
-  /** A server span for an HTTP request; jobs get none. */
+  /** A server span for an HTTP request or an RPC; jobs get none. */
   @Override
   public void requestStarted(RequestContext context, RequestStart start) {
-    if (start.kind() != RequestKind.HTTP) {
+    if (start.kind() == RequestKind.JOB) {
       return;
     }
     // A malformed traceparent extracts as nothing: the request starts a trace of its own.
@@ -226,16 +234,25 @@ public final class OtelTelemetry implements Telemetry {
                 Context.root(),
                 new String[] {start.traceparent(), start.tracestate()},
                 W3C_HEADERS);
-    context.telemetry(
+    SpanBuilder span =
         tracer
             .spanBuilder(context.route())
             .setSpanKind(SpanKind.SERVER)
             .setParent(parent)
-            .setAttribute(HTTP_METHOD, start.method())
-            .setAttribute(URL_PATH, start.target())
-            .setAttribute(URL_SCHEME, start.scheme())
-            .setAttribute(REQUEST_ID, context.requestId())
-            .startSpan());
+            .setAttribute(REQUEST_ID, context.requestId());
+    if (start.kind() == RequestKind.RPC) {
+      // The full method name, package.Service/Method, as gRPC names it.
+      String method = start.target() == null ? "" : start.target();
+      int slash = method.lastIndexOf('/');
+      span.setAttribute(RPC_SYSTEM, "grpc")
+          .setAttribute(RPC_SERVICE, slash < 0 ? method : method.substring(0, slash))
+          .setAttribute(RPC_METHOD, method.substring(slash + 1));
+    } else {
+      span.setAttribute(HTTP_METHOD, start.method())
+          .setAttribute(URL_PATH, start.target())
+          .setAttribute(URL_SCHEME, start.scheme());
+    }
+    context.telemetry(span.startSpan());
   }
 
   @Override
@@ -246,6 +263,10 @@ public final class OtelTelemetry implements Telemetry {
       return;
     }
     Span span = (Span) handle;
+    if (span instanceof ReadableSpan && ((ReadableSpan) span).getAttribute(RPC_SYSTEM) != null) {
+      rpcEnded(context, span, status, thrown);
+      return;
+    }
     // Named at the end: a framework may have refined the route during the request.
     span.updateName(context.route());
     span.setAttribute(HTTP_ROUTE, httpRoute(context.route()));
@@ -257,6 +278,27 @@ public final class OtelTelemetry implements Telemetry {
     if (answered >= 500) {
       span.setAttribute(
           ERROR_TYPE, thrown != null ? thrown.getClass().getName() : Integer.toString(answered));
+      span.setStatus(StatusCode.ERROR);
+    }
+    if (thrown != null) {
+      span.recordException(thrown);
+    }
+    span.end();
+  }
+
+  /**
+   * An RPC's span ends with its gRPC status code ({@code status}, -1 when the call closed without
+   * one); the codes that say the server failed mark it an error, as OpenTelemetry's gRPC
+   * instrumentation does for server spans.
+   */
+  private static void rpcEnded(RequestContext context, Span span, int status, Throwable thrown) {
+    span.updateName(context.route());
+    if (status >= 0) {
+      span.setAttribute(RPC_GRPC_STATUS, (long) status);
+    }
+    if (thrown != null || SERVER_ERRORS.contains(status)) {
+      span.setAttribute(
+          ERROR_TYPE, thrown != null ? thrown.getClass().getName() : Integer.toString(status));
       span.setStatus(StatusCode.ERROR);
     }
     if (thrown != null) {

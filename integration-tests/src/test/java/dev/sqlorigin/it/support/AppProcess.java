@@ -34,6 +34,7 @@ public final class AppProcess implements AutoCloseable {
   private final Process process;
   private final StringBuffer output = new StringBuffer();
   private final CompletableFuture<Integer> port = new CompletableFuture<>();
+  private final CompletableFuture<Void> outputRead = new CompletableFuture<>();
   private final Path log;
 
   private AppProcess(List<String> command, Map<String, String> environment, String name)
@@ -180,6 +181,7 @@ public final class AppProcess implements AutoCloseable {
       output.append("[output lost: ").append(e).append("]\n");
     } finally {
       port.complete(-1);
+      outputRead.complete(null);
     }
   }
 
@@ -249,17 +251,22 @@ public final class AppProcess implements AutoCloseable {
   }
 
   /**
-   * Sends SIGTERM and waits (30 s at most, then kills) for the JVM to exit; returns its exit code.
+   * Sends SIGTERM and waits (30 s at most, then kills) for the JVM to exit, and for what it said
+   * while stopping; returns its exit code. Through the process handle: {@code Process.destroy()}
+   * also closes the output pipe at once, and the application's last lines would be lost.
    */
   public int stop() {
-    process.destroy();
+    process.toHandle().destroy();
     try {
       if (!process.waitFor(30, TimeUnit.SECONDS)) {
         process.destroyForcibly().waitFor();
       }
+      outputRead.get(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       process.destroyForcibly();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      output.append("[output not read to its end: ").append(e).append("]\n");
     }
     return process.exitValue();
   }
@@ -370,10 +377,7 @@ public final class AppProcess implements AutoCloseable {
       entries.clear();
       if (fixedClassPath != null) {
         for (String entry : fixedClassPath.split(File.pathSeparator)) {
-          boolean replaced =
-              replacedEntry != null
-                  && Paths.get(entry).getFileName().toString().contains(replacedEntry);
-          entries.add(replaced ? replacement.toString() : entry);
+          entries.add(replaced(entry));
         }
         if (!added.isEmpty()) {
           entries.add(added);
@@ -391,13 +395,17 @@ public final class AppProcess implements AutoCloseable {
         if (ours || name.startsWith("junit-") || name.startsWith("surefire")) {
           continue;
         }
-        entries.add(
-            replacedEntry != null && name.contains(replacedEntry) ? replacement.toString() : entry);
+        entries.add(replaced(entry));
       }
       if (!added.isEmpty()) {
         entries.add(added);
       }
       return String.join(File.pathSeparator, entries);
+    }
+
+    private String replaced(String entry) {
+      String name = Paths.get(entry).getFileName().toString();
+      return replacedEntry != null && name.contains(replacedEntry) ? replacement.toString() : entry;
     }
   }
 }

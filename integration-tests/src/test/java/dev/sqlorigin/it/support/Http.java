@@ -6,9 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -22,20 +20,16 @@ public final class Http {
   private Http() {}
 
   /** A response: status, headers (lower-case names) and body. */
-  public record Response(int status, Map<String, String> headers, String body) {
-    public String header(String name) {
-      return headers.get(name.toLowerCase(Locale.ROOT));
+  public record Response(int status, Map<String, String> headers, String body)
+      implements ProbeAnswer {
+    @Override
+    public boolean ok() {
+      return status == 200;
     }
 
-    /** The values of {@code name=value} body lines named {@code name}. */
-    public List<String> values(String name) {
-      List<String> values = new ArrayList<>();
-      for (String line : body.split("\n")) {
-        if (line.startsWith(name + "=")) {
-          values.add(line.substring(name.length() + 1));
-        }
-      }
-      return values;
+    @Override
+    public String header(String name) {
+      return headers.get(name.toLowerCase(Locale.ROOT));
     }
   }
 

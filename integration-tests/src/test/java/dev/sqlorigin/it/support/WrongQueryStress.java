@@ -65,28 +65,76 @@ public final class WrongQueryStress {
     }
   }
 
+  /** How the stress reaches the application's probe: over HTTP, or its source's own way. */
+  public interface Requests {
+    /** An innocent request {@code requestId} to the probe's {@code /cancellable/short}. */
+    ProbeAnswer innocent(String requestId) throws Exception;
+
+    /**
+     * Request {@code doomed-<i>} to the probe's {@code /cancellable/loop}, given up at a random
+     * moment of its loop of 2 ms statements: the errors it answered, or null if it never ran.
+     */
+    List<String> doomed(int i) throws Exception;
+
+    /** The probe's {@code /cancels-sent}: when the driver sent each cancel request. */
+    ProbeAnswer cancelsSent() throws Exception;
+  }
+
+  /** The probe under {@code /shop/probe} over HTTP; doomed requests run out of a 2 s deadline. */
+  public static Requests http(AppProcess app) {
+    return new Requests() {
+      @Override
+      public ProbeAnswer innocent(String requestId) throws Exception {
+        return Http.getOk(
+            app.port(), "/shop/probe/cancellable/short", "X-Request-Id: " + requestId);
+      }
+
+      @Override
+      public List<String> doomed(int i) throws Exception {
+        // Queued so long that 2 to 40 ms of the 2 s budget remain: the deadline lands at random
+        // points of the loop.
+        long queuedMicros = 2_000_000 - ThreadLocalRandom.current().nextLong(2_000, 40_000);
+        long startMicros = System.currentTimeMillis() * 1000 - queuedMicros;
+        return Http.getOk(
+                app.port(),
+                "/shop/probe/cancellable/loop",
+                "X-Request-Id: doomed-" + i,
+                "X-Request-Start: t=" + startMicros)
+            .values("error");
+      }
+
+      @Override
+      public ProbeAnswer cancelsSent() throws Exception {
+        return Http.getOk(app.port(), "/shop/probe/cancels-sent");
+      }
+    };
+  }
+
+  /** {@link #run(Requests, int, String)} over HTTP. */
+  public static Result run(AppProcess app, int abandonedRequests, String poolerDrop) {
+    return run(http(app), abandonedRequests, poolerDrop);
+  }
+
   /**
-   * Runs the stress against {@code app} (started with a request timeout of 2 s and {@code
+   * Runs the stress against an application (started with a request timeout of 2 s and {@code
    * -Dprobe.record-cancels=true}) and asserts that no innocent statement failed and that the race
    * was exercised: statements cancelled while running, abandonments refused before running, and
    * innocent statements started while cancels were in flight. Every error of an abandoned request
    * must name it, except, when {@code poolerDrop} is given, errors that start with it: a pooler's
    * answer when the cancel landed on a statement of its own and it closed that client's connection.
    */
-  public static Result run(AppProcess app, int abandonedRequests, String poolerDrop) {
+  public static Result run(Requests requests, int abandonedRequests, String poolerDrop) {
     AtomicBoolean done = new AtomicBoolean();
     CompletableFuture<Innocent> innocent =
         CompletableFuture.supplyAsync(
             () -> {
               Innocent seen = new Innocent();
-              int requests = 0;
               while (!done.get()) {
-                Http.Response response =
-                    Http.getOk(
-                        app.port(),
-                        "/shop/probe/cancellable/short",
-                        "X-Request-Id: innocent-" + requests++);
+                ProbeAnswer response = call(() -> requests.innocent("innocent-" + seen.requests++));
                 seen.failures.addAll(response.values("error"));
+                if (!response.ok()) {
+                  seen.failures.add("not answered: " + response.body());
+                }
                 for (String ran : response.values("ran")) {
                   seen.startsMicros.add(Long.parseLong(ran.substring(0, ran.indexOf(','))));
                 }
@@ -96,7 +144,6 @@ public final class WrongQueryStress {
                       Math.max(seen.applicationConnections, Integer.parseInt(pool));
                 }
               }
-              seen.requests = requests;
               return seen;
             });
     int cancelledWhileRunning = 0;
@@ -104,17 +151,9 @@ public final class WrongQueryStress {
     int droppedByPooler = 0;
     try {
       for (int i = 0; i < abandonedRequests; i++) {
-        // Queued so long that 2 to 40 ms of the 2 s budget remain: the deadline lands at random
-        // points of a loop of 2 ms statements.
-        long queuedMicros = 2_000_000 - ThreadLocalRandom.current().nextLong(2_000, 40_000);
-        long startMicros = System.currentTimeMillis() * 1000 - queuedMicros;
-        Http.Response response =
-            Http.getOk(
-                app.port(),
-                "/shop/probe/cancellable/loop",
-                "X-Request-Id: doomed-" + i,
-                "X-Request-Start: t=" + startMicros);
-        for (String error : response.values("error")) {
+        int doomed = i;
+        List<String> errors = call(() -> requests.doomed(doomed));
+        for (String error : errors == null ? List.<String>of() : errors) {
           if (poolerDrop != null && error.startsWith(poolerDrop)) {
             droppedByPooler++;
             continue;
@@ -129,7 +168,7 @@ public final class WrongQueryStress {
     }
     Innocent seen = innocent.join();
     List<Long> cancels = new ArrayList<>();
-    for (String sent : Http.getOk(app.port(), "/shop/probe/cancels-sent").values("cancel")) {
+    for (String sent : call(requests::cancelsSent).values("cancel")) {
       cancels.add(Long.parseLong(sent));
     }
     Collections.sort(cancels);
@@ -166,6 +205,20 @@ public final class WrongQueryStress {
             && whileInFlight >= abandonedRequests / MIN_LATE_CANCELS_PER,
         "the race was not exercised: " + result);
     return result;
+  }
+
+  private interface Call<T> {
+    T run() throws Exception;
+  }
+
+  private static <T> T call(Call<T> call) {
+    try {
+      return call.run();
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static final class Innocent {
