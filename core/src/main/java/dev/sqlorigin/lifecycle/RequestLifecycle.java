@@ -304,7 +304,10 @@ public final class RequestLifecycle {
    */
   private static Abandonment abandonment(RequestContext context) {
     Abandonment abandonment = context.abandonment();
-    if (abandonment == null && context.deadlinePassed(System.nanoTime())) {
+    // The clock is read only for a request that has a deadline: most have none.
+    if (abandonment == null
+        && context.deadlineNanos() != 0
+        && context.deadlinePassed(System.nanoTime())) {
       abandon(context, context.deadlineReason());
       abandonment = context.abandonment();
     }
