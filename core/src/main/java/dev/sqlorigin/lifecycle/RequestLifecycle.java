@@ -62,7 +62,7 @@ public final class RequestLifecycle {
         requestId = RequestIds.generate();
       }
       // Its deadline: the configured timeout less the time it queued at the router, or the
-      // source's own deadline, whichever comes first. Jobs have none.
+      // source's own deadline, whichever comes first. Jobs are not held to the timeout.
       long deadline = 0;
       boolean hasDeadline = false;
       AbandonReason deadlineReason = AbandonReason.DEADLINE;
@@ -255,15 +255,23 @@ public final class RequestLifecycle {
    * it was abandoned already.
    */
   public static boolean abandon(RequestContext context, AbandonReason reason) {
+    return abandon(context, reason, System.nanoTime());
+  }
+
+  /**
+   * {@link #abandon(RequestContext, AbandonReason)} at {@code nowNanos}, for a caller that has just
+   * read the clock (the watchdog): the request's age, and the time its cancels were asked for, are
+   * on the caller's clock, as its later follow-ups are.
+   */
+  public static boolean abandon(RequestContext context, AbandonReason reason, long nowNanos) {
     try {
-      long now = System.nanoTime();
-      Abandonment abandonment = context.abandon(reason, now, done -> report(context, done));
+      Abandonment abandonment = context.abandon(reason, nowNanos, done -> report(context, done));
       if (abandonment == null) {
         return false;
       }
       Counters.abandoned(reason);
       for (StatementCancel cancel : abandonment.cancels()) {
-        Cancels.cancel(context, cancel, now);
+        Cancels.cancel(context, cancel, nowNanos);
       }
       abandonment.armed();
       return true;

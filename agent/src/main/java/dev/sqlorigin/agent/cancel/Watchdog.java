@@ -104,7 +104,7 @@ public final class Watchdog implements Runnable {
         continue;
       }
       if (context.deadlinePassed(now)) {
-        RequestLifecycle.abandon(context, context.deadlineReason());
+        RequestLifecycle.abandon(context, context.deadlineReason(), now);
         next = Math.min(next, Cancels.followUp(context, now));
         continue;
       }
@@ -125,7 +125,7 @@ public final class Watchdog implements Runnable {
       Set<Integer> closed = closedSockets.closeWait(wanted);
       for (RequestContext context : suspects) {
         if (closed.contains(key(context.clientSocket()))) {
-          RequestLifecycle.abandon(context, AbandonReason.CLIENT_DISCONNECTED);
+          RequestLifecycle.abandon(context, AbandonReason.CLIENT_DISCONNECTED, now);
         }
       }
     }
