@@ -1,5 +1,6 @@
 package dev.sqlorigin.bench;
 
+import dev.sqlorigin.config.Config;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -27,6 +28,9 @@ import java.util.stream.Stream;
 public final class CancelLatency {
 
   private static final long POLL_MILLIS = 2;
+  // Each request's statement is found in pg_stat_activity by the ID in its comment.
+  private static final String REQUEST_ID_IN_COMMENT =
+      "-D" + Config.COMMENT_FIELDS + "=route,request_id";
 
   private CancelLatency() {}
 
@@ -41,7 +45,12 @@ public final class CancelLatency {
       List<Double> disconnect = new ArrayList<>();
       List<Double> deadline = new ArrayList<>();
       try (AppUnderTest app =
-          AppUnderTest.start(List.of(), java, List.of("-javaagent:" + agent), appJar, url)) {
+          AppUnderTest.start(
+              List.of(),
+              java,
+              List.of("-javaagent:" + agent, REQUEST_ID_IN_COMMENT),
+              appJar,
+              url)) {
         double idleCpu = watchdogCpuMillis(app, 10_000);
         for (int i = 0; i < trials; i++) {
           String id = "disconnect-" + i;
@@ -68,7 +77,10 @@ public final class CancelLatency {
           AppUnderTest.start(
               List.of(),
               java,
-              List.of("-javaagent:" + agent, "-Dsqlorigin.request.timeout=1s"),
+              List.of(
+                  "-javaagent:" + agent,
+                  REQUEST_ID_IN_COMMENT,
+                  "-D" + Config.REQUEST_TIMEOUT + "=1s"),
               appJar,
               url)) {
         for (int i = 0; i < trials; i++) {

@@ -91,11 +91,17 @@ public class StartRequestBenchmark {
   public void setUp() {
     Config.install(Config.load(Collections.emptyMap(), Collections.emptyMap()));
     incomingId = requestId.equals("incoming") ? "3f2c8a9e-6b1d-4f7a-9c3e-0d5b8e2a1f47" : null;
-    String comment = request();
-    if (!comment.contains("route='GET /api/owners/{id}'")
-        || !comment.contains("request_id=")
-        || (incomingId != null && !comment.contains(incomingId))) {
-      throw new IllegalStateException("unexpected comment " + comment);
+    // Refuses to measure a request that is not what the name says: the route-only comment of the
+    // default settings, and the incoming ID kept (or one generated).
+    RequestContext context = startOwnersRequest(incomingId);
+    String comment = context.comment();
+    boolean idAsExpected =
+        incomingId != null
+            ? incomingId.equals(context.requestId())
+            : context.requestId().matches("[0-9a-f]{32}");
+    RequestLifecycle.complete(context, 200, null);
+    if (!comment.equals("/*sqlorigin route='GET /api/owners/{id}'*/") || !idAsExpected) {
+      throw new IllegalStateException("unexpected request " + comment + " " + context.requestId());
     }
   }
 

@@ -4,10 +4,13 @@ import dev.sqlorigin.context.Abandonment;
 import dev.sqlorigin.context.CancelOutcome;
 import dev.sqlorigin.context.RequestContext;
 import dev.sqlorigin.log.AgentLog;
+import java.util.Arrays;
+import java.util.function.Consumer;
 
 /**
- * The installed {@link RequestObserver}s, none by default: then each call is one volatile read. A
- * fault in an observer is logged once and never reaches the application's request or statement.
+ * The installed {@link RequestObserver}s, none by default: then each call is one volatile read and
+ * allocates nothing. A fault in an observer is logged once and never reaches the application's
+ * request or statement.
  */
 final class Observers {
 
@@ -16,7 +19,7 @@ final class Observers {
   private Observers() {}
 
   static synchronized void add(RequestObserver observer) {
-    RequestObserver[] more = java.util.Arrays.copyOf(installed, installed.length + 1);
+    RequestObserver[] more = Arrays.copyOf(installed, installed.length + 1);
     more[installed.length] = observer;
     installed = more;
   }
@@ -26,57 +29,58 @@ final class Observers {
   }
 
   static void requestStarted(RequestContext context, RequestStart start) {
-    for (RequestObserver observer : installed) {
-      try {
-        observer.requestStarted(context, start);
-      } catch (Throwable t) {
-        fault("request-started", t);
-      }
+    RequestObserver[] observers = installed;
+    if (observers.length > 0) {
+      tell(observers, "request-started", observer -> observer.requestStarted(context, start));
     }
   }
 
   static void requestEnded(RequestContext context, int status, Throwable thrown) {
-    for (RequestObserver observer : installed) {
-      try {
-        observer.requestEnded(context, status, thrown);
-      } catch (Throwable t) {
-        fault("request-ended", t);
-      }
+    RequestObserver[] observers = installed;
+    if (observers.length > 0) {
+      tell(observers, "request-ended", observer -> observer.requestEnded(context, status, thrown));
     }
   }
 
   static void requestAbandoned(RequestContext context, Abandonment abandonment) {
-    for (RequestObserver observer : installed) {
-      try {
-        observer.requestAbandoned(context, abandonment);
-      } catch (Throwable t) {
-        fault("request-abandoned", t);
-      }
+    RequestObserver[] observers = installed;
+    if (observers.length > 0) {
+      tell(
+          observers,
+          "request-abandoned",
+          observer -> observer.requestAbandoned(context, abandonment));
     }
   }
 
   static void statementStarted(RequestContext context, Object statement, String sql) {
-    for (RequestObserver observer : installed) {
-      try {
-        observer.statementStarted(context, statement, sql);
-      } catch (Throwable t) {
-        fault("statement-started", t);
-      }
+    RequestObserver[] observers = installed;
+    if (observers.length > 0) {
+      tell(
+          observers,
+          "statement-started",
+          observer -> observer.statementStarted(context, statement, sql));
     }
   }
 
   static void statementEnded(
       RequestContext context, Object statement, Throwable thrown, CancelOutcome outcome) {
-    for (RequestObserver observer : installed) {
-      try {
-        observer.statementEnded(context, statement, thrown, outcome);
-      } catch (Throwable t) {
-        fault("statement-ended", t);
-      }
+    RequestObserver[] observers = installed;
+    if (observers.length > 0) {
+      tell(
+          observers,
+          "statement-ended",
+          observer -> observer.statementEnded(context, statement, thrown, outcome));
     }
   }
 
-  private static void fault(String event, Throwable t) {
-    AgentLog.warnOnce("observer:" + event, "an observer of requests failed (" + event + ")", t);
+  private static void tell(
+      RequestObserver[] observers, String event, Consumer<RequestObserver> call) {
+    for (RequestObserver observer : observers) {
+      try {
+        call.accept(observer);
+      } catch (Throwable t) {
+        AgentLog.warnOnce("observer:" + event, "an observer of requests failed (" + event + ")", t);
+      }
+    }
   }
 }

@@ -69,7 +69,7 @@ public final class RequestLifecycle {
         requestId = RequestIds.generate();
       }
       // Its deadline: the configured timeout less the time it queued at the router, or the
-      // source's own deadline, whichever comes first. Jobs have none.
+      // source's own deadline, whichever comes first. Jobs are not held to the timeout.
       long deadline = 0;
       boolean hasDeadline = false;
       AbandonReason deadlineReason = AbandonReason.DEADLINE;
@@ -330,15 +330,23 @@ public final class RequestLifecycle {
    * it was abandoned already.
    */
   public static boolean abandon(RequestContext context, AbandonReason reason) {
+    return abandon(context, reason, System.nanoTime());
+  }
+
+  /**
+   * {@link #abandon(RequestContext, AbandonReason)} at {@code nowNanos}, for a caller that has just
+   * read the clock (the watchdog): the request's age, and the time its cancels were asked for, are
+   * on the caller's clock, as its later follow-ups are.
+   */
+  public static boolean abandon(RequestContext context, AbandonReason reason, long nowNanos) {
     try {
-      long now = System.nanoTime();
-      Abandonment abandonment = context.abandon(reason, now, done -> report(context, done));
+      Abandonment abandonment = context.abandon(reason, nowNanos, done -> report(context, done));
       if (abandonment == null) {
         return false;
       }
       Counters.abandoned(reason);
       for (StatementCancel cancel : abandonment.cancels()) {
-        Cancels.cancel(context, cancel, now);
+        Cancels.cancel(context, cancel, nowNanos);
       }
       int waits = 0;
       for (Object inFlight : context.statementsInFlight().keySet()) {
@@ -412,7 +420,10 @@ public final class RequestLifecycle {
    */
   private static Abandonment abandonment(RequestContext context) {
     Abandonment abandonment = context.abandonment();
-    if (abandonment == null && context.deadlinePassed(System.nanoTime())) {
+    // The clock is read only for a request that has a deadline: most have none.
+    if (abandonment == null
+        && context.deadlineNanos() != 0
+        && context.deadlinePassed(System.nanoTime())) {
       abandon(context, context.deadlineReason());
       abandonment = context.abandonment();
     }

@@ -74,10 +74,17 @@ class CancelPathBlackholedTest {
                       "X-Request-Id: on-time-1"));
       PgActivity.awaitRunning("request_id='on-time-1'", 1, 30_000);
 
-      // Both threads come back once their cancels time out and their connections are aborted,
-      // long before their 30 s statements (or pgjdbc's 10 s cancel timeout) would have ended.
+      // Both threads come back once their cancels time out and their connections are aborted (and
+      // pgjdbc, which makes a statement's thread wait for a cancel under way, gives up its own):
+      // while the server still runs their statements, which nothing reached.
+      long sent = System.nanoTime();
       Http.Response hung = first.get(60, TimeUnit.SECONDS);
       Http.Response onTime = second.get(60, TimeUnit.SECONDS);
+      System.out.printf(
+          "blackholed cancels: both answers %.1f s after the second statement started%n",
+          (System.nanoTime() - sent) / 1e9);
+      assertEquals(1, PgActivity.running("request_id='hung-cancel-1'"), "the answer waited for it");
+      assertEquals(1, PgActivity.running("request_id='on-time-1'"), "the answer waited for it");
       assertTrue(proxy.blackholed() >= 2, "the cancels never met the fault: " + proxy.blackholed());
       assertEquals(opened, proxy.accepted() - proxy.blackholed(), "a connection got through");
 

@@ -144,7 +144,7 @@ public final class Watchdog implements Runnable {
         continue;
       }
       if (context.deadlinePassed(now)) {
-        RequestLifecycle.abandon(context, context.deadlineReason());
+        RequestLifecycle.abandon(context, context.deadlineReason(), now);
         next = Math.min(next, Cancels.followUp(context, now));
         continue;
       }
@@ -180,7 +180,7 @@ public final class Watchdog implements Runnable {
       nextTableRead = now + (cpuClock.getAsLong() - began) * READ_COST_SHARE;
       for (RequestContext context : suspects) {
         if (closed.contains(key(context.clientSocket()))) {
-          RequestLifecycle.abandon(context, AbandonReason.CLIENT_DISCONNECTED);
+          RequestLifecycle.abandon(context, AbandonReason.CLIENT_DISCONNECTED, now);
         }
       }
     }
