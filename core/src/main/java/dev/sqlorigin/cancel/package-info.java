@@ -2,6 +2,6 @@
  * Cancelling the statements of abandoned requests, off the thread that abandons them, bounded per
  * database. Internal to the agent: called by its advice and wiring, with no compatibility promised
  * between releases. The only public API of {@code sqlorigin-core} is {@link
- * dev.sqlorigin.comment.SqlComment#parse}.
+ * dev.sqlorigin.comment.SqlComment#parse} and {@link dev.sqlorigin.comment.OriginComment#read}.
  */
 package dev.sqlorigin.cancel;

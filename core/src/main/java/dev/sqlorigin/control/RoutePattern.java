@@ -138,18 +138,18 @@ public final class RoutePattern {
   }
 
   /**
-   * Whether {@code route} (as sqlorigin names requests: {@code METHOD /path}) is covered. Origins
-   * of named jobs ({@code job:import}) have no method and path, and are never covered.
+   * Whether {@code route} (as sqlorigin names requests: {@code METHOD /path}, or a gRPC call's full
+   * method name alone, {@code /shop.Orders/Create}, which only a pattern without a method covers)
+   * is covered. Origins of named jobs ({@code job:import}) do not start with a path, and are never
+   * covered.
    */
   public boolean matches(String route) {
     int space = route.indexOf(' ');
-    if (space < 0) {
-      return false;
-    }
     if (method != null && !(space == method.length() && route.startsWith(method))) {
       return false;
     }
     int length = route.length();
+    // The path starts after the method's space, or at once for a route without a method.
     int at = space + 1;
     int last = segments.length - 1;
     for (int i = 0; i <= last; i++) {

@@ -2,6 +2,6 @@
  * Telemetry as an observer of the request lifecycle, and the two questions the JDBC advice asks it.
  * Internal to the agent: called by its advice and wiring, with no compatibility promised between
  * releases. The only public API of {@code sqlorigin-core} is {@link
- * dev.sqlorigin.comment.SqlComment#parse}.
+ * dev.sqlorigin.comment.SqlComment#parse} and {@link dev.sqlorigin.comment.OriginComment#read}.
  */
 package dev.sqlorigin.telemetry;

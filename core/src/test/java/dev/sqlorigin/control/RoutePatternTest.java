@@ -43,6 +43,14 @@ class RoutePatternTest {
         "GET /owners/               | GET /owners                       | false",
         // named jobs have no method and path: no pattern covers them
         "/*                         | job:import-learners               | false",
+        "/*                         | job:/x                            | false",
+        // a gRPC call's route is its full method name alone: a pattern without a method covers it
+        "/shop.Orders/Create        | /shop.Orders/Create               | true",
+        "* /shop.Orders/Create      | /shop.Orders/Create               | true",
+        "/shop.Orders/*             | /shop.Orders/Create               | true",
+        "/shop.Orders/Create        | /shop.Orders/CreateMany           | false",
+        "POST /shop.Orders/Create   | /shop.Orders/Create               | false",
+        "GET /*                     | /shop.Orders/Create               | false",
         "GET /_OTHER                | GET /_OTHER                       | true",
         "_OTHER /x                  | _OTHER /x                         | true",
       })
