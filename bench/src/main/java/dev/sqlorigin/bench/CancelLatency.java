@@ -2,16 +2,11 @@ package dev.sqlorigin.bench;
 
 import dev.sqlorigin.config.Config;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -27,7 +22,9 @@ import java.util.stream.Stream;
  */
 public final class CancelLatency {
 
-  private static final long POLL_MILLIS = 2;
+  private static final Duration POLL = Duration.ofMillis(2);
+  private static final Duration RUNNING_TIMEOUT = Duration.ofSeconds(60);
+  private static final int IMPORT_SECONDS = 30;
   // Each request's statement is found in pg_stat_activity by the ID in its comment.
   private static final String REQUEST_ID_IN_COMMENT =
       "-D" + Config.COMMENT_FIELDS + "=route,request_id";
@@ -54,16 +51,16 @@ public final class CancelLatency {
         double idleCpu = watchdogCpuMillis(app, 10_000);
         for (int i = 0; i < trials; i++) {
           String id = "disconnect-" + i;
-          Socket client = send(app.port(), id);
+          Socket client = SlowImports.send(app.port(), id, IMPORT_SECONDS);
           try {
-            awaitRunning(url, id, 1);
+            SlowImports.awaitRunning(url, id, 1, POLL, RUNNING_TIMEOUT);
             // As a router would: give up after a second, when the statement is well under way.
             Thread.sleep(1000);
           } finally {
             client.close();
           }
           long closed = System.nanoTime();
-          awaitRunning(url, id, 0);
+          SlowImports.awaitRunning(url, id, 0, POLL, RUNNING_TIMEOUT);
           disconnect.add((System.nanoTime() - closed) / 1e6);
         }
         double busyCpu = busyWatchdogCpuMillis(app, url, 10_000);
@@ -86,10 +83,10 @@ public final class CancelLatency {
         for (int i = 0; i < trials; i++) {
           String id = "deadline-" + i;
           long sent = System.nanoTime();
-          Socket client = send(app.port(), id);
+          Socket client = SlowImports.send(app.port(), id, IMPORT_SECONDS);
           try {
-            awaitRunning(url, id, 1);
-            awaitRunning(url, id, 0);
+            SlowImports.awaitRunning(url, id, 1, POLL, RUNNING_TIMEOUT);
+            SlowImports.awaitRunning(url, id, 0, POLL, RUNNING_TIMEOUT);
           } finally {
             client.close();
           }
@@ -121,41 +118,6 @@ public final class CancelLatency {
     return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
   }
 
-  /** A slow import whose response nobody will read. */
-  private static Socket send(int port, String requestId) throws IOException {
-    Socket socket = new Socket("127.0.0.1", port);
-    OutputStream out = socket.getOutputStream();
-    out.write(
-        ("POST /api/imports?seconds=30 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n"
-                + "X-Request-Id: "
-                + requestId
-                + "\r\n\r\n")
-            .getBytes(StandardCharsets.US_ASCII));
-    out.flush();
-    return socket;
-  }
-
-  private static void awaitRunning(String url, String requestId, int count) throws Exception {
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    try (Connection connection = DriverManager.getConnection(url);
-        PreparedStatement select =
-            connection.prepareStatement(
-                "SELECT count(*) FROM pg_stat_activity"
-                    + " WHERE state = 'active' AND query LIKE ? AND pid <> pg_backend_pid()")) {
-      select.setString(1, "%request_id='" + requestId + "'%");
-      while (System.nanoTime() < deadline) {
-        try (ResultSet rs = select.executeQuery()) {
-          rs.next();
-          if (rs.getInt(1) == count) {
-            return;
-          }
-        }
-        Thread.sleep(POLL_MILLIS);
-      }
-    }
-    throw new IllegalStateException(requestId + " never reached " + count + " running statements");
-  }
-
   /** CPU time of the watchdog thread over {@code millis}, nothing else happening. */
   private static double watchdogCpuMillis(AppUnderTest app, long millis) throws Exception {
     long before = watchdogTicks(app.pid());
@@ -169,10 +131,10 @@ public final class CancelLatency {
     List<Socket> clients = new ArrayList<>();
     try {
       for (int i = 0; i < 8; i++) {
-        clients.add(send(app.port(), "busy-" + i));
+        clients.add(SlowImports.send(app.port(), "busy-" + i, IMPORT_SECONDS));
       }
       for (int i = 0; i < 8; i++) {
-        awaitRunning(url, "busy-" + i, 1);
+        SlowImports.awaitRunning(url, "busy-" + i, 1, POLL, RUNNING_TIMEOUT);
       }
       return watchdogCpuMillis(app, millis);
     } finally {

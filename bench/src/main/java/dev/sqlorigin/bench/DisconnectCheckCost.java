@@ -1,20 +1,15 @@
 package dev.sqlorigin.bench;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -34,7 +29,9 @@ import java.util.stream.Stream;
  */
 public final class DisconnectCheckCost {
 
-  private static final long POLL_MILLIS = 5;
+  private static final Duration POLL = Duration.ofMillis(5);
+  private static final Duration RUNNING_TIMEOUT = Duration.ofSeconds(120);
+  private static final int IMPORT_SECONDS = 300;
 
   private DisconnectCheckCost() {}
 
@@ -43,7 +40,8 @@ public final class DisconnectCheckCost {
     int sockets = intOption(args, "--sockets", 10_000);
     int suspects = intOption(args, "--suspects", 100);
     int seconds = intOption(args, "--seconds", 30);
-    int disconnects = intOption(args, "--disconnects", 10);
+    // Only clients that were sent can close.
+    int disconnects = Math.min(intOption(args, "--disconnects", 10), suspects);
     Path agent = Paths.get(option(args, "--agent", "agent/target/sqlorigin-agent.jar"));
     Path java = Paths.get(option(args, "--java", System.getProperty("java.home")), "bin", "java");
     Path appJar = Paths.get("sample-app/target/sample-app.jar").toAbsolutePath();
@@ -74,9 +72,9 @@ public final class DisconnectCheckCost {
               "/health",
               url)) {
         for (int i = 0; i < suspects; i++) {
-          clients.add(send(app.port(), "suspect-" + i));
+          clients.add(SlowImports.send(app.port(), "suspect-" + i, IMPORT_SECONDS));
         }
-        awaitRunning(url, "suspect-%", suspects);
+        SlowImports.awaitRunning(url, "suspect-%", suspects, POLL, RUNNING_TIMEOUT);
         // Every statement is past the check threshold (500 ms) from here on.
         Thread.sleep(1_000);
         long before = watchdogCpuNanos(app.pid());
@@ -87,7 +85,7 @@ public final class DisconnectCheckCost {
         for (int i = 0; i < disconnects; i++) {
           long closed = System.nanoTime();
           clients.get(i).close();
-          awaitRunning(url, "suspect-" + i, 0);
+          SlowImports.awaitRunning(url, "suspect-" + i, 0, POLL, RUNNING_TIMEOUT);
           latencies.add((System.nanoTime() - closed) / 1e6);
         }
         Collections.sort(latencies);
@@ -139,40 +137,8 @@ public final class DisconnectCheckCost {
   }
 
   /** A slow import whose client stays connected until closed. */
-  private static Socket send(int port, String requestId) throws IOException {
-    Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
-    OutputStream out = socket.getOutputStream();
-    out.write(
-        ("POST /api/imports?seconds=300 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n"
-                + "X-Request-Id: "
-                + requestId
-                + "\r\n\r\n")
-            .getBytes(StandardCharsets.US_ASCII));
-    out.flush();
-    return socket;
-  }
 
   /** Waits until {@code count} backends run a statement whose request ID is like {@code id}. */
-  private static void awaitRunning(String url, String id, int count) throws Exception {
-    long deadline = System.nanoTime() + 120_000_000_000L;
-    try (Connection connection = DriverManager.getConnection(url);
-        PreparedStatement select =
-            connection.prepareStatement(
-                "SELECT count(*) FROM pg_stat_activity"
-                    + " WHERE state = 'active' AND query LIKE ? AND pid <> pg_backend_pid()")) {
-      select.setString(1, "%request_id='" + id + "'%");
-      while (System.nanoTime() < deadline) {
-        try (ResultSet rs = select.executeQuery()) {
-          rs.next();
-          if (rs.getInt(1) == count) {
-            return;
-          }
-        }
-        Thread.sleep(POLL_MILLIS);
-      }
-    }
-    throw new IllegalStateException(id + " never reached " + count + " running statements");
-  }
 
   /** Nanoseconds the watchdog thread has run on a CPU ({@code schedstat}), user and system. */
   static long watchdogCpuNanos(long pid) throws IOException {
