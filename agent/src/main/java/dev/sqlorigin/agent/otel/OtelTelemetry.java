@@ -8,6 +8,7 @@ import dev.sqlorigin.context.CancelOutcome;
 import dev.sqlorigin.context.RequestContext;
 import dev.sqlorigin.context.StatementCancel;
 import dev.sqlorigin.database.BackendPid;
+import dev.sqlorigin.database.WeakIdentityMap;
 import dev.sqlorigin.lifecycle.Counters;
 import dev.sqlorigin.lifecycle.RequestKind;
 import dev.sqlorigin.lifecycle.RequestStart;
@@ -34,12 +35,10 @@ import io.opentelemetry.sdk.trace.ReadableSpan;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -110,7 +109,7 @@ public final class OtelTelemetry implements Telemetry {
   private final DoubleHistogram duration;
   private final RouteMetrics routeMetrics;
   // Statement -> its text from prepare time; weak: statements are dropped by the application.
-  private final Map<Object, Prepared> prepared = Collections.synchronizedMap(new WeakHashMap<>());
+  private final WeakIdentityMap<Prepared> prepared = new WeakIdentityMap<>();
   // What a statement's text gives its span, by the text as tagged: the same for every request of a
   // route, so sanitized once rather than at every prepare.
   private final Map<String, Prepared> texts = new ConcurrentHashMap<>();

@@ -1,14 +1,12 @@
 package dev.sqlorigin.instrumentation.jdbc;
 
 import dev.sqlorigin.database.BackendPid;
+import dev.sqlorigin.database.WeakIdentityMap;
 import java.lang.reflect.Method;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Collections;
-import java.util.Map;
 import java.util.Optional;
-import java.util.WeakHashMap;
 
 /**
  * Reads pgjdbc's {@code PGConnection.getBackendPID()} (the pid the server sent when the connection
@@ -40,7 +38,7 @@ public final class JdbcBackendPid implements BackendPid.Reader {
 
   // By the connection the statement answers with (a pool's proxy is one per borrow): weak, so that
   // closed connections go.
-  private final Map<Connection, Integer> pids = Collections.synchronizedMap(new WeakHashMap<>());
+  private final WeakIdentityMap<Integer> pids = new WeakIdentityMap<>();
 
   @Override
   public int of(Object statement) {
