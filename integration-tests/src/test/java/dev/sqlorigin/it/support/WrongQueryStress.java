@@ -124,6 +124,19 @@ public final class WrongQueryStress {
    * answer when the cancel landed on a statement of its own and it closed that client's connection.
    */
   public static Result run(Requests requests, int abandonedRequests, String poolerDrop) {
+    Result result = once(requests, abandonedRequests, poolerDrop);
+    if (result == null) {
+      // Rarely (seen in the Micronaut application), the application's recording of the driver's
+      // cancel requests is lost: without it the race cannot be counted. It is put back; once more.
+      System.out.println("never-the-wrong-query: the cancel recording was lost; running again");
+      result = once(requests, abandonedRequests, poolerDrop);
+      assertTrue(result != null, "the application's cancel recording was lost twice");
+    }
+    return result;
+  }
+
+  /** One run; null when the application lost its cancel recording (no innocent one failed). */
+  private static Result once(Requests requests, int abandonedRequests, String poolerDrop) {
     AtomicBoolean done = new AtomicBoolean();
     CompletableFuture<Innocent> innocent =
         CompletableFuture.supplyAsync(
@@ -167,8 +180,13 @@ public final class WrongQueryStress {
       done.set(true);
     }
     Innocent seen = innocent.join();
+    ProbeAnswer recorded = call(requests::cancelsSent);
+    if (recorded.values("recording").contains("lost")) {
+      assertEquals(List.of(), seen.failures, "statements of requests nobody abandoned failed");
+      return null;
+    }
     List<Long> cancels = new ArrayList<>();
-    for (String sent : call(requests::cancelsSent).values("cancel")) {
+    for (String sent : recorded.values("cancel")) {
       cancels.add(Long.parseLong(sent));
     }
     Collections.sort(cancels);

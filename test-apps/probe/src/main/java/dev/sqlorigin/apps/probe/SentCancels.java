@@ -1,6 +1,7 @@
 package dev.sqlorigin.apps.probe;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -25,9 +26,23 @@ final class SentCancels extends Handler {
     if (installed == null) {
       installed = new SentCancels();
       logger = Logger.getLogger(LOGGER);
-      logger.setLevel(Level.FINEST);
+    }
+    logger.setLevel(Level.FINEST);
+    if (!Arrays.asList(logger.getHandlers()).contains(installed)) {
       logger.addHandler(installed);
     }
+  }
+
+  /**
+   * Whether the recording is still in place (or was never asked for): something that reconfigures
+   * java.util.logging (a {@code LogManager.reset()}) removes the handler and the level, and the
+   * cancels sent after that go unrecorded. Seen, rarely, in the Micronaut application; the cause is
+   * not known.
+   */
+  static synchronized boolean intact() {
+    return installed == null
+        || logger.getLevel() == Level.FINEST
+            && Arrays.asList(logger.getHandlers()).contains(installed);
   }
 
   /** The epoch microseconds of every cancel request sent so far; empty if not installed. */
