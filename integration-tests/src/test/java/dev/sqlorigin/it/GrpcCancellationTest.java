@@ -84,7 +84,7 @@ class GrpcCancellationTest {
     GrpcProbe.Answer other = stays.answer();
     assertTrue(other.ok(), other.body());
     assertEquals(List.of(), other.values("error"), other.body());
-    assertTrue(app.output().contains("request gone-1 (" + ROUTE + ") " + CANCELLED), app.output());
+    app.awaitOutput("request gone-1 (" + ROUTE + ") " + CANCELLED);
     System.out.println("gRPC cancel to idle backend: " + cancelledAfter + " ms");
   }
 
