@@ -32,6 +32,9 @@ public final class WrongQueryStress {
   // At least one abandoned request in this many must have put an innocent statement in that window.
   private static final int MIN_LATE_CANCELS_PER = 10;
 
+  // Batches of abandoned requests, at most, before a run whose race was not exercised fails.
+  private static final int MAX_BATCHES = 3;
+
   private WrongQueryStress() {}
 
   /** What a run saw. */
@@ -45,6 +48,34 @@ public final class WrongQueryStress {
       int innocentWhileCancelInFlight,
       int applicationConnections,
       Set<String> serverProcesses) {
+
+    /**
+     * Statements cancelled while running, abandonments refused before running, and innocent
+     * statements started while cancels were in flight (measured here: a half to two thirds of the
+     * abandonments put one there).
+     */
+    boolean exercised() {
+      return cancelledWhileRunning > 0
+          && refusedBeforeRunning > 0
+          && innocentWhileCancelInFlight >= abandoned / MIN_LATE_CANCELS_PER;
+    }
+
+    /** Two batches' counts together. */
+    Result plus(Result other) {
+      Set<String> processes = new TreeSet<>(serverProcesses);
+      processes.addAll(other.serverProcesses);
+      return new Result(
+          abandoned + other.abandoned,
+          cancelledWhileRunning + other.cancelledWhileRunning,
+          refusedBeforeRunning + other.refusedBeforeRunning,
+          droppedByPooler + other.droppedByPooler,
+          innocentRequests + other.innocentRequests,
+          cancelsSent + other.cancelsSent,
+          innocentWhileCancelInFlight + other.innocentWhileCancelInFlight,
+          Math.max(applicationConnections, other.applicationConnections),
+          processes);
+    }
+
     @Override
     public String toString() {
       return String.format(
@@ -122,17 +153,38 @@ public final class WrongQueryStress {
    * innocent statements started while cancels were in flight. Every error of an abandoned request
    * must name it, except, when {@code poolerDrop} is given, errors that start with it: a pooler's
    * answer when the cancel landed on a statement of its own and it closed that client's connection.
+   *
+   * <p>Where a cancel lands is up to the machine's timing: on a loaded one few of {@code
+   * abandonedRequests} may land while a statement runs (2 to 6 of 200 is usual for gRPC here, and
+   * once none). The stress then goes on, a batch of {@code abandonedRequests} at a time, up to
+   * {@link #MAX_BATCHES} batches, until the race was exercised; every batch must leave every
+   * innocent statement alone.
    */
   public static Result run(Requests requests, int abandonedRequests, String poolerDrop) {
-    Result result = once(requests, abandonedRequests, poolerDrop);
-    if (result == null) {
-      // Rarely (seen in the Micronaut application), the application's recording of the driver's
-      // cancel requests is lost: without it the race cannot be counted. It is put back; once more.
-      System.out.println("never-the-wrong-query: the cancel recording was lost; running again");
-      result = once(requests, abandonedRequests, poolerDrop);
-      assertTrue(result != null, "the application's cancel recording was lost twice");
+    Result total = null;
+    int lost = 0;
+    for (int batch = 1; batch <= MAX_BATCHES + lost; batch++) {
+      Result result = once(requests, abandonedRequests, poolerDrop);
+      if (result == null) {
+        // Rarely (seen in the Micronaut application), the application's recording of the driver's
+        // cancel requests is lost: without it the race cannot be counted. It is put back; once
+        // more.
+        System.out.println("never-the-wrong-query: the cancel recording was lost; running again");
+        assertTrue(++lost < 2, "the application's cancel recording was lost twice");
+        continue;
+      }
+      if (total != null) {
+        total = total.plus(result);
+        System.out.println("never-the-wrong-query: in all, " + total);
+      } else {
+        total = result;
+      }
+      if (total.exercised()) {
+        return total;
+      }
+      System.out.println("never-the-wrong-query: the race was not exercised yet; one more batch");
     }
-    return result;
+    throw new AssertionError("the race was not exercised: " + total);
   }
 
   /** One run; null when the application lost its cancel recording (no innocent one failed). */
@@ -219,12 +271,6 @@ public final class WrongQueryStress {
     assertTrue(
         seen.backends.size() <= 1 + droppedByPooler,
         "the innocent statements did not share one connection: " + result);
-    // Measured here: a half to two thirds of the abandonments put an innocent statement there.
-    assertTrue(
-        cancelledWhileRunning > 0
-            && refusedBeforeRunning > 0
-            && whileInFlight >= abandonedRequests / MIN_LATE_CANCELS_PER,
-        "the race was not exercised: " + result);
     return result;
   }
 
