@@ -1,9 +1,13 @@
 package dev.sqlorigin.agent;
 
+import java.util.Set;
+
 /**
  * The start of a class file: its name, whether it is an interface, its super class and its
- * interfaces (internal names, {@code java/sql/Statement}). Reading it walks the constant pool and
- * stops there, without the fields, methods and attributes that Byte Buddy's type pool parses.
+ * interfaces (internal names, {@code java/sql/Statement}), and, when asked, whether it declares a
+ * method of one of some names. Reading it walks the constant pool and, for the names, skips over
+ * the fields and methods to their names, without the descriptors, code and attributes that Byte
+ * Buddy's type pool parses.
  */
 final class ClassHeader {
 
@@ -15,16 +19,30 @@ final class ClassHeader {
   /** The super class and the interfaces; the super class is absent for {@code java/lang/Object}. */
   final String[] superTypes;
 
-  private ClassHeader(String name, boolean isInterface, String[] superTypes) {
+  /** Whether a class declares a method of the names asked about (true when none were asked). */
+  final boolean declaresNamedMethod;
+
+  private ClassHeader(
+      String name, boolean isInterface, String[] superTypes, boolean declaresNamedMethod) {
     this.name = name;
     this.isInterface = isInterface;
     this.superTypes = superTypes;
+    this.declaresNamedMethod = declaresNamedMethod;
   }
 
   /**
    * The header of {@code classFile}, or null when it is not a class file this reader understands.
    */
   static ClassHeader read(byte[] classFile) {
+    return read(classFile, null);
+  }
+
+  /**
+   * The header of {@code classFile}, telling whether the class (not an interface: never asked)
+   * declares a method named one of {@code methodNames} (null: not asked); null when it is not a
+   * class file this reader understands.
+   */
+  static ClassHeader read(byte[] classFile, Set<String> methodNames) {
     try {
       if (u4(classFile, 0) != 0xCAFEBABE) {
         return null;
@@ -81,25 +99,75 @@ final class ClassHeader {
       for (int i = 0; i < interfaces; i++) {
         superTypes[next++] = className(classFile, offsets, u2(classFile, at + 8 + 2 * i));
       }
-      return new ClassHeader(name, (access & ACC_INTERFACE) != 0, superTypes);
+      boolean isInterface = (access & ACC_INTERFACE) != 0;
+      boolean declares =
+          methodNames == null
+              || !isInterface
+                  && declaresMethod(classFile, offsets, at + 8 + 2 * interfaces, methodNames);
+      return new ClassHeader(name, isInterface, superTypes, declares);
     } catch (RuntimeException malformed) {
       return null;
     }
   }
 
-  private static String className(byte[] classFile, int[] offsets, int classIndex) {
-    int utf8 = offsets[u2(classFile, offsets[classIndex] + 1)];
+  /** Whether the fields and methods starting {@code at} declare a method of {@code names}. */
+  private static boolean declaresMethod(
+      byte[] classFile, int[] offsets, int at, Set<String> names) {
+    at = skipFields(classFile, at);
+    int methods = u2(classFile, at);
+    at += 2;
+    for (int i = 0; i < methods; i++) {
+      // Access, name, descriptor, then the attributes.
+      String name = ascii(classFile, offsets[u2(classFile, at + 2)]);
+      if (name != null && names.contains(name)) {
+        return true;
+      }
+      at = skipAttributes(classFile, at + 6);
+    }
+    return false;
+  }
+
+  /** Where the fields starting {@code at} (a count, then each field) end. */
+  private static int skipFields(byte[] classFile, int at) {
+    int count = u2(classFile, at);
+    at += 2;
+    for (int i = 0; i < count; i++) {
+      at = skipAttributes(classFile, at + 6);
+    }
+    return at;
+  }
+
+  /** Where the attributes starting {@code at} (a count, then each attribute) end. */
+  private static int skipAttributes(byte[] classFile, int at) {
+    int count = u2(classFile, at);
+    at += 2;
+    for (int i = 0; i < count; i++) {
+      at += 6 + u4(classFile, at + 2);
+    }
+    return at;
+  }
+
+  /** The UTF-8 constant at {@code utf8}, or null when it is not plain ASCII. */
+  private static String ascii(byte[] classFile, int utf8) {
     int length = u2(classFile, utf8 + 1);
     char[] chars = new char[length];
     for (int i = 0; i < length; i++) {
       int b = classFile[utf8 + 3 + i];
       if (b <= 0) {
-        // Not ASCII (modified UTF-8): rare enough to leave to Byte Buddy's own reader.
-        throw new IllegalArgumentException("non-ASCII class name");
+        return null;
       }
       chars[i] = (char) b;
     }
     return new String(chars);
+  }
+
+  private static String className(byte[] classFile, int[] offsets, int classIndex) {
+    String name = ascii(classFile, offsets[u2(classFile, offsets[classIndex] + 1)]);
+    if (name == null) {
+      // Not ASCII (modified UTF-8): rare enough to leave to Byte Buddy's own reader.
+      throw new IllegalArgumentException("non-ASCII class name");
+    }
+    return name;
   }
 
   private static int u2(byte[] b, int at) {

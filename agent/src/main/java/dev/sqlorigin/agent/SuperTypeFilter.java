@@ -28,6 +28,11 @@ import java.util.concurrent.TimeoutException;
  * class goes to Byte Buddy unless each of its direct super types is known not to lead to one; an
  * interface never does, as no instrumentation changes interfaces.
  *
+ * <p>Nor does a class that declares none of the methods the instrumentations by super type advise
+ * ({@link TypeInstrumentation#methodNames()}: {@code execute}, {@code doFilter}, ...): most classes
+ * that load. Its super types are not looked up then; its header is kept, and judged only when a
+ * class that may be changed has it among its super types.
+ *
  * <p>The JVM runs transformers on a class before it loads the class's super types, so a super type
  * may not have been seen yet: its header is then read from its class file, as the class's loader
  * finds it, and judged the same way. Not loaded: a class loaded from inside a transformer is
@@ -47,10 +52,15 @@ final class SuperTypeFilter implements ClassFileTransformer {
   private final Future<ClassFileTransformer> weaver;
   private final long waitNanos;
   private final Set<String> exactNames;
+  // The methods the instrumentations by super type advise; null: any.
+  private final Set<String> methodNames;
   // Names (internal form) with a wanted super type, the wanted ones included.
   private final Set<String> relevant = ConcurrentHashMap.newKeySet();
   // Per defining loader, the names whose super types are all known not to lead to a wanted one.
   private final Map<ClassLoader, Set<String>> irrelevant =
+      Collections.synchronizedMap(new WeakHashMap<>());
+  // Per defining loader, the super types of the classes not judged yet (no advised method).
+  private final Map<ClassLoader, Map<String, String[]>> unjudged =
       Collections.synchronizedMap(new WeakHashMap<>());
 
   /** Lets through the classes that {@code instrumentations} may change, to {@code weaver}. */
@@ -61,11 +71,21 @@ final class SuperTypeFilter implements ClassFileTransformer {
     this.weaver = weaver;
     this.waitNanos = waitNanos;
     Set<String> names = new HashSet<>();
+    Set<String> methods = new HashSet<>();
+    boolean anyMethod = false;
     for (TypeInstrumentation instrumentation : instrumentations) {
       instrumentation.names().forEach(name -> names.add(internal(name)));
       instrumentation.superTypes().forEach(name -> relevant.add(internal(name)));
+      if (!instrumentation.superTypes().isEmpty()) {
+        if (instrumentation.methodNames() == null) {
+          anyMethod = true;
+        } else {
+          methods.addAll(instrumentation.methodNames());
+        }
+      }
     }
     this.exactNames = Set.copyOf(names);
+    this.methodNames = anyMethod ? null : Set.copyOf(methods);
     // The JDK's own sub-interfaces of the wanted types: the JDK may have loaded them before us.
     relevant.add("java/sql/PreparedStatement");
     relevant.add("java/sql/CallableStatement");
@@ -117,16 +137,27 @@ final class SuperTypeFilter implements ClassFileTransformer {
   }
 
   boolean mayMatch(ClassLoader loader, byte[] classFile) {
-    ClassHeader header = ClassHeader.read(classFile);
+    ClassHeader header = ClassHeader.read(classFile, methodNames);
     if (header == null) {
       return true;
     }
-    // Judged even when it cannot match itself, for the classes that implement it.
-    Verdict verdict = judge(loader, header, 0);
-    // No instrumentation changes an interface (jakarta.servlet.Servlet loads early in a Spring Boot
-    // application, long before anything that can be changed).
-    return !header.isInterface
-        && (verdict != Verdict.IRRELEVANT || exactNames.contains(header.name));
+    if (header.isInterface || !header.declaresNamedMethod) {
+      // Not changed by an instrumentation by super type: no instrumentation changes an interface
+      // (jakarta.servlet.Servlet loads early in a Spring Boot application, long before anything
+      // that can be changed), and the class advises nothing. Kept for the classes that have it as
+      // a super type; only a class named by an instrumentation may be changed.
+      keepUnjudged(loader, header);
+      return !header.isInterface && exactNames.contains(header.name);
+    }
+    return judge(loader, header, 0) != Verdict.IRRELEVANT || exactNames.contains(header.name);
+  }
+
+  private void keepUnjudged(ClassLoader loader, ClassHeader header) {
+    if (!relevant.contains(header.name)) {
+      unjudged
+          .computeIfAbsent(loader, key -> new ConcurrentHashMap<>())
+          .put(header.name, header.superTypes);
+    }
   }
 
   private enum Verdict {
@@ -137,19 +168,26 @@ final class SuperTypeFilter implements ClassFileTransformer {
 
   /** Whether {@code header}'s class has a wanted super type, remembering the answer. */
   private Verdict judge(ClassLoader loader, ClassHeader header, int depth) {
+    return judge(loader, header.name, header.superTypes, depth);
+  }
+
+  /**
+   * Whether class {@code name}, of {@code superTypes}, has a wanted one, remembering the answer.
+   */
+  private Verdict judge(ClassLoader loader, String name, String[] superTypes, int depth) {
     boolean unknown = false;
-    for (String superType : header.superTypes) {
+    for (String superType : superTypes) {
       Verdict verdict = judge(loader, superType, depth);
       if (verdict == Verdict.RELEVANT) {
-        relevant.add(header.name);
+        relevant.add(name);
         return Verdict.RELEVANT;
       }
       unknown |= verdict == Verdict.UNKNOWN;
     }
-    if (unknown || relevant.contains(header.name)) {
+    if (unknown || relevant.contains(name)) {
       return Verdict.UNKNOWN;
     }
-    irrelevant.computeIfAbsent(loader, key -> ConcurrentHashMap.newKeySet()).add(header.name);
+    irrelevant.computeIfAbsent(loader, key -> ConcurrentHashMap.newKeySet()).add(name);
     return Verdict.IRRELEVANT;
   }
 
@@ -167,6 +205,16 @@ final class SuperTypeFilter implements ClassFileTransformer {
     }
     if (depth == MAX_DEPTH) {
       return Verdict.UNKNOWN;
+    }
+    // Loaded already, and kept unjudged: judged now, where it was defined.
+    for (ClassLoader at = loader; at != null; at = at.getParent()) {
+      Map<String, String[]> kept = unjudged.get(at);
+      String[] superTypes = kept == null ? null : kept.get(name);
+      if (superTypes != null) {
+        Verdict verdict = judge(at, name, superTypes, depth + 1);
+        kept.remove(name);
+        return verdict;
+      }
     }
     ClassHeader header;
     try (InputStream in = loader.getResourceAsStream(name + ".class")) {

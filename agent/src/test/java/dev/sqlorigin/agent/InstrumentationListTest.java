@@ -140,10 +140,22 @@ class InstrumentationListTest {
   }
 
   @Test
+  void everyInstrumentationBySuperTypeNamesTheMethodsItAdvises() {
+    // One that did not would make the filter look up the super types of every class that loads.
+    for (TypeInstrumentation instrumentation : AgentInstaller.INSTRUMENTATIONS) {
+      if (!instrumentation.superTypes().isEmpty()) {
+        assertNotNull(instrumentation.methodNames(), instrumentation.name());
+      }
+    }
+  }
+
+  @Test
   void aClassThatDeclaresNoAdvisedMethodIsNotRewritten() throws Exception {
     Class<?> inheriting = SampleClasses.InheritingFilter.class;
-    assertTrue(filter.mayMatch(loader, classFile(inheriting)), "a Filter: it may match");
-    assertNull(weave(inheriting), "but it declares no doFilter of its own");
+    assertFalse(
+        filter.mayMatch(loader, classFile(inheriting)),
+        "a Filter, but it declares no doFilter of its own: the filter leaves it alone");
+    assertNull(weave(inheriting), "and so would the weaver");
   }
 
   @Test
@@ -158,11 +170,15 @@ class InstrumentationListTest {
     ClassWriter writer = new ClassWriter(0);
     writer.visit(
         Opcodes.V11,
-        Opcodes.ACC_PUBLIC,
+        Opcodes.ACC_PUBLIC | Opcodes.ACC_ABSTRACT,
         "samples/OrphanLogger",
         null,
         "absent/LoggerWrapper",
         null);
+    // A method of an advised name, so that the filter looks for its super types.
+    writer
+        .visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_ABSTRACT, "execute", "()Z", null, null)
+        .visitEnd();
     writer.visitEnd();
     byte[] orphan = writer.toByteArray();
     List<String> warnings = new ArrayList<>();

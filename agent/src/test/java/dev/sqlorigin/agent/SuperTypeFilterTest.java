@@ -16,6 +16,7 @@ import java.security.ProtectionDomain;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
@@ -44,8 +45,34 @@ class SuperTypeFilterTest {
 
   static final class DispatcherLike {}
 
+  abstract static class Quiet implements Statement {}
+
+  abstract static class Executes extends Quiet {
+    @Override
+    public boolean execute(String sql) {
+      return false;
+    }
+  }
+
+  abstract static class QuietPlain extends Plain {
+    private static final long serialVersionUID = 1L;
+    int field; // fields come before the methods in the class file
+
+    abstract void close(String unadvised);
+  }
+
+  abstract static class ExecutesPlain extends QuietPlain {
+    private static final long serialVersionUID = 1L;
+
+    public boolean execute(String sql) {
+      return false;
+    }
+  }
+
   private static final TypeInstrumentation STATEMENTS =
       TypeInstrumentation.subtypesOf(Plain.class, "java.sql.Statement");
+  private static final TypeInstrumentation EXECUTES =
+      TypeInstrumentation.subtypesOf(Plain.class, "java.sql.Statement").methodsNamed("execute");
   private static final String DISPATCHER = DispatcherLike.class.getName();
 
   private static final long WAIT = TimeUnit.SECONDS.toNanos(10);
@@ -80,6 +107,57 @@ class SuperTypeFilterTest {
     assertTrue(mayMatch(DispatcherLike.class), "matched by name");
     assertFalse(mayMatch(DriverApi.class), "an interface: no instrumentation changes one");
     assertTrue(mayMatch(ApiDriver.class), "implements an interface that extends Statement");
+  }
+
+  @Test
+  void headerTellsWhetherTheClassDeclaresAMethodOfTheNamesAsked() throws IOException {
+    assertTrue(ClassHeader.read(classFile(Executes.class), Set.of("execute")).declaresNamedMethod);
+    assertTrue(
+        ClassHeader.read(classFile(ExecutesPlain.class), Set.of("commit", "execute"))
+            .declaresNamedMethod);
+    assertFalse(ClassHeader.read(classFile(Quiet.class), Set.of("execute")).declaresNamedMethod);
+    assertFalse(
+        ClassHeader.read(classFile(QuietPlain.class), Set.of("execute")).declaresNamedMethod,
+        "declares close, and a field");
+    assertFalse(
+        ClassHeader.read(classFile(Statement.class), Set.of("execute")).declaresNamedMethod,
+        "an interface is never asked");
+    assertTrue(ClassHeader.read(classFile(Quiet.class)).declaresNamedMethod, "nothing asked");
+  }
+
+  @Test
+  void aClassThatDeclaresNoAdvisedMethodIsLeftAloneWithoutReadingItsSuperTypes()
+      throws IOException {
+    SuperTypeFilter named = new SuperTypeFilter(WOVEN_NOW, List.of(EXECUTES), WAIT);
+    ReadCounting reads = new ReadCounting(loader);
+    assertFalse(named.mayMatch(reads, classFile(Quiet.class)), "implements Statement, but");
+    assertFalse(named.mayMatch(reads, classFile(QuietPlain.class)));
+    assertEquals(0, reads.count, "no super type was read");
+  }
+
+  @Test
+  void aClassThatDeclaresAnAdvisedMethodIsJudgedByTheHeadersKeptOfItsSuperTypes()
+      throws IOException {
+    SuperTypeFilter named = new SuperTypeFilter(WOVEN_NOW, List.of(EXECUTES), WAIT);
+    // Loaded, and so seen, before the classes that extend them.
+    assertFalse(named.mayMatch(loader, classFile(Quiet.class)));
+    assertFalse(named.mayMatch(loader, classFile(QuietPlain.class)));
+    assertFalse(named.mayMatch(loader, classFile(Plain.class)));
+    ReadCounting reads = new ReadCounting(loader);
+    assertTrue(named.mayMatch(reads, classFile(Executes.class)), "Quiet implements Statement");
+    assertFalse(
+        named.mayMatch(reads, classFile(ExecutesPlain.class)),
+        "QuietPlain leads to no wanted type");
+    assertEquals(0, reads.count, "judged from the headers kept, no class file read");
+  }
+
+  @Test
+  void aClassThatDeclaresAnAdvisedMethodHasItsSuperTypesNotSeenYetReadFromTheirClassFiles()
+      throws IOException {
+    SuperTypeFilter named = new SuperTypeFilter(WOVEN_NOW, List.of(EXECUTES), WAIT);
+    ReadCounting reads = new ReadCounting(loader);
+    assertTrue(named.mayMatch(reads, classFile(Executes.class)));
+    assertEquals(1, reads.count, "Quiet's class file");
   }
 
   @Test
@@ -141,6 +219,24 @@ class SuperTypeFilterTest {
             List.of(STATEMENTS),
             WAIT);
     assertNull(transform(failed, Driver.class));
+  }
+
+  private static final CompletableFuture<ClassFileTransformer> WOVEN_NOW =
+      CompletableFuture.completedFuture(new ClassFileTransformer() {});
+
+  /** A loader that counts the class files read through it. */
+  private static final class ReadCounting extends ClassLoader {
+    int count;
+
+    ReadCounting(ClassLoader parent) {
+      super(parent);
+    }
+
+    @Override
+    public InputStream getResourceAsStream(String name) {
+      count++;
+      return super.getResourceAsStream(name);
+    }
   }
 
   private static final byte[] WOVEN_BYTES = {1, 2, 3};

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
@@ -21,14 +22,17 @@ import java.util.jar.Manifest;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.matcher.ElementMatcher;
+import net.bytebuddy.matcher.ElementMatchers;
 
 /**
  * What one instrumentation changes: the classes, named by a super type they have or by their own
  * name, and the advice applied to their methods. The agent's class-header filter (which lets only
- * classes with one of the {@link #superTypes()} or {@link #names()} reach Byte Buddy) and its
- * weaver are both fed from this one description: the matcher is derived from the same names, so a
- * type cannot be matched by the weaver and missed by the filter.
+ * classes with one of the {@link #superTypes()} or {@link #names()} reach Byte Buddy, and of the
+ * former only those that declare a method of the {@link #methodNames()}) and its weaver are both
+ * fed from this one description: the matchers are derived from the same names, so a type or a
+ * method cannot be matched by the weaver and missed by the filter.
  */
 public final class TypeInstrumentation {
 
@@ -80,6 +84,8 @@ public final class TypeInstrumentation {
   private final String name;
   private final List<String> superTypes;
   private final List<String> names;
+  // Null: any method may be advised.
+  private final Set<String> methodNames;
   private final List<MethodAdvice> advice;
   private final ClassLoader adviceLoader;
   private final KnownVersions versions;
@@ -88,12 +94,14 @@ public final class TypeInstrumentation {
       String name,
       List<String> superTypes,
       List<String> names,
+      Set<String> methodNames,
       List<MethodAdvice> advice,
       ClassLoader adviceLoader,
       KnownVersions versions) {
     this.name = name;
     this.superTypes = superTypes;
     this.names = names;
+    this.methodNames = methodNames;
     this.advice = advice;
     this.adviceLoader = adviceLoader;
     this.versions = versions;
@@ -109,6 +117,7 @@ public final class TypeInstrumentation {
         owner.getSimpleName(),
         List.of(superTypes),
         List.of(),
+        null,
         List.of(),
         owner.getClassLoader(),
         null);
@@ -117,7 +126,26 @@ public final class TypeInstrumentation {
   /** Changes the classes named {@code names} (binary names), whatever their super types. */
   public static TypeInstrumentation classesNamed(Class<?> owner, String... names) {
     return new TypeInstrumentation(
-        owner.getSimpleName(), List.of(), List.of(names), List.of(), owner.getClassLoader(), null);
+        owner.getSimpleName(),
+        List.of(),
+        List.of(names),
+        null,
+        List.of(),
+        owner.getClassLoader(),
+        null);
+  }
+
+  /**
+   * This instrumentation, advising only methods named one of {@code methodNames} (whatever else its
+   * advice's matchers say): a class that declares none of them is never changed, and the agent's
+   * class-header filter, which reads the names a class declares, need not look up its super types
+   * at all. Every instrumentation by super type states them: most classes that load declare none,
+   * and looking up their super types (reading their class files) was most of the filter's cost at
+   * start-up.
+   */
+  public TypeInstrumentation methodsNamed(String... methodNames) {
+    return new TypeInstrumentation(
+        name, superTypes, names, Set.of(methodNames), advice, adviceLoader, versions);
   }
 
   /** This instrumentation with {@code adviceClass} also applied to the {@code methods} matched. */
@@ -154,14 +182,21 @@ public final class TypeInstrumentation {
 
   /** This instrumentation under another name (for logs and tests). */
   public TypeInstrumentation called(String newName) {
-    return new TypeInstrumentation(newName, superTypes, names, advice, adviceLoader, versions);
+    return new TypeInstrumentation(
+        newName, superTypes, names, methodNames, advice, adviceLoader, versions);
   }
 
   private TypeInstrumentation with(MethodAdvice added) {
     List<MethodAdvice> more = new ArrayList<>(advice);
     more.add(added);
     return new TypeInstrumentation(
-        name, superTypes, names, Collections.unmodifiableList(more), adviceLoader, versions);
+        name,
+        superTypes,
+        names,
+        methodNames,
+        Collections.unmodifiableList(more),
+        adviceLoader,
+        versions);
   }
 
   /**
@@ -178,6 +213,7 @@ public final class TypeInstrumentation {
         name,
         superTypes,
         names,
+        methodNames,
         advice,
         adviceLoader,
         new KnownVersions(title, fromMajor, toMajor, requiredClass));
@@ -208,8 +244,23 @@ public final class TypeInstrumentation {
     return names;
   }
 
+  /**
+   * The only names of the methods advised ({@link #methodsNamed}), or null when any method may be.
+   */
+  public Set<String> methodNames() {
+    return methodNames;
+  }
+
   public List<MethodAdvice> advice() {
     return advice;
+  }
+
+  /** Which methods {@code each} applies to: its matcher, within {@link #methodNames()}. */
+  private ElementMatcher<? super MethodDescription> methods(MethodAdvice each) {
+    return methodNames == null
+        ? each.methods()
+        : ElementMatchers.<MethodDescription>namedOneOf(methodNames.toArray(new String[0]))
+            .and(each.methods());
   }
 
   /** The types changed: derived from {@link #superTypes()} and {@link #names()}, nothing else. */
@@ -229,7 +280,7 @@ public final class TypeInstrumentation {
   public boolean advises(TypeDescription type) {
     for (MethodDescription method : type.getDeclaredMethods()) {
       for (MethodAdvice each : advice) {
-        if (each.methods().matches(method)) {
+        if (methods(each).matches(method)) {
           return true;
         }
       }
@@ -237,23 +288,25 @@ public final class TypeInstrumentation {
     return false;
   }
 
-  /** The transformer that applies the advice, in the order it was declared. */
+  /**
+   * The transformer that applies the advice, in the order it was declared, each advice read once
+   * per class loader.
+   */
   public AgentBuilder.Transformer transformer() {
-    AgentBuilder.Transformer.ForAdvice transformer = new AgentBuilder.Transformer.ForAdvice();
     List<MethodAdvice> twins = new ArrayList<>();
+    List<AdviceByLoader.Entry> entries = new ArrayList<>();
     for (MethodAdvice each : advice) {
       if (each.writtenClass() != null) {
         twins.add(each);
       }
+      entries.add(new AdviceByLoader.Entry(methods(each), each.adviceClass()));
     }
-    if (!twins.isEmpty()) {
-      transformer = transformer.include(new PackageTwin(adviceLoader, twins));
-    }
-    transformer = transformer.include(adviceLoader);
-    for (MethodAdvice each : advice) {
-      transformer = transformer.advice(each.methods(), each.adviceClass());
-    }
-    return transformer;
+    ClassFileLocator agent = ClassFileLocator.ForClassLoader.of(adviceLoader);
+    return new AdviceByLoader(
+        twins.isEmpty()
+            ? agent
+            : new ClassFileLocator.Compound(new PackageTwin(adviceLoader, twins), agent),
+        entries);
   }
 
   @Override

@@ -35,6 +35,7 @@ public final class GrpcServerCallHandlerInstrumentation {
   public static final TypeInstrumentation INSTRUMENTATION =
       TypeInstrumentation.subtypesOf(
               GrpcServerCallHandlerInstrumentation.class, "io.grpc.ServerCallHandler")
+          .methodsNamed("startCall")
           .advise(
               named("startCall")
                   .and(not(isAbstract()))

@@ -23,6 +23,7 @@ public final class GrpcServerCallInstrumentation {
   /** The classes changed, and how. */
   public static final TypeInstrumentation INSTRUMENTATION =
       TypeInstrumentation.subtypesOf(GrpcServerCallInstrumentation.class, "io.grpc.ServerCall")
+          .methodsNamed("sendHeaders", "close")
           .advise(
               not(isAbstract())
                   .and(named("sendHeaders"))

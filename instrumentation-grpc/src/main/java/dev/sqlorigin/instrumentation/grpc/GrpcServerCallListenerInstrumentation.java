@@ -25,6 +25,7 @@ public final class GrpcServerCallListenerInstrumentation {
   public static final TypeInstrumentation INSTRUMENTATION =
       TypeInstrumentation.subtypesOf(
               GrpcServerCallListenerInstrumentation.class, "io.grpc.ServerCall$Listener")
+          .methodsNamed("onMessage", "onHalfClose", "onReady", "onCancel", "onComplete")
           .advise(
               not(isAbstract())
                   .and(

@@ -27,6 +27,15 @@ public final class ConnectionInstrumentation {
   /** The classes changed, and how. */
   public static final TypeInstrumentation INSTRUMENTATION =
       TypeInstrumentation.subtypesOf(ConnectionInstrumentation.class, "java.sql.Connection")
+          .methodsNamed(
+              "prepareStatement",
+              "prepareCall",
+              "createStatement",
+              "commit",
+              "rollback",
+              "close",
+              "setAutoCommit",
+              "abort")
           .advise(
               namedOneOf("prepareStatement", "prepareCall")
                   .and(takesArgument(0, String.class))

@@ -23,6 +23,7 @@ public final class DataSourceInstrumentation {
   /** The classes changed, and how. */
   public static final TypeInstrumentation INSTRUMENTATION =
       TypeInstrumentation.subtypesOf(DataSourceInstrumentation.class, "javax.sql.DataSource")
+          .methodsNamed("getConnection")
           .advise(named("getConnection").and(not(isAbstract())), FailFastAdvice.class)
           .advise(named("getConnection").and(not(isAbstract())), ConnectAdvice.class);
 

@@ -38,6 +38,14 @@ public final class StatementInstrumentation {
   /** The classes changed, and how. */
   public static final TypeInstrumentation INSTRUMENTATION =
       TypeInstrumentation.subtypesOf(StatementInstrumentation.class, "java.sql.Statement")
+          .methodsNamed(
+              "execute",
+              "executeQuery",
+              "executeUpdate",
+              "executeLargeUpdate",
+              "executeBatch",
+              "executeLargeBatch",
+              "addBatch")
           .advise(
               EXECUTES
                   .and(takesArgument(0, String.class))

@@ -29,6 +29,7 @@ public final class RouteExecutionInstrumentation {
   public static final TypeInstrumentation INSTRUMENTATION =
       TypeInstrumentation.subtypesOf(
               RouteExecutionInstrumentation.class, "io.micronaut.web.router.RouteMatch")
+          .methodsNamed("execute")
           .advise(
               named("execute").and(takesArguments(0)).and(not(isAbstract())), ExecuteAdvice.class)
           .forVersions(MicronautInstrumentationModule.TITLE, 4, 5, null);

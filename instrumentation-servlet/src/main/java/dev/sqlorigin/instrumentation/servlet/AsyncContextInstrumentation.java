@@ -24,6 +24,7 @@ public final class AsyncContextInstrumentation {
   public static TypeInstrumentation forPackage(String basePackage) {
     return TypeInstrumentation.subtypesOf(
             AsyncContextInstrumentation.class, basePackage + ".AsyncContext")
+        .methodsNamed("start")
         .advise(
             named("start").and(takesArguments(Runnable.class)).and(not(isAbstract())),
             StartAdvice.class,

@@ -49,6 +49,7 @@ public final class ServletInstrumentation {
   public static TypeInstrumentation forPackage(String basePackage) {
     return TypeInstrumentation.subtypesOf(
             ServletInstrumentation.class, basePackage + ".Filter", basePackage + ".Servlet")
+        .methodsNamed("doFilter", "service")
         .advise(
             not(isAbstract())
                 .and(
