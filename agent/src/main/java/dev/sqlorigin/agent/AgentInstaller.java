@@ -14,16 +14,10 @@ import dev.sqlorigin.config.Config;
 import dev.sqlorigin.database.BackendPid;
 import dev.sqlorigin.database.StatementText;
 import dev.sqlorigin.instrumentation.TypeInstrumentation;
-import dev.sqlorigin.instrumentation.grpc.GrpcInstrumentationModule;
 import dev.sqlorigin.instrumentation.jdbc.JdbcApplicationName;
 import dev.sqlorigin.instrumentation.jdbc.JdbcBackendPid;
-import dev.sqlorigin.instrumentation.jdbc.JdbcInstrumentationModule;
 import dev.sqlorigin.instrumentation.jdbc.JdbcStatementCanceller;
 import dev.sqlorigin.instrumentation.jdbc.JdbcStatementText;
-import dev.sqlorigin.instrumentation.micronaut.MicronautInstrumentationModule;
-import dev.sqlorigin.instrumentation.quarkus.QuarkusInstrumentationModule;
-import dev.sqlorigin.instrumentation.servlet.ServletInstrumentationModule;
-import dev.sqlorigin.instrumentation.threads.ThreadsInstrumentationModule;
 import dev.sqlorigin.label.ApplicationName;
 import dev.sqlorigin.log.AgentLog;
 import java.lang.instrument.ClassFileTransformer;
@@ -31,8 +25,6 @@ import java.lang.instrument.Instrumentation;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.dynamic.scaffold.MethodGraph;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
@@ -46,21 +38,6 @@ public final class AgentInstaller {
   // How long a class that may be changed waits for the weaver still being built before it loads
   // unchanged: far longer than the build takes, short of a start that looks hung.
   private static final long WEAVER_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
-
-  /**
-   * Every instrumentation of the application's classes, in the order their advice is applied to a
-   * class that several match. The class-header filter and the weaver both read this one list.
-   */
-  static final List<TypeInstrumentation> INSTRUMENTATIONS =
-      Stream.of(
-              JdbcInstrumentationModule.typeInstrumentations(),
-              ServletInstrumentationModule.typeInstrumentations(),
-              QuarkusInstrumentationModule.typeInstrumentations(),
-              MicronautInstrumentationModule.typeInstrumentations(),
-              GrpcInstrumentationModule.typeInstrumentations(),
-              ThreadsInstrumentationModule.typeInstrumentations())
-          .flatMap(List::stream)
-          .collect(Collectors.toUnmodifiableList());
 
   private AgentInstaller() {}
 
@@ -83,6 +60,44 @@ public final class AgentInstaller {
       return;
     }
     Config.install(config);
+    // The filter goes in now, so that no class loads unseen; what it hands on waits for the
+    // instrumentations and the weaver, both built on a thread of their own.
+    CompletableFuture<List<TypeInstrumentation>> instrumentations = new CompletableFuture<>();
+    CompletableFuture<ClassFileTransformer> weaver = new CompletableFuture<>();
+    // Registered without retransformation (the application's classes are changed as they load), in
+    // front of the weaver, to keep Byte Buddy from parsing the classes that cannot match.
+    instrumentation.addTransformer(
+        new SuperTypeFilter(weaver, instrumentations, WEAVER_WAIT_NANOS));
+    Runnable buildWeaver =
+        () -> {
+          long building = System.nanoTime();
+          try {
+            instrumentations.complete(Instrumentations.ALL);
+            weaver.complete(weaver());
+            JdkClassesInstaller.install(instrumentation);
+            AgentLog.debug(
+                "instrumentation ready in " + (System.nanoTime() - building) / 1_000_000 + " ms");
+          } catch (Throwable t) {
+            instrumentations.completeExceptionally(t);
+            weaver.completeExceptionally(t);
+            AgentLog.warnOnce(
+                "weaver",
+                "sqlorigin could not build its instrumentation; the application runs without it",
+                t);
+          }
+        };
+    // Building the instrumentations and the weaver is most of the agent's own start-up (loading
+    // Byte Buddy, reading the advice): done beside the application's own start, which reaches a
+    // class to change (a servlet, a JDBC driver) later than that, or waits for it. Not when the
+    // system class loader serialises its loading: it loads the agent's classes, and a class waiting
+    // for the weaver would hold its lock.
+    if (ClassLoader.getSystemClassLoader().isRegisteredAsParallelCapable()) {
+      Thread builder = new Thread(buildWeaver, "sqlorigin-init");
+      builder.setDaemon(true);
+      builder.start();
+    } else {
+      buildWeaver.run();
+    }
     // Before the first request: a JVM starting during an incident serves it under the fleet's
     // blocks.
     Controls.install(config);
@@ -94,41 +109,6 @@ public final class AgentInstaller {
     boolean otel =
         OtelActivation.requested(System.getProperties(), System.getenv())
             && OtelTelemetry.install(config);
-    // The filter goes in now, so that no class loads unseen; what it hands on waits for the weaver.
-    CompletableFuture<ClassFileTransformer> weaver = new CompletableFuture<>();
-    // Registered without retransformation (the application's classes are changed as they load), in
-    // front of the weaver, to keep Byte Buddy from parsing the classes that cannot match.
-    instrumentation.addTransformer(
-        new SuperTypeFilter(weaver, INSTRUMENTATIONS, WEAVER_WAIT_NANOS));
-    Runnable buildWeaver =
-        () -> {
-          long building = System.nanoTime();
-          try {
-            weaver.complete(weaver());
-            JdkClassesInstaller.install(instrumentation);
-            AgentLog.debug(
-                "instrumentation ready in " + (System.nanoTime() - building) / 1_000_000 + " ms");
-          } catch (Throwable t) {
-            weaver.completeExceptionally(t);
-            AgentLog.warnOnce(
-                "weaver",
-                "sqlorigin could not build its instrumentation; the application runs without it",
-                t);
-          }
-        };
-    // Building the weaver is most of the agent's own start-up (loading Byte Buddy, reading the
-    // advice): done beside the application's own start, which reaches a class to change
-    // (a servlet, a JDBC driver) later than that, or waits for it. Not when the system class loader
-    // serialises its loading: it loads the agent's classes, and a class waiting for the weaver
-    // would
-    // hold its lock.
-    if (ClassLoader.getSystemClassLoader().isRegisteredAsParallelCapable()) {
-      Thread builder = new Thread(buildWeaver, "sqlorigin-init");
-      builder.setDaemon(true);
-      builder.start();
-    } else {
-      buildWeaver.run();
-    }
     boolean disconnects = Watchdog.start(config);
     if (config.cancelOnShutdown()) {
       ShutdownCanceller.install(config.shutdownTimeout().toNanos());
@@ -175,7 +155,7 @@ public final class AgentInstaller {
   private static ClassFileTransformer weaver() {
     return new Weaver(
         byteBuddy(),
-        INSTRUMENTATIONS,
+        Instrumentations.ALL,
         // The JDK's classes are not ours to change: the filter in front leaves out the JDK's
         // loaders, and these names the classes the JDK generates in other loaders (reflection
         // accessors, jdk.proxyN.$Proxy), whose class files cannot be read. Nor are the agent's own,

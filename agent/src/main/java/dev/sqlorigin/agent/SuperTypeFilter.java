@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -50,10 +51,11 @@ final class SuperTypeFilter implements ClassFileTransformer {
   private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
 
   private final Future<ClassFileTransformer> weaver;
+  private final Future<? extends Collection<TypeInstrumentation>> instrumentations;
   private final long waitNanos;
-  private final Set<String> exactNames;
-  // The methods the instrumentations by super type advise; null: any.
-  private final Set<String> methodNames;
+  // Once the instrumentations or the weaver were late, later classes do not wait for them.
+  private volatile boolean late;
+  private volatile Wanted wanted;
   // Names (internal form) with a wanted super type, the wanted ones included.
   private final Set<String> relevant = ConcurrentHashMap.newKeySet();
   // Per defining loader, the names whose super types are all known not to lead to a wanted one.
@@ -63,32 +65,37 @@ final class SuperTypeFilter implements ClassFileTransformer {
   private final Map<ClassLoader, Map<String, String[]>> unjudged =
       Collections.synchronizedMap(new WeakHashMap<>());
 
+  /** What the instrumentations want, by name. */
+  private static final class Wanted {
+    final Set<String> exactNames;
+    // The methods the instrumentations by super type advise; null: any.
+    final Set<String> methodNames;
+
+    Wanted(Set<String> exactNames, Set<String> methodNames) {
+      this.exactNames = exactNames;
+      this.methodNames = methodNames;
+    }
+  }
+
   /** Lets through the classes that {@code instrumentations} may change, to {@code weaver}. */
   SuperTypeFilter(
       Future<ClassFileTransformer> weaver,
       Collection<TypeInstrumentation> instrumentations,
       long waitNanos) {
+    this(weaver, CompletableFuture.completedFuture(instrumentations), waitNanos);
+  }
+
+  /**
+   * As above, with the instrumentations still being built (by the thread that builds the weaver): a
+   * class of the application waits for them, no longer than {@code waitNanos}, as for the weaver.
+   */
+  SuperTypeFilter(
+      Future<ClassFileTransformer> weaver,
+      Future<? extends Collection<TypeInstrumentation>> instrumentations,
+      long waitNanos) {
     this.weaver = weaver;
+    this.instrumentations = instrumentations;
     this.waitNanos = waitNanos;
-    Set<String> names = new HashSet<>();
-    Set<String> methods = new HashSet<>();
-    boolean anyMethod = false;
-    for (TypeInstrumentation instrumentation : instrumentations) {
-      instrumentation.names().forEach(name -> names.add(internal(name)));
-      instrumentation.superTypes().forEach(name -> relevant.add(internal(name)));
-      if (!instrumentation.superTypes().isEmpty()) {
-        if (instrumentation.methodNames() == null) {
-          anyMethod = true;
-        } else {
-          methods.addAll(instrumentation.methodNames());
-        }
-      }
-    }
-    this.exactNames = Set.copyOf(names);
-    this.methodNames = anyMethod ? null : Set.copyOf(methods);
-    // The JDK's own sub-interfaces of the wanted types: the JDK may have loaded them before us.
-    relevant.add("java/sql/PreparedStatement");
-    relevant.add("java/sql/CallableStatement");
   }
 
   @Override
@@ -100,32 +107,34 @@ final class SuperTypeFilter implements ClassFileTransformer {
       ProtectionDomain protectionDomain,
       byte[] classfileBuffer)
       throws IllegalClassFormatException {
-    // The JDK's classes are not ours to change (the executors' few have a weaver of their own).
-    if (loader == null || loader == PLATFORM) {
+    // The JDK's classes are not ours to change (the executors' few have a weaver of their own),
+    // nor the agent's: its loader loads Byte Buddy while the instrumentations are being built.
+    if (loader == null || loader == PLATFORM || loader instanceof AgentClassLoader) {
       return null;
     }
-    if (classBeingRedefined == null && !mayMatch(loader, classfileBuffer)) {
+    if (classBeingRedefined == null && !mayMatch(loader, classfileBuffer, className)) {
       return null;
     }
-    ClassFileTransformer built = weaver(className);
+    ClassFileTransformer built = await(weaver, className);
     return built == null
         ? null
         : built.transform(
             module, loader, className, classBeingRedefined, protectionDomain, classfileBuffer);
   }
 
-  /** The weaver, once built; null if it failed (said once, where it failed) or is late. */
-  private ClassFileTransformer weaver(String className) {
+  /** What {@code future} built; null if it failed (said once, where it failed) or is late. */
+  private <T> T await(Future<T> future, String className) {
     try {
-      return weaver.get(waitNanos, TimeUnit.NANOSECONDS);
+      return late && !future.isDone() ? null : future.get(waitNanos, TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
+      late = true;
       AgentLog.warnOnce(
           "weaver-late",
           "sqlorigin's instrumentation was not ready after "
               + TimeUnit.NANOSECONDS.toMillis(waitNanos)
               + " ms; "
               + String.valueOf(className).replace('/', '.')
-              + " loads without it",
+              + " loads without it, as may other classes until it is",
           null);
       return null;
     } catch (InterruptedException e) {
@@ -136,8 +145,56 @@ final class SuperTypeFilter implements ClassFileTransformer {
     }
   }
 
+  /** What the instrumentations want, once they are built; null if they failed or are late. */
+  private Wanted wanted(String className) {
+    Wanted known = wanted;
+    if (known != null) {
+      return known;
+    }
+    Collection<TypeInstrumentation> built = await(instrumentations, className);
+    if (built == null) {
+      return null;
+    }
+    synchronized (this) {
+      if (wanted == null) {
+        Set<String> names = new HashSet<>();
+        Set<String> methods = new HashSet<>();
+        boolean anyMethod = false;
+        for (TypeInstrumentation instrumentation : built) {
+          instrumentation.names().forEach(name -> names.add(internal(name)));
+          instrumentation.superTypes().forEach(name -> relevant.add(internal(name)));
+          if (!instrumentation.superTypes().isEmpty()) {
+            if (instrumentation.methodNames() == null) {
+              anyMethod = true;
+            } else {
+              methods.addAll(instrumentation.methodNames());
+            }
+          }
+        }
+        // The JDK's own sub-interfaces of the wanted types: the JDK may have loaded them before
+        // us.
+        relevant.add("java/sql/PreparedStatement");
+        relevant.add("java/sql/CallableStatement");
+        wanted = new Wanted(Set.copyOf(names), anyMethod ? null : Set.copyOf(methods));
+      }
+      return wanted;
+    }
+  }
+
   boolean mayMatch(ClassLoader loader, byte[] classFile) {
-    ClassHeader header = ClassHeader.read(classFile, methodNames);
+    return mayMatch(loader, classFile, null);
+  }
+
+  /**
+   * Whether the class of {@code classFile} may be changed; false, the class loading unchanged, when
+   * the instrumentations are not there.
+   */
+  private boolean mayMatch(ClassLoader loader, byte[] classFile, String className) {
+    Wanted want = wanted(className);
+    if (want == null) {
+      return false;
+    }
+    ClassHeader header = ClassHeader.read(classFile, want.methodNames);
     if (header == null) {
       return true;
     }
@@ -147,9 +204,9 @@ final class SuperTypeFilter implements ClassFileTransformer {
       // that can be changed), and the class advises nothing. Kept for the classes that have it as
       // a super type; only a class named by an instrumentation may be changed.
       keepUnjudged(loader, header);
-      return !header.isInterface && exactNames.contains(header.name);
+      return !header.isInterface && want.exactNames.contains(header.name);
     }
-    return judge(loader, header, 0) != Verdict.IRRELEVANT || exactNames.contains(header.name);
+    return judge(loader, header, 0) != Verdict.IRRELEVANT || want.exactNames.contains(header.name);
   }
 
   private void keepUnjudged(ClassLoader loader, ClassHeader header) {

@@ -98,17 +98,17 @@ class InstrumentationListTest {
 
   private final ClassLoader loader = getClass().getClassLoader();
   private final ClassFileTransformer weaver =
-      new Weaver(AgentInstaller.byteBuddy(), AgentInstaller.INSTRUMENTATIONS, none());
+      new Weaver(AgentInstaller.byteBuddy(), Instrumentations.ALL, none());
   private final SuperTypeFilter filter =
       new SuperTypeFilter(
           CompletableFuture.completedFuture(weaver),
-          AgentInstaller.INSTRUMENTATIONS,
+          Instrumentations.ALL,
           TimeUnit.SECONDS.toNanos(10));
 
   @Test
   void everyInstrumentationHasClassesItChanges() {
     Set<String> listed =
-        AgentInstaller.INSTRUMENTATIONS.stream()
+        Instrumentations.ALL.stream()
             .map(TypeInstrumentation::name)
             .collect(Collectors.toCollection(TreeSet::new));
     assertEquals(new TreeSet<>(CHANGED.keySet()), listed);
@@ -117,7 +117,7 @@ class InstrumentationListTest {
   @Test
   void everyClassAnInstrumentationIsForPassesTheFilterAndIsChanged() throws Exception {
     TypePool pool = TypePool.Default.of(loader);
-    for (TypeInstrumentation instrumentation : AgentInstaller.INSTRUMENTATIONS) {
+    for (TypeInstrumentation instrumentation : Instrumentations.ALL) {
       for (String target : CHANGED.get(instrumentation.name())) {
         TypeDescription type = pool.describe(target).resolve();
         String what = instrumentation.name() + " on " + target;
@@ -142,7 +142,7 @@ class InstrumentationListTest {
   @Test
   void everyInstrumentationBySuperTypeNamesTheMethodsItAdvises() {
     // One that did not would make the filter look up the super types of every class that loads.
-    for (TypeInstrumentation instrumentation : AgentInstaller.INSTRUMENTATIONS) {
+    for (TypeInstrumentation instrumentation : Instrumentations.ALL) {
       if (!instrumentation.superTypes().isEmpty()) {
         assertNotNull(instrumentation.methodNames(), instrumentation.name());
       }

@@ -97,7 +97,7 @@ class ServletNamespacesTest {
     ClassLoader loader = getClass().getClassLoader();
     try (InputStream in = loader.getResourceAsStream(target.replace('.', '/') + ".class")) {
       byte[] woven =
-          new Weaver(AgentInstaller.byteBuddy(), AgentInstaller.INSTRUMENTATIONS, none())
+          new Weaver(AgentInstaller.byteBuddy(), Instrumentations.ALL, none())
               .transform(
                   loader.getUnnamedModule(),
                   loader,

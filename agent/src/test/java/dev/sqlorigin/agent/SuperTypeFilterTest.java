@@ -208,6 +208,24 @@ class SuperTypeFilterTest {
   }
 
   @Test
+  void classesWaitForTheInstrumentationsStillBeingBuiltAndOnceTheyWereLateNoLonger()
+      throws Exception {
+    CompletableFuture<List<TypeInstrumentation>> building = new CompletableFuture<>();
+    long wait = TimeUnit.SECONDS.toNanos(2);
+    SuperTypeFilter filter =
+        new SuperTypeFilter(CompletableFuture.completedFuture(WOVEN), building, wait);
+    long began = System.nanoTime();
+    assertNull(transform(filter, Driver.class), "late: loads unchanged");
+    assertTrue(System.nanoTime() - began >= wait, "after waiting for them");
+    assertTimeoutPreemptively(
+        Duration.ofMillis(TimeUnit.NANOSECONDS.toMillis(wait) / 2),
+        () -> assertNull(transform(filter, DriverChild.class)),
+        "the next class does not wait again");
+    building.complete(List.of(STATEMENTS));
+    assertArrayEquals(WOVEN_BYTES, transform(filter, Driver.class), "built: changed");
+  }
+
+  @Test
   void aClassLoadsUnchangedWhenTheWeaverIsLateOrFailed() throws Exception {
     SuperTypeFilter late =
         new SuperTypeFilter(

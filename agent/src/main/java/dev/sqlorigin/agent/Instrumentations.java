@@ -1,0 +1,34 @@
+package dev.sqlorigin.agent;
+
+import dev.sqlorigin.instrumentation.TypeInstrumentation;
+import dev.sqlorigin.instrumentation.grpc.GrpcInstrumentationModule;
+import dev.sqlorigin.instrumentation.jdbc.JdbcInstrumentationModule;
+import dev.sqlorigin.instrumentation.micronaut.MicronautInstrumentationModule;
+import dev.sqlorigin.instrumentation.quarkus.QuarkusInstrumentationModule;
+import dev.sqlorigin.instrumentation.servlet.ServletInstrumentationModule;
+import dev.sqlorigin.instrumentation.threads.ThreadsInstrumentationModule;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Every instrumentation of the application's classes, in the order their advice is applied to a
+ * class that several match. The class-header filter and the weaver both read this one list. Built
+ * when first read, on the agent's own thread: its advice matchers load Byte Buddy (a tenth of a
+ * second of class loading), which premain, on the application's critical path, must not wait for.
+ */
+final class Instrumentations {
+
+  static final List<TypeInstrumentation> ALL =
+      Stream.of(
+              JdbcInstrumentationModule.typeInstrumentations(),
+              ServletInstrumentationModule.typeInstrumentations(),
+              QuarkusInstrumentationModule.typeInstrumentations(),
+              MicronautInstrumentationModule.typeInstrumentations(),
+              GrpcInstrumentationModule.typeInstrumentations(),
+              ThreadsInstrumentationModule.typeInstrumentations())
+          .flatMap(List::stream)
+          .collect(Collectors.toUnmodifiableList());
+
+  private Instrumentations() {}
+}
