@@ -64,10 +64,6 @@ public final class AgentInstaller {
     // instrumentations and the weaver, both built on a thread of their own.
     CompletableFuture<List<TypeInstrumentation>> instrumentations = new CompletableFuture<>();
     CompletableFuture<ClassFileTransformer> weaver = new CompletableFuture<>();
-    // Registered without retransformation (the application's classes are changed as they load), in
-    // front of the weaver, to keep Byte Buddy from parsing the classes that cannot match.
-    instrumentation.addTransformer(
-        new SuperTypeFilter(weaver, instrumentations, WEAVER_WAIT_NANOS));
     Runnable buildWeaver =
         () -> {
           long building = System.nanoTime();
@@ -91,8 +87,18 @@ public final class AgentInstaller {
     // class to change (a servlet, a JDBC driver) later than that, or waits for it. Not when the
     // system class loader serialises its loading: it loads the agent's classes, and a class waiting
     // for the weaver would hold its lock.
-    if (ClassLoader.getSystemClassLoader().isRegisteredAsParallelCapable()) {
-      Thread builder = new Thread(buildWeaver, "sqlorigin-init");
+    boolean beside = ClassLoader.getSystemClassLoader().isRegisteredAsParallelCapable();
+    Thread builder = beside ? new Thread(buildWeaver, "sqlorigin-init") : Thread.currentThread();
+    // Registered without retransformation (the application's classes are changed as they load), in
+    // front of the weaver, to keep Byte Buddy from parsing the classes that cannot match.
+    instrumentation.addTransformer(
+        new SuperTypeFilter(
+            weaver,
+            instrumentations,
+            WEAVER_WAIT_NANOS,
+            AgentInstaller.class.getClassLoader(),
+            builder));
+    if (beside) {
       builder.setDaemon(true);
       builder.start();
     } else {

@@ -5,7 +5,6 @@ import dev.sqlorigin.log.AgentLog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.ClassFileTransformer;
-import java.lang.instrument.IllegalClassFormatException;
 import java.security.ProtectionDomain;
 import java.util.Collection;
 import java.util.Collections;
@@ -52,6 +51,11 @@ final class SuperTypeFilter implements ClassFileTransformer {
 
   private final Future<ClassFileTransformer> weaver;
   private final Future<? extends Collection<TypeInstrumentation>> instrumentations;
+  // The agent's own loader (null: none): it loads Byte Buddy while the instrumentations are built.
+  private final ClassLoader agent;
+  // The thread that builds the instrumentations and the weaver (null: none): it never waits for
+  // them, whatever it loads (Byte Buddy defines classes of its own in loaders of its own).
+  private final Thread builder;
   private final long waitNanos;
   // Once the instrumentations or the weaver were late, later classes do not wait for them.
   private volatile boolean late;
@@ -82,20 +86,26 @@ final class SuperTypeFilter implements ClassFileTransformer {
       Future<ClassFileTransformer> weaver,
       Collection<TypeInstrumentation> instrumentations,
       long waitNanos) {
-    this(weaver, CompletableFuture.completedFuture(instrumentations), waitNanos);
+    this(weaver, CompletableFuture.completedFuture(instrumentations), waitNanos, null, null);
   }
 
   /**
    * As above, with the instrumentations still being built (by the thread that builds the weaver): a
    * class of the application waits for them, no longer than {@code waitNanos}, as for the weaver.
+   * The classes of {@code agent}, the agent's own loader, are left alone without waiting, and so is
+   * whatever {@code builder}, the thread that builds the two, loads before they are built.
    */
   SuperTypeFilter(
       Future<ClassFileTransformer> weaver,
       Future<? extends Collection<TypeInstrumentation>> instrumentations,
-      long waitNanos) {
+      long waitNanos,
+      ClassLoader agent,
+      Thread builder) {
     this.weaver = weaver;
     this.instrumentations = instrumentations;
     this.waitNanos = waitNanos;
+    this.agent = agent;
+    this.builder = builder;
   }
 
   @Override
@@ -105,27 +115,42 @@ final class SuperTypeFilter implements ClassFileTransformer {
       String className,
       Class<?> classBeingRedefined,
       ProtectionDomain protectionDomain,
-      byte[] classfileBuffer)
-      throws IllegalClassFormatException {
+      byte[] classfileBuffer) {
     // The JDK's classes are not ours to change (the executors' few have a weaver of their own),
-    // nor the agent's: its loader loads Byte Buddy while the instrumentations are being built.
-    if (loader == null || loader == PLATFORM || loader instanceof AgentClassLoader) {
+    // nor the agent's.
+    if (loader == null || loader == PLATFORM || loader == agent) {
       return null;
     }
-    if (classBeingRedefined == null && !mayMatch(loader, classfileBuffer, className)) {
+    try {
+      if (classBeingRedefined == null && !mayMatch(loader, classfileBuffer, className)) {
+        return null;
+      }
+      ClassFileTransformer built = await(weaver, className);
+      return built == null
+          ? null
+          : built.transform(
+              module, loader, className, classBeingRedefined, protectionDomain, classfileBuffer);
+    } catch (Throwable t) {
+      // The JVM drops what a transformer throws without a word: said here, once.
+      AgentLog.warnOnce(
+          "filter",
+          "sqlorigin's class filter failed on "
+              + String.valueOf(className).replace('/', '.')
+              + " ("
+              + t
+              + "); classes it fails on load unchanged",
+          null);
       return null;
     }
-    ClassFileTransformer built = await(weaver, className);
-    return built == null
-        ? null
-        : built.transform(
-            module, loader, className, classBeingRedefined, protectionDomain, classfileBuffer);
   }
 
   /** What {@code future} built; null if it failed (said once, where it failed) or is late. */
   private <T> T await(Future<T> future, String className) {
+    if (!future.isDone() && (late || Thread.currentThread() == builder)) {
+      return null;
+    }
     try {
-      return late && !future.isDone() ? null : future.get(waitNanos, TimeUnit.NANOSECONDS);
+      return future.get(waitNanos, TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       late = true;
       AgentLog.warnOnce(

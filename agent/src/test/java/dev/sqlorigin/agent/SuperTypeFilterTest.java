@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTimeout;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sqlorigin.instrumentation.TypeInstrumentation;
+import dev.sqlorigin.log.AgentLog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
@@ -15,6 +17,7 @@ import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -213,7 +216,7 @@ class SuperTypeFilterTest {
     CompletableFuture<List<TypeInstrumentation>> building = new CompletableFuture<>();
     long wait = TimeUnit.SECONDS.toNanos(2);
     SuperTypeFilter filter =
-        new SuperTypeFilter(CompletableFuture.completedFuture(WOVEN), building, wait);
+        new SuperTypeFilter(CompletableFuture.completedFuture(WOVEN), building, wait, null, null);
     long began = System.nanoTime();
     assertNull(transform(filter, Driver.class), "late: loads unchanged");
     assertTrue(System.nanoTime() - began >= wait, "after waiting for them");
@@ -223,6 +226,63 @@ class SuperTypeFilterTest {
         "the next class does not wait again");
     building.complete(List.of(STATEMENTS));
     assertArrayEquals(WOVEN_BYTES, transform(filter, Driver.class), "built: changed");
+  }
+
+  @Test
+  void theThreadThatBuildsTheInstrumentationsNeverWaitsForThem() {
+    // Byte Buddy defines classes in loaders of its own while the instrumentations are built.
+    SuperTypeFilter filter =
+        new SuperTypeFilter(
+            new CompletableFuture<>(),
+            new CompletableFuture<>(),
+            WAIT,
+            null,
+            Thread.currentThread());
+    assertTimeout(
+        Duration.ofSeconds(5),
+        () -> assertNull(transform(filter, Driver.class)),
+        "the builder loads it unchanged at once");
+  }
+
+  @Test
+  void whatTheFilterThrowsIsSaidOnceAndTheClassLoadsUnchanged() throws Exception {
+    // The JVM would drop it silently, and every class would load unchanged unsaid.
+    ClassFileTransformer failing =
+        new ClassFileTransformer() {
+          @Override
+          public byte[] transform(
+              ClassLoader loader,
+              String className,
+              Class<?> redefined,
+              ProtectionDomain domain,
+              byte[] classFile) {
+            throw new IllegalAccessError("a class of another runtime package");
+          }
+        };
+    SuperTypeFilter filter =
+        new SuperTypeFilter(CompletableFuture.completedFuture(failing), List.of(STATEMENTS), WAIT);
+    List<String> warnings = new ArrayList<>();
+    AgentLog.install(
+        new AgentLog.Sink() {
+          @Override
+          public void info(String message) {}
+
+          @Override
+          public void warn(String message, Throwable cause) {
+            warnings.add(message);
+          }
+
+          @Override
+          public void debug(String message) {}
+        });
+    try {
+      assertNull(transform(filter, Driver.class));
+      assertNull(transform(filter, DriverChild.class));
+      assertEquals(1, warnings.size(), warnings.toString());
+      assertTrue(warnings.get(0).contains("IllegalAccessError"), warnings.get(0));
+    } finally {
+      AgentLog.install(null);
+    }
   }
 
   @Test
