@@ -8,12 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sqlorigin.instrumentation.TypeInstrumentation;
-import dev.sqlorigin.log.AgentLog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.IllegalClassFormatException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -181,28 +179,13 @@ class InstrumentationListTest {
         .visitEnd();
     writer.visitEnd();
     byte[] orphan = writer.toByteArray();
-    List<String> warnings = new ArrayList<>();
-    AgentLog.install(
-        new AgentLog.Sink() {
-          @Override
-          public void info(String message) {}
-
-          @Override
-          public void warn(String message, Throwable cause) {
-            warnings.add(message);
-          }
-
-          @Override
-          public void debug(String message) {}
-        });
-    try {
+    try (CapturedWarnings captured = CapturedWarnings.install()) {
+      List<String> warnings = captured.warnings;
       assertTrue(filter.mayMatch(loader, orphan), "its hierarchy is unknown to the filter");
       assertNull(
           weaver.transform(
               loader.getUnnamedModule(), loader, "samples/OrphanLogger", null, null, orphan));
       assertEquals(List.of(), warnings);
-    } finally {
-      AgentLog.install(null);
     }
   }
 

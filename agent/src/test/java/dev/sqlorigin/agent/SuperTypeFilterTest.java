@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sqlorigin.instrumentation.TypeInstrumentation;
-import dev.sqlorigin.log.AgentLog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
@@ -17,12 +16,12 @@ import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 class SuperTypeFilterTest {
@@ -248,40 +247,18 @@ class SuperTypeFilterTest {
   void whatTheFilterThrowsIsSaidOnceAndTheClassLoadsUnchanged() throws Exception {
     // The JVM would drop it silently, and every class would load unchanged unsaid.
     ClassFileTransformer failing =
-        new ClassFileTransformer() {
-          @Override
-          public byte[] transform(
-              ClassLoader loader,
-              String className,
-              Class<?> redefined,
-              ProtectionDomain domain,
-              byte[] classFile) {
-            throw new IllegalAccessError("a class of another runtime package");
-          }
-        };
+        answering(
+            () -> {
+              throw new IllegalAccessError("a class of another runtime package");
+            });
     SuperTypeFilter filter =
         new SuperTypeFilter(CompletableFuture.completedFuture(failing), List.of(STATEMENTS), WAIT);
-    List<String> warnings = new ArrayList<>();
-    AgentLog.install(
-        new AgentLog.Sink() {
-          @Override
-          public void info(String message) {}
-
-          @Override
-          public void warn(String message, Throwable cause) {
-            warnings.add(message);
-          }
-
-          @Override
-          public void debug(String message) {}
-        });
-    try {
+    try (CapturedWarnings captured = CapturedWarnings.install()) {
+      List<String> warnings = captured.warnings;
       assertNull(transform(filter, Driver.class));
       assertNull(transform(filter, DriverChild.class));
       assertEquals(1, warnings.size(), warnings.toString());
       assertTrue(warnings.get(0).contains("IllegalAccessError"), warnings.get(0));
-    } finally {
-      AgentLog.install(null);
     }
   }
 
@@ -318,18 +295,22 @@ class SuperTypeFilterTest {
   }
 
   private static final byte[] WOVEN_BYTES = {1, 2, 3};
-  private static final ClassFileTransformer WOVEN =
-      new ClassFileTransformer() {
-        @Override
-        public byte[] transform(
-            ClassLoader loader,
-            String className,
-            Class<?> redefined,
-            ProtectionDomain domain,
-            byte[] classFile) {
-          return WOVEN_BYTES;
-        }
-      };
+  private static final ClassFileTransformer WOVEN = answering(() -> WOVEN_BYTES);
+
+  /** A weaver that answers every class with {@code answer}. */
+  private static ClassFileTransformer answering(Supplier<byte[]> answer) {
+    return new ClassFileTransformer() {
+      @Override
+      public byte[] transform(
+          ClassLoader loader,
+          String className,
+          Class<?> redefined,
+          ProtectionDomain domain,
+          byte[] classFile) {
+        return answer.get();
+      }
+    };
+  }
 
   private byte[] transform(SuperTypeFilter filter, Class<?> type) throws Exception {
     return filter.transform(
