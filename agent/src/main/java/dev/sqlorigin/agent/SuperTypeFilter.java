@@ -226,8 +226,9 @@ final class SuperTypeFilter implements ClassFileTransformer {
     if (header.isInterface || !header.declaresNamedMethod) {
       // Not changed by an instrumentation by super type: no instrumentation changes an interface
       // (jakarta.servlet.Servlet loads early in a Spring Boot application, long before anything
-      // that can be changed), and the class advises nothing. Kept for the classes that have it as
-      // a super type; only a class named by an instrumentation may be changed.
+      // that can be changed), and a class that declares none of the advised methods has nothing
+      // to change. Kept for the classes that have it as a super type; only a class named by an
+      // instrumentation may be changed.
       keepUnjudged(loader, header);
       return !header.isInterface && want.exactNames.contains(header.name);
     }
