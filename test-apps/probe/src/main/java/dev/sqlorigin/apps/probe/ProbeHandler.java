@@ -114,14 +114,9 @@ public final class ProbeHandler {
             .append('\n')
             .toString();
       case "cancels-sent":
-        // With -Dprobe.record-cancels=true: when pgjdbc sent each cancel request, and whether the
-        // recording was still in place (it is put back for what follows when it was not).
+        // With -Dprobe.record-cancels=true: when pgjdbc sent each cancel request.
         for (long micros : SentCancels.sent()) {
           out.append("cancel=").append(micros).append('\n');
-        }
-        if (!SentCancels.intact()) {
-          out.append("recording=lost\n");
-          SentCancels.install();
         }
         return out.toString();
       case "registry":

@@ -11,7 +11,9 @@ import java.util.logging.Logger;
 /**
  * When each cancel request left this JVM, read from pgjdbc's own log: the driver logs {@code FE=>
  * CancelRequest} at FINEST just before it sends one, and only for a statement still running. Only
- * that class's logger is turned up, so nothing else of the driver logs.
+ * that class's logger is turned up, so nothing else of the driver logs. Under Quarkus (JBoss
+ * LogManager) the records reach this handler in some runs and in others none do, the logger's level
+ * and handlers in place all the same: cause not found; the stress says when it saw none.
  */
 final class SentCancels extends Handler {
 
@@ -31,18 +33,6 @@ final class SentCancels extends Handler {
     if (!Arrays.asList(logger.getHandlers()).contains(installed)) {
       logger.addHandler(installed);
     }
-  }
-
-  /**
-   * Whether the recording is still in place (or was never asked for): something that reconfigures
-   * java.util.logging (a {@code LogManager.reset()}) removes the handler and the level, and the
-   * cancels sent after that go unrecorded. Seen, rarely, in the Micronaut application; the cause is
-   * not known.
-   */
-  static synchronized boolean intact() {
-    return installed == null
-        || logger.getLevel() == Level.FINEST
-            && Arrays.asList(logger.getHandlers()).contains(installed);
   }
 
   /** The epoch microseconds of every cancel request sent so far; empty if not installed. */
