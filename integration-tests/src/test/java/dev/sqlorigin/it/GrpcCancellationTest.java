@@ -144,10 +144,14 @@ class GrpcCancellationTest {
     GrpcProbe.Call stream =
         client.start(
             GrpcProbe.STREAM,
-            "/cancellable/sleep?seconds=1&count=100",
+            "/cancellable/sleep?seconds=3&count=100",
             null,
             "X-Request-Id: stream-1");
     assertTrue(stream.firstMessage().contains("pool="), "the first message came");
+    // Cancelled while the next statement runs, with seconds to spare: once, on a loaded machine,
+    // a cancel sent right after the first message of 1 s statements reached the server only after
+    // the second statement had ended, and the stream stopped with nothing to cancel.
+    PgActivity.awaitRunning("request_id='stream-1'", 1, 10_000);
     stream.cancel();
     PgActivity.awaitRunning("request_id='stream-1'", 0, 10_000);
     String outcome = client.outcome("stream-1");
