@@ -42,10 +42,9 @@ final class AdviceByLoader implements AgentBuilder.Transformer {
 
   private final ClassFileLocator adviceLocator;
   private final List<Entry> entries;
+  // The bootstrap loader is the null key, which a WeakHashMap holds like any other.
   private final Map<ClassLoader, AsmVisitorWrapper> byLoader =
       Collections.synchronizedMap(new WeakHashMap<>());
-  // The bootstrap loader (null) is not a key of a WeakHashMap worth having: kept here.
-  private volatile AsmVisitorWrapper forBootstrap;
 
   /** {@code entries}, in the order they apply; their class files are found by {@code locator}. */
   AdviceByLoader(ClassFileLocator adviceLocator, List<Entry> entries) {
@@ -64,14 +63,6 @@ final class AdviceByLoader implements AgentBuilder.Transformer {
   }
 
   private AsmVisitorWrapper advice(ClassLoader loader) {
-    if (loader == null) {
-      AsmVisitorWrapper read = forBootstrap;
-      if (read == null) {
-        read = read(null);
-        forBootstrap = read;
-      }
-      return read;
-    }
     AsmVisitorWrapper read = byLoader.get(loader);
     if (read == null) {
       // Two threads may read it at once for a new loader: both results are the same.
