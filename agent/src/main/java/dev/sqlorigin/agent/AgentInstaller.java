@@ -13,7 +13,6 @@ import dev.sqlorigin.cancel.Cancels;
 import dev.sqlorigin.config.Config;
 import dev.sqlorigin.database.BackendPid;
 import dev.sqlorigin.database.StatementText;
-import dev.sqlorigin.instrumentation.TypeInstrumentation;
 import dev.sqlorigin.instrumentation.jdbc.JdbcApplicationName;
 import dev.sqlorigin.instrumentation.jdbc.JdbcBackendPid;
 import dev.sqlorigin.instrumentation.jdbc.JdbcStatementCanceller;
@@ -22,7 +21,6 @@ import dev.sqlorigin.label.ApplicationName;
 import dev.sqlorigin.log.AgentLog;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import net.bytebuddy.ByteBuddy;
@@ -60,21 +58,26 @@ public final class AgentInstaller {
       return;
     }
     Config.install(config);
-    // The filter goes in now, so that no class loads unseen; what it hands on waits for the
-    // instrumentations and the weaver, both built on a thread of their own.
-    CompletableFuture<List<TypeInstrumentation>> instrumentations = new CompletableFuture<>();
+    // The filter goes in now, so that no class loads unseen. It judges classes by the names the
+    // build wrote into the jar, at once; what it hands on waits for the weaver, built on a thread
+    // of its own.
+    WantedNames inJar = WantedNames.fromJar();
+    CompletableFuture<WantedNames> wanted =
+        inJar != null ? CompletableFuture.completedFuture(inJar) : new CompletableFuture<>();
     CompletableFuture<ClassFileTransformer> weaver = new CompletableFuture<>();
     Runnable buildWeaver =
         () -> {
           long building = System.nanoTime();
           try {
-            instrumentations.complete(Instrumentations.ALL);
+            if (!wanted.isDone()) {
+              wanted.complete(WantedNames.of(Instrumentations.ALL));
+            }
             weaver.complete(weaver());
             JdkClassesInstaller.install(instrumentation);
             AgentLog.debug(
                 "instrumentation ready in " + (System.nanoTime() - building) / 1_000_000 + " ms");
           } catch (Throwable t) {
-            instrumentations.completeExceptionally(t);
+            wanted.completeExceptionally(t);
             weaver.completeExceptionally(t);
             AgentLog.warnOnce(
                 "weaver",
@@ -93,11 +96,7 @@ public final class AgentInstaller {
     // front of the weaver, to keep Byte Buddy from parsing the classes that cannot match.
     instrumentation.addTransformer(
         new SuperTypeFilter(
-            weaver,
-            instrumentations,
-            WEAVER_WAIT_NANOS,
-            AgentInstaller.class.getClassLoader(),
-            builder));
+            weaver, wanted, WEAVER_WAIT_NANOS, AgentInstaller.class.getClassLoader(), builder));
     if (beside) {
       builder.setDaemon(true);
       builder.start();

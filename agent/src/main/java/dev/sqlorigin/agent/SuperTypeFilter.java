@@ -8,7 +8,6 @@ import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
@@ -50,7 +49,7 @@ final class SuperTypeFilter implements ClassFileTransformer {
   private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
 
   private final Future<ClassFileTransformer> weaver;
-  private final Future<? extends Collection<TypeInstrumentation>> instrumentations;
+  private final Future<WantedNames> wantedNames;
   // The agent's own loader (null: none): it loads Byte Buddy while the instrumentations are built.
   private final ClassLoader agent;
   // The thread that builds the instrumentations and the weaver (null: none): it never waits for
@@ -59,7 +58,7 @@ final class SuperTypeFilter implements ClassFileTransformer {
   private final long waitNanos;
   // Once the instrumentations or the weaver were late, later classes do not wait for them.
   private volatile boolean late;
-  private volatile Wanted wanted;
+  private volatile WantedNames wanted;
   // Names (internal form) with a wanted super type, the wanted ones included.
   private final Set<String> relevant = ConcurrentHashMap.newKeySet();
   // Per defining loader, the names whose super types are all known not to lead to a wanted one.
@@ -69,40 +68,34 @@ final class SuperTypeFilter implements ClassFileTransformer {
   private final Map<ClassLoader, Map<String, String[]>> unjudged =
       Collections.synchronizedMap(new WeakHashMap<>());
 
-  /** What the instrumentations want, by name. */
-  private static final class Wanted {
-    final Set<String> exactNames;
-    // The methods the instrumentations by super type advise; null: any.
-    final Set<String> methodNames;
-
-    Wanted(Set<String> exactNames, Set<String> methodNames) {
-      this.exactNames = exactNames;
-      this.methodNames = methodNames;
-    }
-  }
-
   /** Lets through the classes that {@code instrumentations} may change, to {@code weaver}. */
   SuperTypeFilter(
       Future<ClassFileTransformer> weaver,
       Collection<TypeInstrumentation> instrumentations,
       long waitNanos) {
-    this(weaver, CompletableFuture.completedFuture(instrumentations), waitNanos, null, null);
+    this(
+        weaver,
+        CompletableFuture.completedFuture(WantedNames.of(instrumentations)),
+        waitNanos,
+        null,
+        null);
   }
 
   /**
-   * As above, with the instrumentations still being built (by the thread that builds the weaver): a
-   * class of the application waits for them, no longer than {@code waitNanos}, as for the weaver.
-   * The classes of {@code agent}, the agent's own loader, are left alone without waiting, and so is
-   * whatever {@code builder}, the thread that builds the two, loads before they are built.
+   * As above, with what the instrumentations want by name read from the jar, or still being worked
+   * out from the list (by the thread that builds the weaver): a class of the application waits for
+   * it, no longer than {@code waitNanos}, as for the weaver. The classes of {@code agent}, the
+   * agent's own loader, are left alone without waiting, and so is whatever {@code builder}, the
+   * thread that builds the two, loads before they are built.
    */
   SuperTypeFilter(
       Future<ClassFileTransformer> weaver,
-      Future<? extends Collection<TypeInstrumentation>> instrumentations,
+      Future<WantedNames> wantedNames,
       long waitNanos,
       ClassLoader agent,
       Thread builder) {
     this.weaver = weaver;
-    this.instrumentations = instrumentations;
+    this.wantedNames = wantedNames;
     this.waitNanos = waitNanos;
     this.agent = agent;
     this.builder = builder;
@@ -170,37 +163,20 @@ final class SuperTypeFilter implements ClassFileTransformer {
     }
   }
 
-  /** What the instrumentations want, once they are built; null if they failed or are late. */
-  private Wanted wanted(String className) {
-    Wanted known = wanted;
+  /** What the instrumentations want, once known; null if working it out failed or is late. */
+  private WantedNames wanted(String className) {
+    WantedNames known = wanted;
     if (known != null) {
       return known;
     }
-    Collection<TypeInstrumentation> built = await(instrumentations, className);
+    WantedNames built = await(wantedNames, className);
     if (built == null) {
       return null;
     }
     synchronized (this) {
       if (wanted == null) {
-        Set<String> names = new HashSet<>();
-        Set<String> methods = new HashSet<>();
-        boolean anyMethod = false;
-        for (TypeInstrumentation instrumentation : built) {
-          instrumentation.names().forEach(name -> names.add(internal(name)));
-          instrumentation.superTypes().forEach(name -> relevant.add(internal(name)));
-          if (!instrumentation.superTypes().isEmpty()) {
-            if (instrumentation.methodNames() == null) {
-              anyMethod = true;
-            } else {
-              methods.addAll(instrumentation.methodNames());
-            }
-          }
-        }
-        // The JDK's own sub-interfaces of the wanted types: the JDK may have loaded them before
-        // us.
-        relevant.add("java/sql/PreparedStatement");
-        relevant.add("java/sql/CallableStatement");
-        wanted = new Wanted(Set.copyOf(names), anyMethod ? null : Set.copyOf(methods));
+        relevant.addAll(built.superTypes);
+        wanted = built;
       }
       return wanted;
     }
@@ -215,7 +191,7 @@ final class SuperTypeFilter implements ClassFileTransformer {
    * the instrumentations are not there.
    */
   private boolean mayMatch(ClassLoader loader, byte[] classFile, String className) {
-    Wanted want = wanted(className);
+    WantedNames want = wanted(className);
     if (want == null) {
       return false;
     }
@@ -317,9 +293,5 @@ final class SuperTypeFilter implements ClassFileTransformer {
       }
     }
     return false;
-  }
-
-  private static String internal(String binaryName) {
-    return binaryName.replace('.', '/');
   }
 }

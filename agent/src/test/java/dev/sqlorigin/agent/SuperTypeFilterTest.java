@@ -212,7 +212,7 @@ class SuperTypeFilterTest {
   @Test
   void classesWaitForTheInstrumentationsStillBeingBuiltAndOnceTheyWereLateNoLonger()
       throws Exception {
-    CompletableFuture<List<TypeInstrumentation>> building = new CompletableFuture<>();
+    CompletableFuture<WantedNames> building = new CompletableFuture<>();
     long wait = TimeUnit.SECONDS.toNanos(2);
     SuperTypeFilter filter =
         new SuperTypeFilter(CompletableFuture.completedFuture(WOVEN), building, wait, null, null);
@@ -223,7 +223,7 @@ class SuperTypeFilterTest {
         Duration.ofMillis(TimeUnit.NANOSECONDS.toMillis(wait) / 2),
         () -> assertNull(transform(filter, DriverChild.class)),
         "the next class does not wait again");
-    building.complete(List.of(STATEMENTS));
+    building.complete(WantedNames.of(List.of(STATEMENTS)));
     assertArrayEquals(WOVEN_BYTES, transform(filter, Driver.class), "built: changed");
   }
 

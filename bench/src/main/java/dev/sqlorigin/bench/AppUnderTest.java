@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -21,6 +22,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * An application (the sample app, a test app) in a JVM of its own, started for one run of one
@@ -224,6 +226,48 @@ final class AppUnderTest implements AutoCloseable {
     return process.info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
   }
 
+  /**
+   * The CPU milliseconds each kind of thread of the app's JVM has used so far, from {@code
+   * /proc/<pid>/task/<tid>/stat} (10 ms ticks): the main thread, the JIT's compiler threads, the
+   * collector's, sqlorigin's own ({@code sqlorigin-*}) and all the others; empty where there is no
+   * /proc. Threads that already ended are not counted.
+   */
+  Map<String, Long> threadCpuMillis() {
+    Map<String, Long> byKind = new TreeMap<>();
+    Path tasks = Paths.get("/proc", Long.toString(process.pid()), "task");
+    try (Stream<Path> threads = Files.list(tasks)) {
+      for (Path thread : (Iterable<Path>) threads::iterator) {
+        String stat;
+        try {
+          stat = Files.readString(thread.resolve("stat"), StandardCharsets.UTF_8);
+        } catch (IOException ended) {
+          continue;
+        }
+        // "tid (name) state ppid …": the name may hold spaces, so fields count from its ')'.
+        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        byKind.merge(threadKind(name), ticks * 10, Long::sum);
+      }
+    } catch (IOException e) {
+      return Map.of();
+    }
+    return byKind;
+  }
+
+  private static String threadKind(String name) {
+    if (name.equals("java") || name.equals("main")) {
+      return "main";
+    }
+    if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+      return name.substring(0, 2);
+    }
+    if (name.startsWith("GC ") || name.startsWith("G1 ")) {
+      return "GC";
+    }
+    return name.startsWith("sqlorigin-") ? "sqlorigin" : "other";
+  }
+
   /** The resident set size of the app's JVM in KiB (VmRSS), or -1 where there is no /proc. */
   long residentKib() {
     Path status = Paths.get("/proc", Long.toString(process.pid()), "status");
@@ -260,7 +304,6 @@ final class AppUnderTest implements AutoCloseable {
               + run(jcmd.toString(), pid, "VM.metaspace", "basic").orElse("");
       Matcher heap = HEAP_USED.matcher(info);
       Matcher metaspace = METASPACE_USED.matcher(info);
-      System.err.println("DEBUG live " + info);
       return heap.find() && metaspace.find()
           ? Long.parseLong(heap.group(1)) + Long.parseLong(metaspace.group(1))
           : -1;

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 
 /**
  * What the agent adds to the start-up of an application: Spring Boot (test-apps/spring-boot3:
@@ -26,8 +27,12 @@ import java.util.Random;
  *
  * <pre>java -cp bench/target/benchmarks.jar dev.sqlorigin.bench.StartupHarness [--rounds=10]
  *     [--module=spring-boot3] [--agent-jar=PATH]... [--java=PATH] [--jvm-opts='-Xmx512m']
- *     [--seed=N]
+ *     [--seed=N] [--threads]
  * </pre>
+ *
+ * <p>{@code --threads} also prints, per start, the CPU each kind of thread had used by the first
+ * answer (main, the JIT's C1 and C2, the collector, sqlorigin's own, the others) and, at the end,
+ * their medians per configuration: where an agent's extra CPU goes.
  */
 public final class StartupHarness {
 
@@ -42,6 +47,7 @@ public final class StartupHarness {
     long seed = System.nanoTime();
     List<String> agentJars = new ArrayList<>();
     List<String> jvmOptions = new ArrayList<>(List.of("-Xmx512m"));
+    boolean threads = false;
     for (String arg : args) {
       if (arg.startsWith("--rounds=")) {
         rounds = Integer.parseInt(arg.substring("--rounds=".length()));
@@ -54,6 +60,8 @@ public final class StartupHarness {
             new ArrayList<>(List.of(arg.substring("--jvm-opts=".length()).trim().split("\\s+")));
       } else if (arg.startsWith("--agent-jar=")) {
         agentJars.add(arg.substring("--agent-jar=".length()));
+      } else if (arg.equals("--threads")) {
+        threads = true;
       } else if (arg.startsWith("--seed=")) {
         seed = Long.parseLong(arg.substring("--seed=".length()));
       } else {
@@ -104,6 +112,7 @@ public final class StartupHarness {
     }
     Random random = new Random(seed);
     Map<String, List<long[]>> starts = new LinkedHashMap<>();
+    Map<String, Map<String, List<Long>>> threadCpu = new LinkedHashMap<>();
     starts.put(WITHOUT, new ArrayList<>());
     agents.keySet().forEach(name -> starts.put(name, new ArrayList<>()));
     System.out.println("| round | configuration | wall ms | CPU ms | wall ratio | CPU ratio |");
@@ -116,8 +125,20 @@ public final class StartupHarness {
         Collections.shuffle(order, random);
         Map<String, long[]> measured = new LinkedHashMap<>();
         for (String name : order) {
+          Map<String, Long> byThread = new TreeMap<>();
           measured.put(
-              name, startup(java, jvmOptions, agents.get(name), application, health, database));
+              name,
+              startup(java, jvmOptions, agents.get(name), application, health, database, byThread));
+          if (threads) {
+            System.out.println(
+                "<!-- threads, round " + round + ", " + name + ": " + byThread + " -->");
+            byThread.forEach(
+                (kind, millis) ->
+                    threadCpu
+                        .computeIfAbsent(name, n -> new TreeMap<>())
+                        .computeIfAbsent(kind, k -> new ArrayList<>())
+                        .add(millis));
+          }
         }
         long[] without = measured.get(WITHOUT);
         for (String name : starts.keySet()) {
@@ -171,6 +192,25 @@ public final class StartupHarness {
           summary(cpuRatios, "%.2f"),
           summary(cpuDifferences, "%+.0f"));
     }
+    if (threads) {
+      printThreadCpu(threadCpu);
+    }
+  }
+
+  /** The medians of the CPU milliseconds by kind of thread, per configuration. */
+  private static void printThreadCpu(Map<String, Map<String, List<Long>>> threadCpu) {
+    System.out.printf("%nCPU ms by thread at the first answer, median of the rounds%n%n");
+    System.out.println("| configuration | thread | median (range) |");
+    System.out.println("|---|---|---:|");
+    threadCpu.forEach(
+        (name, byKind) ->
+            byKind.forEach(
+                (kind, millis) -> {
+                  List<Double> values = new ArrayList<>();
+                  millis.forEach(m -> values.add((double) m));
+                  System.out.printf(
+                      Locale.ROOT, "| %s | %s | %s |%n", name, kind, summary(values, "%.0f"));
+                }));
   }
 
   private static double ratio(long[] with, long[] without, int index) {
@@ -199,14 +239,17 @@ public final class StartupHarness {
       Path agent,
       List<String> application,
       String health,
-      LoadHarness.Database database)
+      LoadHarness.Database database,
+      Map<String, Long> byThread)
       throws Exception {
     List<String> jvm = new ArrayList<>(jvmOptions);
     if (agent != null) {
       jvm.add("-javaagent:" + agent);
     }
     try (AppUnderTest app = start(java, jvm, application, health, database)) {
-      return new long[] {app.startupMillis(), app.cpuNanos() / 1_000_000};
+      long[] measured = {app.startupMillis(), app.cpuNanos() / 1_000_000};
+      byThread.putAll(app.threadCpuMillis());
+      return measured;
     }
   }
 

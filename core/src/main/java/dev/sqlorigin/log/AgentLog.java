@@ -4,13 +4,13 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The agent's log, reachable from advice code. Core cannot depend on SLF4J (it sits on the
- * bootstrap class path), so the agent plugs its logger in through {@link Sink}; until then, and in
- * library use, messages go to standard error.
+ * The agent's log, reachable from advice code. Core sits on the bootstrap class path, so the agent
+ * plugs its writer in through {@link Sink}; until then, and in library use, messages go to standard
+ * error as they are.
  */
 public final class AgentLog {
 
-  /** Where messages go; the agent installs one backed by its (shaded) SLF4J. */
+  /** Where messages go; the agent installs one that stamps each line with the time. */
   public interface Sink {
     void info(String message);
 
