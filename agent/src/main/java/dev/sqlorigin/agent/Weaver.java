@@ -4,8 +4,12 @@ import dev.sqlorigin.instrumentation.TypeInstrumentation;
 import dev.sqlorigin.log.AgentLog;
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
@@ -33,8 +37,7 @@ final class Weaver implements ClassFileTransformer {
 
   private final ByteBuddy byteBuddy;
   private final List<TypeInstrumentation> instrumentations;
-  // Derived once: the matchers and transformers that the descriptions build on each call.
-  private final List<ElementMatcher<TypeDescription>> types;
+  // Derived once: the transformers that the descriptions build on each call.
   private final List<AgentBuilder.Transformer> transformers;
   private final ElementMatcher<? super TypeDescription> ignored;
   private final AgentBuilder.PoolStrategy pools = new TypePoolCache();
@@ -46,27 +49,40 @@ final class Weaver implements ClassFileTransformer {
     // No new members, no type initializer: nothing that changes the class's format.
     this.byteBuddy = byteBuddy.with(Implementation.Context.Disabled.Factory.INSTANCE);
     this.instrumentations = List.copyOf(instrumentations);
-    this.types = new ArrayList<>();
     this.transformers = new ArrayList<>();
     for (TypeInstrumentation instrumentation : this.instrumentations) {
-      types.add(instrumentation.types());
       transformers.add(instrumentation.transformer());
     }
     this.ignored = ignored;
   }
 
   /**
-   * Whether instrumentation {@code i} is for {@code type}. A type one of whose super types is
+   * The binary names of {@code type} and all its super classes and interfaces, read from class
+   * files through the type's pool, once for all the instrumentations; null when one of them is
    * missing (an optional dependency's interface that a framework implements: Micronaut's discovery
-   * or websocket support) cannot be loaded at all: it is not for any instrumentation.
+   * or websocket support): such a type cannot be loaded at all, and is for no instrumentation.
    */
-  private boolean matches(int i, TypeDescription type) {
+  static Set<String> hierarchy(TypeDescription type) {
+    Set<String> names = new HashSet<>();
+    Deque<TypeDescription> pending = new ArrayDeque<>();
+    pending.add(type);
     try {
-      return types.get(i).matches(type);
+      while (!pending.isEmpty()) {
+        TypeDescription next = pending.poll();
+        if (!names.add(next.getName())) {
+          continue;
+        }
+        TypeDescription.Generic superClass = next.getSuperClass();
+        if (superClass != null) {
+          pending.add(superClass.asErasure());
+        }
+        pending.addAll(next.getInterfaces().asErasures());
+      }
     } catch (TypePool.Resolution.NoSuchTypeException missingSuperType) {
       AgentLog.debug("left alone " + type.getName() + ": " + missingSuperType.getMessage());
-      return false;
+      return null;
     }
+    return names;
   }
 
   @Override
@@ -93,12 +109,17 @@ final class Weaver implements ClassFileTransformer {
       if (ignored.matches(type)) {
         return null;
       }
+      Set<String> hierarchy = hierarchy(type);
+      if (hierarchy == null) {
+        return null;
+      }
       JavaModule javaModule = JavaModule.of(module);
       DynamicType.Builder<?> builder = null;
       for (int i = 0; i < instrumentations.size(); i++) {
         // A class that declares none of the advised methods (a filter that only inherits doFilter)
         // would be rewritten for nothing.
-        if (matches(i, type) && instrumentations.get(i).advises(type)) {
+        if (instrumentations.get(i).changes(type.getName(), type.isInterface(), hierarchy)
+            && instrumentations.get(i).advises(type)) {
           String refusal = instrumentations.get(i).refusal(loader, protectionDomain);
           if (refusal != null) {
             if (!refusal.isEmpty()) {

@@ -1,10 +1,5 @@
 package dev.sqlorigin.instrumentation;
 
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
-import static net.bytebuddy.matcher.ElementMatchers.isInterface;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-
 import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -31,8 +26,8 @@ import net.bytebuddy.matcher.ElementMatchers;
  * name, and the advice applied to their methods. The agent's class-header filter (which lets only
  * classes with one of the {@link #superTypes()} or {@link #names()} reach Byte Buddy, and of the
  * former only those that declare a method of the {@link #methodNames()}) and its weaver are both
- * fed from this one description: the matchers are derived from the same names, so a type or a
- * method cannot be matched by the weaver and missed by the filter.
+ * fed from this one description: both judge a type by the same names, so a type or a method cannot
+ * be matched by the weaver and missed by the filter.
  */
 public final class TypeInstrumentation {
 
@@ -263,19 +258,30 @@ public final class TypeInstrumentation {
             .and(each.methods());
   }
 
-  /** The types changed: derived from {@link #superTypes()} and {@link #names()}, nothing else. */
-  public ElementMatcher<TypeDescription> types() {
-    ElementMatcher.Junction<TypeDescription> byName = namedOneOf(names.toArray(new String[0]));
-    if (superTypes.isEmpty()) {
-      return byName;
+  /**
+   * Whether this instrumentation changes the type named {@code name} (binary name), an interface or
+   * not, whose {@code hierarchy} (binary names: the type itself and all its super classes and
+   * interfaces) is given: from {@link #superTypes()} and {@link #names()}, nothing else. By names,
+   * so that a class's hierarchy is walked once for every instrumentation, not once for each.
+   */
+  public boolean changes(String name, boolean isInterface, Set<String> hierarchy) {
+    if (names.contains(name)) {
+      return true;
     }
-    return byName.or(
-        not(isInterface()).and(hasSuperType(namedOneOf(superTypes.toArray(new String[0])))));
+    if (isInterface) {
+      return false;
+    }
+    for (String superType : superTypes) {
+      if (hierarchy.contains(superType)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
-   * Whether {@code type}, which {@link #types()} matched, declares a method that some advice
-   * applies to: a class that declares none would be rewritten for nothing.
+   * Whether {@code type}, which this instrumentation {@link #changes}, declares a method that some
+   * advice applies to: a class that declares none would be rewritten for nothing.
    */
   public boolean advises(TypeDescription type) {
     for (MethodDescription method : type.getDeclaredMethods()) {
