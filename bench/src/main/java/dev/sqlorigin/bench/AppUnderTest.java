@@ -226,6 +226,14 @@ final class AppUnderTest implements AutoCloseable {
     return process.info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
   }
 
+  /** The CPU its JIT compiler threads have used so far, in ns (10 ms ticks); -1 without /proc. */
+  long jitCpuNanos() {
+    Map<String, Long> byKind = threadCpuMillis();
+    return byKind.isEmpty()
+        ? -1
+        : (byKind.getOrDefault("C1", 0L) + byKind.getOrDefault("C2", 0L)) * 1_000_000;
+  }
+
   /**
    * The CPU milliseconds each kind of thread of the app's JVM has used so far, from {@code
    * /proc/<pid>/task/<tid>/stat} (10 ms ticks): the main thread, the JIT's compiler threads, the

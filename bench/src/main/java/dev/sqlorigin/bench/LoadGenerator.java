@@ -7,12 +7,22 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * A closed-loop load generator: {@code connections} workers, each with one keep-alive connection,
- * each sending its next request as soon as the previous response is in. Throughput is then what the
- * application (and the machine) can serve with that many requests in flight, and latency includes
- * any queueing inside the application, which is where an agent's cost would show.
+ * A load generator of {@code connections} workers, each with one keep-alive connection.
+ *
+ * <p>Closed loop (no rate): each worker sends its next request as soon as the previous response is
+ * in. Throughput is then what the application (and the machine) can serve with that many requests
+ * in flight, and latency includes any queueing inside the application, which is where an agent's
+ * cost would show.
+ *
+ * <p>Paced (a rate): the workers share a schedule of that many requests per second, each sending
+ * its next request at its planned time, and a latency counts from the planned time, not from the
+ * send (a late response delays the next send, and that wait is the client's to count). Every
+ * configuration then serves the same requests per second, so CPU per request compares the work per
+ * request, not how busy the one core was: a saturated app's CPU per request is one over its
+ * throughput, whatever slowed it.
  */
 final class LoadGenerator {
 
@@ -84,11 +94,17 @@ final class LoadGenerator {
 
   private final int port;
   private final int connections;
+  // Between two sends of one worker when paced; 0: closed loop.
+  private final long intervalNanos;
   private final byte[][] requests;
 
-  LoadGenerator(int port, int connections, Workload workload) {
+  /**
+   * @param rate requests per second over all connections, or 0 for a closed loop
+   */
+  LoadGenerator(int port, int connections, Workload workload, int rate) {
     this.port = port;
     this.connections = connections;
+    this.intervalNanos = rate == 0 ? 0 : Math.round(connections * 1e9 / rate);
     this.requests =
         workload.paths().stream()
             .map(path -> HttpConnection.get(path, port))
@@ -113,8 +129,10 @@ final class LoadGenerator {
     // Every worker has its connection: the clock starts now, for all of them at once.
     long start = System.nanoTime();
     long deadline = start + duration.toNanos();
-    for (Worker worker : workers) {
-      worker.deadline = deadline;
+    for (int i = 0; i < workers.size(); i++) {
+      workers.get(i).deadline = deadline;
+      // Staggered, so that paced sends are spread evenly over each interval.
+      workers.get(i).next = start + intervalNanos * i / connections;
     }
     go.countDown();
     for (Thread thread : threads) {
@@ -146,6 +164,8 @@ final class LoadGenerator {
     private final CountDownLatch ready;
     private final CountDownLatch go;
     volatile long deadline;
+    // The planned time of the next send when paced; set with the deadline, before go.
+    long next;
     // Written by this worker only, read by run() after join().
     long ok;
     long errors;
@@ -169,6 +189,17 @@ final class LoadGenerator {
         long end = deadline;
         while (true) {
           long sent = System.nanoTime();
+          if (intervalNanos > 0) {
+            while (sent < next && next < end) {
+              LockSupport.parkNanos(next - sent);
+              if (Thread.interrupted()) {
+                throw new InterruptedException();
+              }
+              sent = System.nanoTime();
+            }
+            sent = next;
+            next += intervalNanos;
+          }
           if (sent >= end) {
             break;
           }

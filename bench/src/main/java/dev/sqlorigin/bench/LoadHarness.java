@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
@@ -133,12 +134,17 @@ public final class LoadHarness {
           "  --duration=T          measured load per run, e.g. 10s, 500ms, 1m (default 10s)",
           "  --warmup=T            load before measuring, discarded (default 5s)",
           "  --connections=N       concurrent keep-alive connections, closed loop (default 8)",
+          "  --rate=N              paced instead: N requests per second over the connections, latency",
+          "                        from each request's planned time; every configuration then serves",
+          "                        the same load, so CPU per request compares work, not saturation",
           "  --configs=A,B,...     of "
               + String.join(", ", CONFIGURATIONS.keySet())
                   .replace("sqlorigin-otel", "\n                        sqlorigin-otel"),
           "                        (default no-agent,sqlorigin,sqlorigin-application-name,",
           "                        sqlorigin-id-in-comment,otel-agent)",
           "  --database-url=URL    an existing database for the app (default: one embedded PostgreSQL)",
+          "  --baseline=NAME       the configuration the others are compared with, one of --configs",
+          "                        (default no-agent)",
           "  --workload=W          owners (one primary-key lookup per request) or report (three",
           "                        small joins per request, where planning shows) (default owners);",
           "                        with --module: pets (one primary-key lookup through JdbcTemplate)",
@@ -168,7 +174,9 @@ public final class LoadHarness {
       Duration duration,
       Duration warmup,
       int connections,
+      int rate,
       List<String> configs,
+      String baseline,
       LoadGenerator.Workload workload,
       String databaseUrl,
       Path agentJar,
@@ -209,7 +217,11 @@ public final class LoadHarness {
                   "duration"),
               duration(values.remove("warmup"), Duration.ofSeconds(5), Duration.ZERO, "warmup"),
               integer(values.remove("connections"), 8, 1, 256, "connections"),
+              integer(values.remove("rate"), 0, 1, 1_000_000, "rate"),
               configs(values.remove("configs")),
+              Optional.ofNullable(values.remove("baseline"))
+                  .map(String::trim)
+                  .orElse(Report.BASELINE),
               workload(workload, module != null),
               values.remove("database-url"),
               file(values.remove("agent-jar"), "agent/target/sqlorigin-agent.jar"),
@@ -256,6 +268,15 @@ public final class LoadHarness {
                 + options.appJar
                 + " is missing: build it with "
                 + "`./mvnw -q install -DskipTests` from the repository root, or pass --app-jar");
+      }
+      if (!options.baseline.equals(Report.BASELINE)
+          && !options.configs.contains(options.baseline)) {
+        throw new Invalid(
+            "--baseline must be one of the configurations run ("
+                + String.join(", ", options.configs)
+                + "), got '"
+                + options.baseline
+                + "'");
       }
       if (options.pin && !Pinning.available()) {
         throw new Invalid("--pin=on needs taskset on the PATH and at least 2 CPUs");
@@ -445,7 +466,7 @@ public final class LoadHarness {
           String.format(
               Locale.ROOT,
               "%d round(s) x [%s], order shuffled per round (seed %d); per run: %d ms warm-up, %d ms measured, "
-                  + "%d connections on %s; app %s on %s, JVM options %s; %s; %s; harness on %d"
+                  + "%d connections%s on %s; app %s on %s, JVM options %s; %s; %s; harness on %d"
                   + " CPUs, Java %s",
               options.rounds(),
               String.join(", ", options.configs()),
@@ -453,6 +474,7 @@ public final class LoadHarness {
               options.warmup().toMillis(),
               options.duration().toMillis(),
               options.connections(),
+              options.rate() == 0 ? "" : " paced at " + options.rate() + " req/s",
               options.workload().description,
               options.moduleTarget() == null
                   ? options.appJar().getFileName()
@@ -484,8 +506,8 @@ public final class LoadHarness {
           progress(
               String.format(
                   Locale.ROOT,
-                  "round %d/%d %-22s %6.0f req/s  p50 %5.2f ms  p99 %5.2f ms  CPU app %3.0f db %3.0f us/req  "
-                      + "errors %d  start-up %4d ms  RSS %3.0f MiB  live %5.1f MiB  comment %s",
+                  "round %d/%d %-22s %6.0f req/s  p50 %5.2f ms  p99 %5.2f ms  CPU app %3.0f (JIT %3.0f) db %3.0f"
+                      + " us/req  errors %d  start-up %4d ms  RSS %3.0f MiB  live %5.1f MiB  comment %s%s",
                   round,
                   options.rounds(),
                   name,
@@ -493,15 +515,19 @@ public final class LoadHarness {
                   run.p50Millis(),
                   run.p99Millis(),
                   run.cpuMicrosPerRequest(),
+                  run.jitCpuMicrosPerRequest(),
                   run.dbCpuMicrosPerRequest(),
                   run.errors(),
                   run.startupMillis(),
                   run.rssMib(),
                   run.liveMib(),
-                  run.sqlComment()));
+                  run.sqlComment(),
+                  options.rate() > 0 && run.throughput() < 0.95 * options.rate()
+                      ? "  BEHIND its pace of " + options.rate() + " req/s: saturated"
+                      : ""));
         }
       }
-      return new Report(settings, options.configs(), runs);
+      return new Report(settings, options.configs(), runs, options.baseline());
     } finally {
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
@@ -555,15 +581,17 @@ public final class LoadHarness {
     current.set(app);
     try {
       LoadGenerator generator =
-          new LoadGenerator(app.port(), options.connections(), options.workload());
+          new LoadGenerator(app.port(), options.connections(), options.workload(), options.rate());
       long seed = options.seed() * 31 + round;
       if (!options.warmup().isZero()) {
         generator.run(options.warmup(), seed);
       }
       long cpuBefore = app.cpuNanos();
+      long jitBefore = app.jitCpuNanos();
       long dbCpuBefore = database.serverCpuNanos();
       LoadGenerator.Result result = generator.run(options.duration(), seed + 1);
       long cpuAfter = app.cpuNanos();
+      long jitAfter = app.jitCpuNanos();
       long dbCpuAfter = database.serverCpuNanos();
       // Measured while the app is still up, right after the load: what it holds when busy.
       long rss = app.residentKib();
@@ -580,6 +608,7 @@ public final class LoadHarness {
           result.latencyMillis(0.50),
           result.latencyMillis(0.99),
           perRequestMicros(cpuBefore, cpuAfter, result.ok()),
+          perRequestMicros(jitBefore, Math.max(jitBefore, jitAfter), result.ok()),
           perRequestMicros(dbCpuBefore, dbCpuAfter, result.ok()),
           app.startupMillis(),
           rss,

@@ -19,11 +19,15 @@ import java.util.stream.Collectors;
  */
 final class Report {
 
+  /** The configuration the others are compared with unless the command names another. */
   static final String BASELINE = "no-agent";
 
   /**
    * One run of one configuration. CPU per request is of the app's JVM and of the PostgreSQL server
-   * (NaN when it cannot be seen); {@code sqlComment} is what pg_stat_activity showed, or "?".
+   * (NaN when it cannot be seen); of the app's, {@code jitCpuMicrosPerRequest} is its JIT compiler
+   * threads' (NaN where there is no /proc): a JIT still compiling after the warm-up is counted over
+   * the measured requests, and this column shows how much of a difference that is. {@code
+   * sqlComment} is what pg_stat_activity showed, or "?".
    */
   record Run(
       int round,
@@ -35,11 +39,17 @@ final class Report {
       double p50Millis,
       double p99Millis,
       double cpuMicrosPerRequest,
+      double jitCpuMicrosPerRequest,
       double dbCpuMicrosPerRequest,
       long startupMillis,
       long rssKib,
       long liveKib,
       String sqlComment) {
+
+    /** The app's CPU per request without its JIT compiler threads'. */
+    double cpuMicrosPerRequestWithoutJit() {
+      return cpuMicrosPerRequest - jitCpuMicrosPerRequest;
+    }
 
     double rssMib() {
       return rssKib < 0 ? Double.NaN : rssKib / 1024.0;
@@ -54,11 +64,13 @@ final class Report {
   private final String settings;
   private final List<String> configs;
   private final List<Run> runs;
+  private final String baseline;
 
-  Report(String settings, List<String> configs, List<Run> runs) {
+  Report(String settings, List<String> configs, List<Run> runs, String baseline) {
     this.settings = settings;
     this.configs = List.copyOf(configs);
     this.runs = List.copyOf(runs);
+    this.baseline = baseline;
   }
 
   List<Run> runs() {
@@ -80,9 +92,9 @@ final class Report {
     out.append("### Medians per configuration\n\n");
     out.append(
         "| configuration | runs | throughput (req/s) | p50 (ms) | p99 (ms) | app CPU (us/req) "
-            + "| DB CPU (us/req) | errors (all runs) | start-up (ms) | RSS (MiB) | live set (MiB) "
-            + "| SQL comment |\n");
-    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+            + "| of which JIT (us/req) | DB CPU (us/req) | errors (all runs) | start-up (ms) "
+            + "| RSS (MiB) | live set (MiB) | SQL comment |\n");
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (String config : configs) {
       List<Run> mine = runs(config);
       if (mine.isEmpty()) {
@@ -90,13 +102,14 @@ final class Report {
       }
       out.append(
           row(
-              "| %s | %d | %.0f | %.2f | %.2f | %.0f | %.0f | %d | %.0f | %.0f | %.1f | %s |%n",
+              "| %s | %d | %.0f | %.2f | %.2f | %.0f | %.0f | %.0f | %d | %.0f | %.0f | %.1f | %s |%n",
               config,
               mine.size(),
               median(mine, Run::throughput),
               median(mine, Run::p50Millis),
               median(mine, Run::p99Millis),
               median(mine, Run::cpuMicrosPerRequest),
+              median(mine, Run::jitCpuMicrosPerRequest),
               median(mine, Run::dbCpuMicrosPerRequest),
               mine.stream().mapToLong(Run::errors).sum(),
               median(mine, run -> run.startupMillis()),
@@ -105,16 +118,17 @@ final class Report {
               mine.stream().map(Run::sqlComment).distinct().collect(Collectors.joining(", "))));
     }
 
-    if (configs.contains(BASELINE) && configs.size() > 1) {
+    if (configs.contains(baseline) && configs.size() > 1) {
       out.append("\n### Against ")
-          .append(BASELINE)
+          .append(baseline)
           .append(" (median of per-round ratios or differences, range in brackets)\n\n");
       out.append(
           "| configuration | throughput ratio | p50 ratio | p99 ratio | app CPU/req ratio "
-              + "| DB CPU/req ratio | start-up delta (ms) | RSS delta (MiB) | live set delta (MiB) |\n");
-      out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+              + "| app CPU/req ratio without JIT | DB CPU/req ratio | start-up delta (ms) "
+              + "| RSS delta (MiB) | live set delta (MiB) |\n");
+      out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
       for (String config : configs) {
-        if (config.equals(BASELINE) || runs(config).isEmpty()) {
+        if (config.equals(baseline) || runs(config).isEmpty()) {
           continue;
         }
         out.append("| ")
@@ -127,6 +141,8 @@ final class Report {
             .append(paired(config, Run::p99Millis, true, "%.3f"))
             .append(" | ")
             .append(paired(config, Run::cpuMicrosPerRequest, true, "%.3f"))
+            .append(" | ")
+            .append(paired(config, Run::cpuMicrosPerRequestWithoutJit, true, "%.3f"))
             .append(" | ")
             .append(paired(config, Run::dbCpuMicrosPerRequest, true, "%.3f"))
             .append(" | ")
@@ -142,13 +158,13 @@ final class Report {
     out.append("\n### All runs, in the order they ran\n\n");
     out.append(
         "| round | configuration | requests | errors | throughput (req/s) | p50 (ms) | p99 (ms) "
-            + "| app CPU (us/req) | DB CPU (us/req) | start-up (ms) | RSS (MiB) | live set (MiB) "
-            + "| X-Request-Id echoed | SQL comment |\n");
-    out.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+            + "| app CPU (us/req) | of which JIT (us/req) | DB CPU (us/req) | start-up (ms) "
+            + "| RSS (MiB) | live set (MiB) | X-Request-Id echoed | SQL comment |\n");
+    out.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (Run run : runs) {
       out.append(
           row(
-              "| %d | %s | %d | %d | %.0f | %.2f | %.2f | %.0f | %.0f | %d | %.0f | %.1f | %d | %s |%n",
+              "| %d | %s | %d | %d | %.0f | %.2f | %.2f | %.0f | %.0f | %.0f | %d | %.0f | %.1f | %d | %s |%n",
               run.round(),
               run.config(),
               run.ok() + run.errors(),
@@ -157,6 +173,7 @@ final class Report {
               run.p50Millis(),
               run.p99Millis(),
               run.cpuMicrosPerRequest(),
+              run.jitCpuMicrosPerRequest(),
               run.dbCpuMicrosPerRequest(),
               run.startupMillis(),
               run.rssMib(),
@@ -174,10 +191,10 @@ final class Report {
 
   /** Per round, {@code config} against the baseline (a ratio or a difference); median and range. */
   private String paired(String config, ToDoubleFunction<Run> value, boolean ratio, String format) {
-    Map<Integer, Run> baseline = byRound(BASELINE);
+    Map<Integer, Run> baselineRuns = byRound(baseline);
     List<Double> values = new ArrayList<>();
     for (Run run : runs(config)) {
-      Run base = baseline.get(run.round());
+      Run base = baselineRuns.get(run.round());
       if (base == null) {
         continue;
       }

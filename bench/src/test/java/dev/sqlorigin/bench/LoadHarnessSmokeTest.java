@@ -70,6 +70,11 @@ class LoadHarnessSmokeTest {
           () -> assertTrue(run.throughput() > 0, "throughput"),
           () -> assertTrue(run.p50Millis() > 0 && run.p50Millis() <= run.p99Millis(), "p50 <= p99"),
           () -> assertTrue(run.cpuMicrosPerRequest() > 0, "app CPU per request"),
+          () ->
+              assertTrue(
+                  run.jitCpuMicrosPerRequest() >= 0
+                      && run.jitCpuMicrosPerRequest() < run.cpuMicrosPerRequest(),
+                  "the JIT's part of the app CPU, from /proc: " + run.jitCpuMicrosPerRequest()),
           () -> assertTrue(run.dbCpuMicrosPerRequest() > 0, "embedded PostgreSQL CPU per request"),
           () -> assertTrue(run.startupMillis() > 0, "start-up time"),
           () -> assertTrue(run.rssKib() > 0, "resident memory from /proc"),
@@ -125,6 +130,15 @@ class LoadHarnessSmokeTest {
             LoadHarness.Invalid.class,
             () -> LoadHarness.Options.parse("--configs=no-agent,sqlorgin"));
     assertTrue(badConfig.getMessage().contains("sqlorgin"), badConfig.getMessage());
+    LoadHarness.Invalid baselineNotRun =
+        assertThrows(
+            LoadHarness.Invalid.class,
+            () ->
+                LoadHarness.Options.parse("--configs=no-agent,sqlorigin", "--baseline=otel-agent"));
+    assertTrue(baselineNotRun.getMessage().contains("otel-agent"), baselineNotRun.getMessage());
+    LoadHarness.Invalid zeroRate =
+        assertThrows(LoadHarness.Invalid.class, () -> LoadHarness.Options.parse("--rate=0"));
+    assertTrue(zeroRate.getMessage().contains("--rate"), zeroRate.getMessage());
     LoadHarness.Invalid missingJar =
         assertThrows(
             LoadHarness.Invalid.class,
