@@ -228,11 +228,13 @@ public final class OtelTelemetry implements Telemetry {
     }
     // A malformed traceparent extracts as nothing: the request starts a trace of its own.
     Context parent =
-        W3CTraceContextPropagator.getInstance()
-            .extract(
-                Context.root(),
-                new String[] {start.traceparent(), start.tracestate()},
-                W3C_HEADERS);
+        start.traceparent() == null
+            ? Context.root()
+            : W3CTraceContextPropagator.getInstance()
+                .extract(
+                    Context.root(),
+                    new String[] {start.traceparent(), start.tracestate()},
+                    W3C_HEADERS);
     SpanBuilder span =
         tracer
             .spanBuilder(context.route())

@@ -36,8 +36,9 @@ public final class JdbcBackendPid implements BackendPid.Reader {
         }
       };
 
-  // By the connection the statement answers with (a pool's proxy is one per borrow): weak, so that
-  // closed connections go.
+  // By pgjdbc's own connection, which lives as long as its backend; by the connection at hand for
+  // another driver (0). Not by a pool's proxy, which is new at every borrow: that would read the
+  // pid again and add a weakly held entry per request. Weak, so that closed connections go.
   private final WeakIdentityMap<Integer> pids = new WeakIdentityMap<>();
 
   @Override
@@ -55,14 +56,24 @@ public final class JdbcBackendPid implements BackendPid.Reader {
       return 0;
     }
     Integer known = pids.get(connection);
+    if (known != null) {
+      return known;
+    }
+    Object driverConnection = driverConnection(connection);
+    if (driverConnection == null) {
+      pids.put(connection, 0);
+      return 0;
+    }
+    known = pids.get(driverConnection);
     if (known == null) {
-      known = read(connection);
-      pids.put(connection, known);
+      known = read(driverConnection);
+      pids.put(driverConnection, known);
     }
     return known;
   }
 
-  private static int read(Connection connection) {
+  /** pgjdbc's connection inside {@code connection} (itself if it is one), or null. */
+  private static Object driverConnection(Connection connection) {
     Connection current = connection;
     try {
       for (int i = 0; i < MAX_WRAPPERS && current != null; i++) {
@@ -70,22 +81,31 @@ public final class JdbcBackendPid implements BackendPid.Reader {
         if (getPid.isPresent()) {
           Class<?> pg = getPid.get().getDeclaringClass();
           if (pg.isInstance(current)) {
-            return (Integer) getPid.get().invoke(current);
+            return current;
           }
           if (current.isWrapperFor(pg)) {
-            return (Integer) getPid.get().invoke(current.unwrap(pg));
+            return current.unwrap(pg);
           }
         }
         // This wrapper's class loader does not see pgjdbc (or it is not pgjdbc): one level in.
         Connection inner = current.unwrap(Connection.class);
         if (inner == current) {
-          return 0;
+          return null;
         }
         current = inner;
       }
-    } catch (SQLException | ReflectiveOperationException | RuntimeException e) {
+    } catch (SQLException | RuntimeException e) {
+      return null;
+    }
+    return null;
+  }
+
+  private static int read(Object driverConnection) {
+    try {
+      Optional<Method> getPid = GET_BACKEND_PID.get(driverConnection.getClass());
+      return getPid.isPresent() ? (Integer) getPid.get().invoke(driverConnection) : 0;
+    } catch (ReflectiveOperationException | RuntimeException e) {
       return 0;
     }
-    return 0;
   }
 }
