@@ -90,6 +90,16 @@ public final class LoadHarness {
             "sqlorigin-otel-otlp",
             Agent.SQLORIGIN,
             List.of("otel.exporter.otlp.endpoint=" + OtlpSink.ADDRESS)));
+    // The same with one request in ten sampled, as the README advises under load: what the
+    // sampling lever buys, compared inside one interleaved run (runs an hour apart differ by more).
+    add(
+        new Configuration(
+            "sqlorigin-otel-otlp-10pct",
+            Agent.SQLORIGIN,
+            List.of(
+                "otel.exporter.otlp.endpoint=" + OtlpSink.ADDRESS,
+                "otel.traces.sampler=parentbased_traceidratio",
+                "otel.traces.sampler.arg=0.1")));
     // The same, with no request sampled (metrics are still exported): what an unsampled request
     // costs.
     add(

@@ -32,7 +32,9 @@ final class RouteMetrics {
 
   /** A request of {@code route} ended: its series are reported from now on. */
   void served(String route) {
-    if (served.size() < MAX_ROUTES) {
+    // Looked up first: adding a route already there still locks its bin, and every request of a
+    // route would take the same lock on every thread that serves it.
+    if (!served.contains(route) && served.size() < MAX_ROUTES) {
       served.add(route);
     }
   }
