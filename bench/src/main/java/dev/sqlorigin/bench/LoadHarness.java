@@ -100,8 +100,8 @@ public final class LoadHarness {
                 "otel.exporter.otlp.endpoint=" + OtlpSink.ADDRESS,
                 "otel.traces.sampler=parentbased_traceidratio",
                 "otel.traces.sampler.arg=0.1")));
-    // The same, with no request sampled (metrics are still exported): what an unsampled request
-    // costs.
+    // Export as in sqlorigin-otel-otlp, with no request sampled (metrics are still exported): what
+    // an unsampled request costs.
     add(
         new Configuration(
             "sqlorigin-otel-unsampled",
