@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import javax.management.openmbean.CompositeData;
 import javax.management.openmbean.TabularData;
 import org.junit.jupiter.api.AfterAll;
@@ -213,11 +212,13 @@ class GrpcCancellationTest {
 
             @Override
             public List<String> doomed(int i) throws Exception {
-              // A deadline of 5 to 40 ms lands at random points of a loop of 2 ms statements.
-              Duration deadline =
-                  Duration.ofNanos(ThreadLocalRandom.current().nextLong(5_000_000, 40_000_000));
+              // A deadline of 5 ms or more lands at random points of a loop of short statements.
+              Duration deadline = Duration.ofNanos(WrongQueryStress.deadlineNanos(5_000_000));
               doomedClient.call(
-                  GrpcProbe.RUN, "/cancellable/loop", deadline, "X-Request-Id: doomed-" + i);
+                  GrpcProbe.RUN,
+                  "/cancellable/loop?seconds=" + WrongQueryStress.statementSeconds(),
+                  deadline,
+                  "X-Request-Id: doomed-" + i);
               // A call cancelled before its method ran answered nothing.
               GrpcProbe.Answer outcome =
                   doomedClient.call(GrpcProbe.OUTCOME, "doomed-" + i + "?wait=5");

@@ -3,31 +3,46 @@ package dev.sqlorigin.it.support;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sqlorigin.testing.TestDatabase;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The never-the-wrong-query stress, against an application whose requests share one database
  * connection (a pool of one, or a pooler's single server connection): one stream of requests is
- * abandoned at random moments around the end of its 2 ms statements, the other runs statements of 3
- * ms in between. A cancel that outlived its statement would land on the other request's query; the
- * innocent statements are a few milliseconds long so that a cancel acting late has one to hit.
+ * abandoned at random moments around the end of its short statements, the other runs statements of
+ * 3 ms in between. A cancel that outlived its statement would land on the other request's query;
+ * the innocent statements are a few milliseconds long so that a cancel acting late has one to hit.
+ *
+ * <p>The doomed statements last twice what a cancel takes to stop a statement on this machine
+ * ({@link #statementSeconds}, measured once; 2 ms at least): where PostgreSQL starts a process for
+ * each cancel request slowly (10 to 15 ms on one virtual machine here, against 2 ms statements),
+ * every cancel would arrive after its statement had ended, and the race would never be run both
+ * ways.
  *
  * <p>The application records when pgjdbc sent each cancel request ({@code
- * -Dprobe.record-cancels=true}); an innocent statement that started within {@link #LATE_CANCEL_MS}
- * of one ran while that cancel was still on its way through the server (or the pooler), where a
- * cancel that acts late would hit it.
+ * -Dprobe.record-cancels=true}); an innocent statement that started within twice what a cancel
+ * takes here (10 ms at least) of one ran while that cancel could still be on its way through the
+ * server (or, a hop more, the pooler), where a cancel that acts late would hit it.
  */
 public final class WrongQueryStress {
 
-  /** How long after its sending a cancel counts as still in flight. */
-  public static final long LATE_CANCEL_MS = 10;
+  // How long after its sending a cancel counts as still in flight, at least.
+  private static final long MIN_LATE_CANCEL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
   // At least one abandoned request in this many must have put an innocent statement in that window.
   private static final int MIN_LATE_CANCELS_PER = 10;
@@ -35,7 +50,109 @@ public final class WrongQueryStress {
   // Batches of abandoned requests, at most, before a run whose race was not exercised fails.
   private static final int MAX_BATCHES = 3;
 
+  // The shortest doomed statement, and the longest (a machine slower than that is not measured).
+  private static final long MIN_STATEMENT_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+  private static final long MAX_STATEMENT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  // A doomed request's deadline lands at most this far from its start, or this many of its
+  // statements, whichever is later: at random points of several statements and of the gaps between.
+  private static final long DEADLINE_SPREAD_NANOS = TimeUnit.MILLISECONDS.toNanos(40);
+  private static final int DEADLINE_SPREAD_STATEMENTS = 2;
+  // Cancels timed to measure what one takes here: the median counts.
+  private static final int CANCELS_TIMED = 5;
+
+  // What a cancel takes to stop a statement here, timed on first use (timedCancelNanos()); 0 until
+  // then.
+  private static long cancelNanos;
+
   private WrongQueryStress() {}
+
+  /** The length of the doomed requests' statements, for the probe's {@code loop?seconds=}. */
+  public static double statementSeconds() {
+    return statementNanos() / 1e9;
+  }
+
+  /**
+   * When a doomed request's deadline should land, in nanoseconds from its start: at random, from
+   * {@code minNanos} (a source may need some time before its handler runs at all) over several of
+   * its statements.
+   */
+  public static long deadlineNanos(long minNanos) {
+    long spread = Math.max(DEADLINE_SPREAD_NANOS, DEADLINE_SPREAD_STATEMENTS * statementNanos());
+    return ThreadLocalRandom.current().nextLong(minNanos, minNanos + spread);
+  }
+
+  /** The doomed statements' length: twice what a cancel takes here, within bounds. */
+  private static long statementNanos() {
+    return Math.min(MAX_STATEMENT_NANOS, Math.max(MIN_STATEMENT_NANOS, 2 * timedCancelNanos()));
+  }
+
+  /** How long after its sending a cancel may still be on its way. */
+  private static long lateCancelNanos() {
+    return Math.max(MIN_LATE_CANCEL_NANOS, 2 * timedCancelNanos());
+  }
+
+  /** What a cancel takes here, timed on first use and said once. */
+  private static synchronized long timedCancelNanos() {
+    if (cancelNanos == 0) {
+      cancelNanos = Math.max(1, cancelNanos());
+      System.out.printf(
+          "never-the-wrong-query: a cancel takes %.1f ms here (median of %d): doomed statements"
+              + " of %.1f ms, cancels in flight for %.1f ms%n",
+          cancelNanos / 1e6, CANCELS_TIMED, statementNanos() / 1e6, lateCancelNanos() / 1e6);
+    }
+    return cancelNanos;
+  }
+
+  /**
+   * From the driver's cancel of a running statement to the statement's error, on the test database:
+   * the median of a few.
+   */
+  private static long cancelNanos() {
+    long[] took = new long[CANCELS_TIMED];
+    // A thread of its own: the common pool may be busy with a stress's innocent requests.
+    ExecutorService running = Executors.newSingleThreadExecutor();
+    try (Connection connection = TestDatabase.get().connect()) {
+      for (int i = 0; i < took.length; i++) {
+        String marker = "cancel_timing_" + i;
+        try (Statement sleep = connection.createStatement()) {
+          Future<Long> failedAt =
+              running.submit(
+                  () -> {
+                    try {
+                      sleep.execute("SELECT pg_sleep(30) /* " + marker + " */");
+                      throw new AssertionError("a cancelled statement ran to its end");
+                    } catch (SQLException e) {
+                      if (!"57014".equals(e.getSQLState())) {
+                        throw e;
+                      }
+                      return System.nanoTime();
+                    }
+                  });
+          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+          while (!failedAt.isDone() && PgActivity.running(marker) == 0) {
+            if (System.nanoTime() > deadline) {
+              throw new IllegalStateException(
+                  "the statement to cancel did not show as running; running: "
+                      + PgActivity.queries("pg_sleep"));
+            }
+            Thread.sleep(10); // poll interval of the awaited condition
+          }
+          if (failedAt.isDone()) {
+            failedAt.get(); // threw: says why
+          }
+          long cancelledAt = System.nanoTime();
+          sleep.cancel();
+          took[i] = failedAt.get(30, TimeUnit.SECONDS) - cancelledAt;
+        }
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("could not time a cancel on the test database", e);
+    } finally {
+      running.shutdownNow();
+    }
+    Arrays.sort(took);
+    return took[took.length / 2];
+  }
 
   /** What a run saw. */
   public record Result(
@@ -101,7 +218,7 @@ public final class WrongQueryStress {
           cancelsSent,
           innocentRequests,
           innocentWhileCancelInFlight,
-          LATE_CANCEL_MS,
+          lateCancelNanos() / 1_000_000,
           applicationConnections,
           serverProcesses);
     }
@@ -114,7 +231,7 @@ public final class WrongQueryStress {
 
     /**
      * Request {@code doomed-<i>} to the probe's {@code /cancellable/loop}, given up at a random
-     * moment of its loop of 2 ms statements: the errors it answered, or null if it never ran.
+     * moment of its loop of short statements: the errors it answered, or null if it never ran.
      */
     List<String> doomed(int i) throws Exception;
 
@@ -133,13 +250,13 @@ public final class WrongQueryStress {
 
       @Override
       public List<String> doomed(int i) throws Exception {
-        // Queued so long that 2 to 40 ms of the 2 s budget remain: the deadline lands at random
+        // Queued so long that little of the 2 s budget remains: the deadline lands at random
         // points of the loop.
-        long queuedMicros = 2_000_000 - ThreadLocalRandom.current().nextLong(2_000, 40_000);
+        long queuedMicros = 2_000_000 - deadlineNanos(2_000_000) / 1000;
         long startMicros = System.currentTimeMillis() * 1000 - queuedMicros;
         return Http.getOk(
                 app.port(),
-                "/shop/probe/cancellable/loop",
+                "/shop/probe/cancellable/loop?seconds=" + statementSeconds(),
                 "X-Request-Id: doomed-" + i,
                 "X-Request-Start: t=" + startMicros)
             .values("error");
@@ -165,13 +282,15 @@ public final class WrongQueryStress {
    * must name it, except, when {@code poolerDrop} is given, errors that start with it: a pooler's
    * answer when the cancel landed on a statement of its own and it closed that client's connection.
    *
-   * <p>Where a cancel lands is up to the machine's timing: on a loaded one few of {@code
-   * abandonedRequests} may land while a statement runs (2 to 6 of 200 is usual for gRPC here, and
-   * once none). The stress then goes on, a batch of {@code abandonedRequests} at a time, up to
-   * {@link #MAX_BATCHES} batches, until the race was exercised; every batch must leave every
-   * innocent statement alone.
+   * <p>Where a cancel lands is still up to the machine's timing, the statements' length fitted to
+   * it or not: on a loaded machine few of {@code abandonedRequests} may land while a statement runs
+   * (with 2 ms statements, 2 to 6 of 200 was usual for gRPC on one machine, and once none). The
+   * stress then goes on, a batch of {@code abandonedRequests} at a time, up to {@link #MAX_BATCHES}
+   * batches, until the race was exercised; every batch must leave every innocent statement alone.
    */
   public static Result run(Requests requests, int abandonedRequests, String poolerDrop) {
+    // Timed before the stress loads the machine, and said once.
+    statementSeconds();
     Result total = null;
     for (int batch = 1; batch <= MAX_BATCHES; batch++) {
       Result result = once(requests, abandonedRequests, poolerDrop);
@@ -250,7 +369,7 @@ public final class WrongQueryStress {
       // The latest cancel sent before this statement started.
       int at = Collections.binarySearch(cancels, start);
       int before = at >= 0 ? at : -at - 2;
-      if (before >= 0 && start - cancels.get(before) <= LATE_CANCEL_MS * 1000) {
+      if (before >= 0 && start - cancels.get(before) <= lateCancelNanos() / 1000) {
         whileInFlight++;
       }
     }

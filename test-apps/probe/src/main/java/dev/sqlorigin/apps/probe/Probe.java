@@ -322,14 +322,16 @@ public final class Probe {
         }
         break;
       case "loop":
-        // Short statements, each on a freshly borrowed connection, until the request is abandoned.
+        // Short statements of {@code seconds} each, each on a freshly borrowed connection, until
+        // the
+        // request is abandoned.
         for (int i = 0; i < 200 && out.length() == 0; i++) {
           attempt(
               out,
               () -> {
                 try (Connection connection = pool.getConnection();
-                    PreparedStatement sleep =
-                        connection.prepareStatement("SELECT pg_sleep(0.002)")) {
+                    PreparedStatement sleep = connection.prepareStatement("SELECT pg_sleep(?)")) {
+                  sleep.setDouble(1, seconds);
                   sleep.executeQuery().close();
                 }
               });
