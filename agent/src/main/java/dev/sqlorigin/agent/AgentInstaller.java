@@ -18,6 +18,7 @@ import dev.sqlorigin.instrumentation.jdbc.JdbcBackendPid;
 import dev.sqlorigin.instrumentation.jdbc.JdbcStatementCanceller;
 import dev.sqlorigin.instrumentation.jdbc.JdbcStatementText;
 import dev.sqlorigin.label.ApplicationName;
+import dev.sqlorigin.lifecycle.RequestLifecycle;
 import dev.sqlorigin.log.AgentLog;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
@@ -33,9 +34,10 @@ import net.bytebuddy.dynamic.scaffold.TypeValidation;
  */
 public final class AgentInstaller {
 
-  // How long a class that may be changed waits for the weaver still being built before it loads
-  // unchanged: far longer than the build takes, short of a start that looks hung.
-  private static final long WEAVER_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+  // How long what needs a part built beside the application's start waits for it (a class that may
+  // be changed, for the weaver; a request, for the telemetry) before it goes on without: far longer
+  // than the build takes, short of a start that looks hung.
+  private static final long BUILD_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private AgentInstaller() {}
 
@@ -96,7 +98,7 @@ public final class AgentInstaller {
     // front of the weaver, to keep Byte Buddy from parsing the classes that cannot match.
     instrumentation.addTransformer(
         new SuperTypeFilter(
-            weaver, wanted, WEAVER_WAIT_NANOS, AgentInstaller.class.getClassLoader(), builder));
+            weaver, wanted, BUILD_WAIT_NANOS, AgentInstaller.class.getClassLoader(), builder));
     if (beside) {
       builder.setDaemon(true);
       builder.start();
@@ -110,10 +112,27 @@ public final class AgentInstaller {
     ApplicationName.installLabeler(new JdbcApplicationName());
     BackendPid.install(new JdbcBackendPid());
     StatementText.install(new JdbcStatementText());
-    // Only when asked for: the SDK's classes are not even loaded otherwise.
-    boolean otel =
-        OtelActivation.requested(System.getProperties(), System.getenv())
-            && OtelTelemetry.install(config);
+    // Only when asked for: the SDK's classes are not even loaded otherwise. Built beside the
+    // application's start, like the weaver: building it loads some 1,900 classes (the SDK's, the
+    // JDK's HTTP client and its TLS), ~0.6 s of CPU that held the main thread. A request that
+    // starts before it is ready waits for it, so that none is missing from the traces.
+    boolean otel = OtelActivation.requested(System.getProperties(), System.getenv());
+    if (otel) {
+      CompletableFuture<Void> telemetry = new CompletableFuture<>();
+      RequestLifecycle.expectObserver(telemetry, BUILD_WAIT_NANOS);
+      Thread telemetryBuilder =
+          new Thread(
+              () -> {
+                try {
+                  OtelTelemetry.install(config);
+                } finally {
+                  telemetry.complete(null);
+                }
+              },
+              "sqlorigin-otel");
+      telemetryBuilder.setDaemon(true);
+      telemetryBuilder.start();
+    }
     boolean disconnects = Watchdog.start(config);
     if (config.cancelOnShutdown()) {
       ShutdownCanceller.install(config.shutdownTimeout().toNanos());

@@ -5,18 +5,62 @@ import dev.sqlorigin.context.CancelOutcome;
 import dev.sqlorigin.context.RequestContext;
 import dev.sqlorigin.log.AgentLog;
 import java.util.Arrays;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
  * The installed {@link RequestObserver}s, none by default: then each call is one volatile read and
  * allocates nothing. A fault in an observer is logged once and never reaches the application's
  * request or statement.
+ *
+ * <p>An observer may still be being built on another thread when requests begin ({@link #expect}):
+ * a request that starts meanwhile waits for it, so that none is left out of it, but no longer than
+ * the bound given; once that has passed, requests no longer wait.
  */
 final class Observers {
 
   private static volatile RequestObserver[] installed = new RequestObserver[0];
+  // Null once nothing is being built, or what is being built took too long: then nobody waits.
+  private static volatile Future<?> expected;
+  private static volatile long expectedUntilNanos;
 
   private Observers() {}
+
+  /**
+   * {@code building} completes once an observer is installed (or could not be): until then, or
+   * until {@code waitNanos} from now, a request that starts waits for it.
+   */
+  static void expect(Future<?> building, long waitNanos) {
+    expectedUntilNanos = System.nanoTime() + waitNanos;
+    expected = building;
+  }
+
+  /** Waits for the observer being built, if one is, within the bound {@link #expect} set. */
+  private static void awaitExpected() {
+    Future<?> building = expected;
+    if (building == null) {
+      return;
+    }
+    try {
+      building.get(Math.max(0, expectedUntilNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException late) {
+      AgentLog.warnOnce(
+          "observer-late",
+          "sqlorigin's telemetry was not ready in time; requests go on without waiting for it, and"
+              + " those served until it is are not in it",
+          null);
+    } catch (InterruptedException e) {
+      // Not ours to swallow: the request goes on, as if nothing were being built.
+      Thread.currentThread().interrupt();
+      return;
+    } catch (ExecutionException | RuntimeException failed) {
+      // Said where it failed; the requests go on without it.
+    }
+    expected = null;
+  }
 
   static synchronized void add(RequestObserver observer) {
     RequestObserver[] more = Arrays.copyOf(installed, installed.length + 1);
@@ -25,10 +69,12 @@ final class Observers {
   }
 
   static boolean any() {
+    awaitExpected();
     return installed.length > 0;
   }
 
   static void requestStarted(RequestContext context, RequestStart start) {
+    awaitExpected();
     RequestObserver[] observers = installed;
     if (observers.length > 0) {
       tell(observers, "request-started", observer -> observer.requestStarted(context, start));

@@ -20,6 +20,7 @@ import dev.sqlorigin.label.ApplicationName;
 import dev.sqlorigin.log.AgentLog;
 import dev.sqlorigin.route.Routes;
 import java.time.Duration;
+import java.util.concurrent.Future;
 
 /**
  * Everything that happens to a request, in the order it happens: every request source (the servlet
@@ -379,6 +380,15 @@ public final class RequestLifecycle {
   /** Installs an observer; the agent's telemetry is one. */
   public static void observe(RequestObserver observer) {
     Observers.add(observer);
+  }
+
+  /**
+   * An observer is being built on another thread and {@link #observe observed} once built, when
+   * {@code building} completes: a request that starts before then waits for it, no longer than
+   * {@code waitNanos} from now, so that it is not left out of the observer's view (its span).
+   */
+  public static void expectObserver(Future<?> building, long waitNanos) {
+    Observers.expect(building, waitNanos);
   }
 
   /**

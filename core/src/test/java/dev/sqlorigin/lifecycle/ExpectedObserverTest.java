@@ -1,0 +1,122 @@
+package dev.sqlorigin.lifecycle;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sqlorigin.config.Config;
+import dev.sqlorigin.context.RequestContext;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Requests that start while an observer (the agent's telemetry) is still being built. */
+class ExpectedObserverTest {
+
+  private final ExecutorService requests = Executors.newSingleThreadExecutor();
+
+  @BeforeEach
+  void configure() {
+    Config.install(Config.defaults());
+  }
+
+  @AfterEach
+  void stop() {
+    requests.shutdownNow();
+  }
+
+  private static RequestContext start(String id) {
+    return RequestLifecycle.start(RequestStart.http("GET", "GET /x").requestId(id));
+  }
+
+  @Test
+  void aRequestThatStartsWhileAnObserverIsBuiltWaitsForItAndIsObserved() throws Exception {
+    CompletableFuture<Void> building = new CompletableFuture<>();
+    RequestLifecycle.expectObserver(building, TimeUnit.SECONDS.toNanos(30));
+    AtomicReference<Thread> requestThread = new AtomicReference<>();
+    Future<RequestContext> started =
+        requests.submit(
+            () -> {
+              requestThread.set(Thread.currentThread());
+              return start("expected-1");
+            });
+
+    // The request waits (parked on the build) until the observer is there.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (requestThread.get() == null
+        || requestThread.get().getState() != Thread.State.TIMED_WAITING) {
+      assertTrue(System.nanoTime() < deadline, "the request did not wait for the observer");
+      Thread.onSpinWait();
+    }
+    assertFalse(started.isDone());
+    List<String> seen = new CopyOnWriteArrayList<>();
+    RequestLifecycle.observe(
+        new RequestObserver() {
+          @Override
+          public void requestStarted(RequestContext context, RequestStart start) {
+            seen.add(context.requestId());
+          }
+        });
+    building.complete(null);
+
+    RequestContext context = started.get(10, TimeUnit.SECONDS);
+    assertNotNull(context);
+    assertTrue(seen.contains("expected-1"), "the observer built meanwhile saw it start: " + seen);
+    RequestLifecycle.complete(context, 200, null);
+  }
+
+  @Test
+  void requestsWaitNoLongerThanTheBoundAndNotAtAllOnceItHasPassed() throws Exception {
+    // A build that never completes (it hangs, or its thread died with the JVM's start).
+    AtomicInteger waits = new AtomicInteger();
+    Future<Void> never =
+        new FutureTask<>(() -> null) {
+          @Override
+          public Void get(long timeout, TimeUnit unit) throws TimeoutException {
+            waits.incrementAndGet();
+            try {
+              return super.get(timeout, unit);
+            } catch (InterruptedException | ExecutionException e) {
+              throw new AssertionError(e);
+            }
+          }
+        };
+    long bound = TimeUnit.MILLISECONDS.toNanos(200);
+    RequestLifecycle.expectObserver(never, bound);
+
+    long before = System.nanoTime();
+    RequestContext first = requests.submit(() -> start("late-1")).get(10, TimeUnit.SECONDS);
+    assertNotNull(first, "the request went on without the observer");
+    assertTrue(System.nanoTime() - before >= bound, "it waited for the observer, up to the bound");
+    RequestContext second = requests.submit(() -> start("late-2")).get(10, TimeUnit.SECONDS);
+    assertNotNull(second);
+    assertEquals(1, waits.get(), "once the bound has passed, requests no longer wait");
+    RequestLifecycle.complete(first, 200, null);
+    RequestLifecycle.complete(second, 200, null);
+  }
+
+  @Test
+  void aBuildThatFailedHoldsNoRequest() throws Exception {
+    CompletableFuture<Void> failed = new CompletableFuture<>();
+    failed.completeExceptionally(new IllegalStateException("a bad setting"));
+    RequestLifecycle.expectObserver(failed, TimeUnit.SECONDS.toNanos(30));
+
+    RequestContext context = requests.submit(() -> start("failed-1")).get(10, TimeUnit.SECONDS);
+
+    assertNotNull(context, "the request went on");
+    RequestLifecycle.complete(context, 200, null);
+  }
+}
