@@ -95,7 +95,11 @@ abstract class PgBouncerContract {
             "GET",
             "/shop/probe/cancellable/update",
             "probe_counter",
-            backend -> backend.applicationName().endsWith(" req=held-through-bouncer"),
+            // The UPDATE, not the SET of application_name just before it: a backend that has just
+            // started waiting can still show its previous text, under its new name.
+            backend ->
+                backend.applicationName().endsWith(" req=held-through-bouncer")
+                    && backend.query().contains("UPDATE probe_counter"),
             "X-Request-Id: held-through-bouncer");
     assertTrue(
         held.activity().startsWith("/*sqlorigin route='GET /shop/probe/cancellable/update'*/"),

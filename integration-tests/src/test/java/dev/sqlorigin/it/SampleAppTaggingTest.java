@@ -72,7 +72,11 @@ class SampleAppTaggingTest {
             "GET",
             "/api/owners/42?token=secret",
             "owners",
-            backend -> backend.applicationName().endsWith(" req=read-1"),
+            // The SELECT, not the SET of application_name just before it: a backend that has just
+            // started waiting can still show its previous text, under its new name.
+            backend ->
+                backend.applicationName().endsWith(" req=read-1")
+                    && backend.query().contains("FROM owners"),
             "X-Request-Id: read-1");
     assertEquals(200, held.response().status(), held.response().body());
     assertEquals("read-1", held.response().header("X-Request-Id"));
