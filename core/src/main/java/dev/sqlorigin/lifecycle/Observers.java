@@ -12,8 +12,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
- * The installed {@link RequestObserver}s, none by default: then each call is one volatile read and
- * allocates nothing. A fault in an observer is logged once and never reaches the application's
+ * The installed {@link RequestObserver}s, none by default: then each call is a volatile read or two
+ * and allocates nothing. A fault in an observer is logged once and never reaches the application's
  * request or statement.
  *
  * <p>An observer may still be being built on another thread when requests begin ({@link #expect}):
