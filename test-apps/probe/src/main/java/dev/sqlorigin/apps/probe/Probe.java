@@ -322,9 +322,8 @@ public final class Probe {
         }
         break;
       case "loop":
-        // Short statements of {@code seconds} each, each on a freshly borrowed connection, until
-        // the
-        // request is abandoned.
+        // Statements of `seconds` each, on a freshly borrowed connection each, until the request
+        // is abandoned.
         for (int i = 0; i < 200 && out.length() == 0; i++) {
           attempt(
               out,
