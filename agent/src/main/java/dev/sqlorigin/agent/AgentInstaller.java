@@ -3,6 +3,7 @@ package dev.sqlorigin.agent;
 import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
+import dev.sqlorigin.agent.cancel.PlatformMBeanServerInstrumentation;
 import dev.sqlorigin.agent.cancel.Requests;
 import dev.sqlorigin.agent.cancel.ShutdownCanceller;
 import dev.sqlorigin.agent.cancel.Watchdog;
@@ -13,15 +14,20 @@ import dev.sqlorigin.cancel.Cancels;
 import dev.sqlorigin.config.Config;
 import dev.sqlorigin.database.BackendPid;
 import dev.sqlorigin.database.StatementText;
+import dev.sqlorigin.instrumentation.TypeInstrumentation;
 import dev.sqlorigin.instrumentation.jdbc.JdbcApplicationName;
 import dev.sqlorigin.instrumentation.jdbc.JdbcBackendPid;
 import dev.sqlorigin.instrumentation.jdbc.JdbcStatementCanceller;
 import dev.sqlorigin.instrumentation.jdbc.JdbcStatementText;
+import dev.sqlorigin.instrumentation.threads.ThreadsInstrumentationModule;
 import dev.sqlorigin.label.ApplicationName;
 import dev.sqlorigin.lifecycle.RequestLifecycle;
 import dev.sqlorigin.log.AgentLog;
+import dev.sqlorigin.management.PlatformMBeanServers;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import net.bytebuddy.ByteBuddy;
@@ -60,6 +66,12 @@ public final class AgentInstaller {
       return;
     }
     Config.install(config);
+    if (config.jmx()) {
+      // Registered when the platform MBean server is created, by whatever creates it (remote JMX,
+      // jcmd, jconsole, an exporter, the application; see JdkClassesInstaller): creating it for
+      // the MBean alone cost 0.15-0.2 s of CPU at every start, in JVMs nobody reads over JMX.
+      PlatformMBeanServers.install(Requests::register);
+    }
     // The filter goes in now, so that no class loads unseen. It judges classes by the names the
     // build wrote into the jar, at once; what it hands on waits for the weaver, built on a thread
     // of its own.
@@ -74,8 +86,16 @@ public final class AgentInstaller {
             if (!wanted.isDone()) {
               wanted.complete(WantedNames.of(Instrumentations.ALL));
             }
-            weaver.complete(weaver());
-            JdkClassesInstaller.install(instrumentation);
+            ClassFileTransformer built = weaver();
+            // The JDK's classes first: no request (which waits for the weaver) runs before them,
+            // so none hands a task to an executor that does not carry it yet, or creates the
+            // platform MBean server without the agent's MBean.
+            if (!JdkClassesInstaller.install(instrumentation, jdkInstrumentations(config))
+                && config.jmx()) {
+              // ManagementFactory is not woven: the MBean goes in now, creating the server.
+              PlatformMBeanServers.createServer();
+            }
+            weaver.complete(built);
             AgentLog.debug(
                 "instrumentation ready in " + (System.nanoTime() - building) / 1_000_000 + " ms");
           } catch (Throwable t) {
@@ -138,21 +158,13 @@ public final class AgentInstaller {
       ShutdownCanceller.install(config.shutdownTimeout().toNanos());
     }
     if (config.jmx()) {
-      // The platform MBean server costs ~70 ms of class loading: not on the application's start-up
-      // path.
-      Thread jmx =
-          new Thread(
-              () -> {
-                try {
-                  Requests.register();
-                } catch (Exception e) {
-                  AgentLog.warnOnce(
-                      "jmx", "the JMX MBean " + Requests.NAME + " is not available", e);
-                }
-              },
-              "sqlorigin-jmx");
-      jmx.setDaemon(true);
-      jmx.start();
+      if (jmxStartedWithJvm()) {
+        // The JDK's JMX agent creates the server now, and clients connect as soon as its port is
+        // open: registered at once, beside the start, not when the JDK's classes are woven.
+        Thread jmx = new Thread(PlatformMBeanServers::createServer, "sqlorigin-jmx");
+        jmx.setDaemon(true);
+        jmx.start();
+      }
     }
     // The time the application's start waited for us; the instrumentation is built beside it.
     AgentLog.info(
@@ -174,6 +186,26 @@ public final class AgentInstaller {
                     + ": its core was added to the bootstrap class path late, hence the JVM's"
                     + " class-sharing warning; keep the name to avoid it)"
                 : ""));
+  }
+
+  /** Whether the JVM starts its own JMX agent ({@code -Dcom.sun.management.jmxremote.port=...}). */
+  private static boolean jmxStartedWithJvm() {
+    for (String name : System.getProperties().stringPropertyNames()) {
+      if (name.startsWith("com.sun.management.jmxremote")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The JDK's classes woven, by retransformation when they are loaded already. */
+  private static List<TypeInstrumentation> jdkInstrumentations(Config config) {
+    List<TypeInstrumentation> jdk =
+        new ArrayList<>(ThreadsInstrumentationModule.jdkTypeInstrumentations());
+    if (config.jmx()) {
+      jdk.add(PlatformMBeanServerInstrumentation.INSTRUMENTATION);
+    }
+    return jdk;
   }
 
   private static ClassFileTransformer weaver() {

@@ -2,63 +2,86 @@ package dev.sqlorigin.agent;
 
 import static net.bytebuddy.matcher.ElementMatchers.none;
 
+import dev.sqlorigin.agent.cancel.PlatformMBeanServerInstrumentation;
 import dev.sqlorigin.context.CarriedTasks;
 import dev.sqlorigin.instrumentation.TypeInstrumentation;
-import dev.sqlorigin.instrumentation.threads.ThreadsInstrumentationModule;
 import dev.sqlorigin.log.AgentLog;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.IllegalClassFormatException;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * Instruments the few JDK classes where tasks enter an executor, so that a request's context
- * follows its work to other threads. A weaver of its own, registered for retransformation: the main
- * one leaves the JDK alone, and these classes are already loaded when premain runs.
+ * follows its work to other threads, and the one that creates the platform MBean server, so that
+ * the agent's MBean is registered when it is created. A weaver of its own, registered for
+ * retransformation: the main one leaves the JDK alone, and some of these classes are already loaded
+ * when premain runs.
  */
 final class JdkClassesInstaller {
 
   private JdkClassesInstaller() {}
 
-  static void install(Instrumentation instrumentation) {
+  /**
+   * Weaves {@code instrumentations}, of the bootstrap loader's classes; returns whether they are
+   * woven (a JVM that cannot retransform, or refused, has been told about it in the log).
+   */
+  static boolean install(
+      Instrumentation instrumentation, List<TypeInstrumentation> instrumentations) {
     if (!instrumentation.isRetransformClassesSupported()) {
       AgentLog.warn(
           "this JVM cannot retransform classes: work handed to executors or other threads"
               + " carries no request context");
-      return;
+      return false;
     }
-    // The advice calls core, which sits in the bootstrap loader's unnamed module: java.base must
-    // read it, which a named module does not by default.
+    // The advice calls core, which sits in the bootstrap loader's unnamed module: the modules of
+    // the classes woven must read it, which a named module does not by default.
     try {
-      instrumentation.redefineModule(
-          Object.class.getModule(),
-          Set.of(CarriedTasks.class.getModule()),
-          Map.of(),
-          Map.of(),
-          Set.of(),
-          Map.of());
+      for (String name : List.of("java.base", "java.management")) {
+        Optional<Module> module = ModuleLayer.boot().findModule(name);
+        if (module.isPresent()) {
+          instrumentation.redefineModule(
+              module.get(),
+              Set.of(CarriedTasks.class.getModule()),
+              Map.of(),
+              Map.of(),
+              Set.of(),
+              Map.of());
+        }
+      }
     } catch (RuntimeException e) {
       AgentLog.warnOnce(
           "retransform",
-          "java.base cannot be made to read sqlorigin's core: work handed to"
+          "the JDK's modules cannot be made to read sqlorigin's core: work handed to"
               + " executors carries no request context",
           e);
-      return;
+      return false;
     }
     ClassFileTransformer byteBuddy =
-        new Weaver(
-            AgentInstaller.byteBuddy(),
-            ThreadsInstrumentationModule.jdkTypeInstrumentations(),
-            none());
+        new Weaver(AgentInstaller.byteBuddy(), instrumentations, none());
     // The weaver sees the named bootstrap classes only, not every class the application loads.
     Set<String> names = new HashSet<>();
-    for (TypeInstrumentation each : ThreadsInstrumentationModule.jdkTypeInstrumentations()) {
+    for (TypeInstrumentation each : instrumentations) {
       names.addAll(each.names());
+    }
+    // Those of this JDK are loaded now if they are not yet (not initialized), and changed in place
+    // below, on the agent's own thread: not on an application's thread as it first uses one
+    // (Spring Boot loads ManagementFactory for its uptime), in Byte Buddy's code.
+    List<Class<?>> present = new ArrayList<>();
+    for (String name : names) {
+      try {
+        present.add(Class.forName(name, false, null));
+      } catch (ClassNotFoundException | LinkageError notInThisJdk) {
+        // ThreadBuilders before JDK 21, java.management left out of a jlinked runtime
+      }
     }
     Set<String> internalNames =
         names.stream().map(name -> name.replace('.', '/')).collect(Collectors.toSet());
@@ -85,14 +108,7 @@ final class JdkClassesInstaller {
           }
         },
         true);
-    // ThreadPoolExecutor and ForkJoinPool are loaded before premain (the JVM uses them while
-    // starting): changed in place; the others (ThreadBuilders, the JDK 17 CompletableFuture
-    // executor) as they load. One loaded in between is retransformed from its original bytes: woven
-    // once.
-    Class<?>[] loaded =
-        Arrays.stream(instrumentation.getAllLoadedClasses())
-            .filter(type -> type.getClassLoader() == null && names.contains(type.getName()))
-            .toArray(Class<?>[]::new);
+    Class<?>[] loaded = present.toArray(new Class<?>[0]);
     try {
       instrumentation.retransformClasses(loaded);
     } catch (Exception | LinkageError e) {
@@ -103,6 +119,13 @@ final class JdkClassesInstaller {
               + Arrays.toString(loaded)
               + ": work handed to executors carries no request context",
           e);
+      return false;
     }
+    for (Class<?> each : loaded) {
+      if (each.getName().equals("java.lang.management.ManagementFactory")) {
+        PlatformMBeanServerInstrumentation.registerIfCreated(each);
+      }
+    }
+    return true;
   }
 }

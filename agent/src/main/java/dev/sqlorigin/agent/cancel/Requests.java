@@ -9,13 +9,15 @@ import dev.sqlorigin.database.BackendPid;
 import dev.sqlorigin.lifecycle.Counters;
 import dev.sqlorigin.lifecycle.RequestLifecycle;
 import dev.sqlorigin.lifecycle.RequestRegistry;
-import java.lang.management.ManagementFactory;
+import dev.sqlorigin.log.AgentLog;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Predicate;
+import javax.management.JMException;
+import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
 /** The JMX MBean over the {@link RequestRegistry} and the {@link Counters}. */
@@ -23,8 +25,13 @@ public final class Requests implements RequestsMXBean {
 
   public static final String NAME = "dev.sqlorigin:type=Requests";
 
-  public static void register() throws Exception {
-    ManagementFactory.getPlatformMBeanServer().registerMBean(new Requests(), new ObjectName(NAME));
+  /** Registers the MBean into {@code server}, the platform MBean server; a failure is said once. */
+  public static void register(MBeanServer server) {
+    try {
+      server.registerMBean(new Requests(), new ObjectName(NAME));
+    } catch (JMException | RuntimeException e) {
+      AgentLog.warnOnce("jmx", "the JMX MBean " + NAME + " is not available", e);
+    }
   }
 
   @Override
