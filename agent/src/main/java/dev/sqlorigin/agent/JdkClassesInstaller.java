@@ -122,7 +122,7 @@ final class JdkClassesInstaller {
       return false;
     }
     for (Class<?> each : loaded) {
-      if (each.getName().equals("java.lang.management.ManagementFactory")) {
+      if (PlatformMBeanServerInstrumentation.INSTRUMENTATION.names().contains(each.getName())) {
         PlatformMBeanServerInstrumentation.registerIfCreated(each);
       }
     }

@@ -6,7 +6,6 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.sqlorigin.instrumentation.TypeInstrumentation;
 import dev.sqlorigin.management.PlatformMBeanServers;
-import java.lang.management.ManagementFactory;
 import javax.management.MBeanServer;
 import javax.management.MBeanServerFactory;
 import net.bytebuddy.asm.Advice;
@@ -40,7 +39,7 @@ public final class PlatformMBeanServerInstrumentation {
   public static void registerIfCreated(Class<?> managementFactory) {
     synchronized (managementFactory) {
       if (!MBeanServerFactory.findMBeanServer(null).isEmpty()) {
-        PlatformMBeanServers.created(ManagementFactory.getPlatformMBeanServer());
+        PlatformMBeanServers.createServer();
       }
     }
   }
