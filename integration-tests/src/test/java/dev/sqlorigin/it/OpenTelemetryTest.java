@@ -324,6 +324,31 @@ class OpenTelemetryTest {
   }
 
   /**
+   * sqlorigin's batch size, 2,048 spans, not the SDK's 512: 700 requests of two spans each, faster
+   * than the processor's 5-second schedule, go out in one or two exports, not three or more.
+   */
+  @Test
+  void spansGoOutInBatchesLargerThanTheSdksDefault() throws Exception {
+    try (OtlpReceiver batches = OtlpReceiver.start();
+        AppProcess busy =
+            AppProcess.jar(AppProcess.sampleAppJar())
+                .args("--port=0", "--database-url=" + TestDatabase.get().jdbcUrlWithCredentials())
+                .env("OTEL_EXPORTER_OTLP_ENDPOINT", batches.endpoint())
+                .env("OTEL_METRICS_EXPORTER", "none")
+                .start()) {
+      int requests = 700;
+      for (int i = 0; i < requests; i++) {
+        Http.getOk(busy.port(), "/api/owners/1");
+      }
+      batches.awaitSpanCount(2 * requests);
+      List<Integer> perExport = batches.spansPerExport();
+      assertTrue(
+          perExport.stream().mapToInt(Integer::intValue).max().getAsInt() > 512,
+          "spans per export: " + perExport);
+    }
+  }
+
+  /**
    * The client span named by {@code traceparent} (as the database saw it), a child of its request's
    * span.
    */

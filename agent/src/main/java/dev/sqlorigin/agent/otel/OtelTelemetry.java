@@ -190,6 +190,9 @@ public final class OtelTelemetry implements Telemetry {
                           "none",
                           "otel.exporter.otlp.protocol",
                           "http/protobuf"))
+              // Bigger batches than the SDK's at high span rates (see OtelActivation).
+              .addPropertiesSupplier(
+                  () -> OtelActivation.batchDefaults(System.getProperties(), System.getenv()))
               // Metrics alone asked for (Prometheus scrapes): no spans sent to a default endpoint.
               // The scrape endpoint listens where the SDK says (localhost), set here so that the
               // SDK does not log its change of default at every start.

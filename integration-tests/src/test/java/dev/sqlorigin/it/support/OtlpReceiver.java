@@ -1,5 +1,6 @@
 package dev.sqlorigin.it.support;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -36,6 +37,8 @@ public final class OtlpReceiver implements AutoCloseable {
   private final HttpServer server;
   private final List<ReceivedSpan> spans = new ArrayList<>();
   private final List<Metric> metrics = new ArrayList<>();
+  // How many spans each export carried, in the order they came.
+  private final List<Integer> spansPerExport = new ArrayList<>();
 
   /** A span with the instrumentation scope that produced it. */
   public record ReceivedSpan(String scope, Span span) {
@@ -87,6 +90,7 @@ public final class OtlpReceiver implements AutoCloseable {
         exchange -> {
           ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(body(exchange));
           synchronized (this) {
+            int before = spans.size();
             for (ResourceSpans resource : request.getResourceSpansList()) {
               for (ScopeSpans scope : resource.getScopeSpansList()) {
                 scope
@@ -94,6 +98,7 @@ public final class OtlpReceiver implements AutoCloseable {
                     .forEach(span -> spans.add(new ReceivedSpan(scope.getScope().getName(), span)));
               }
             }
+            spansPerExport.add(spans.size() - before);
           }
           respond(exchange, ExportTraceServiceResponse.getDefaultInstance().toByteArray());
         });
@@ -125,6 +130,22 @@ public final class OtlpReceiver implements AutoCloseable {
 
   public synchronized List<ReceivedSpan> spans() {
     return new ArrayList<>(spans);
+  }
+
+  /** How many spans each export carried, in the order they came. */
+  public synchronized List<Integer> spansPerExport() {
+    return new ArrayList<>(spansPerExport);
+  }
+
+  /** Waits (30 s at most) until {@code count} spans or more have come. */
+  public void awaitSpanCount(int count) throws InterruptedException {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (spans().size() < count && System.nanoTime() < deadline) {
+      Thread.sleep(POLL_MILLIS); // poll interval of the awaited condition
+    }
+    assertTrue(
+        spans().size() >= count,
+        spans().size() + " spans within 30 s, not " + count + "; per export: " + spansPerExport());
   }
 
   public synchronized List<Metric> metrics() {
