@@ -324,8 +324,10 @@ class OpenTelemetryTest {
   }
 
   /**
-   * sqlorigin's batch size, 2,048 spans, not the SDK's 512: 700 requests of two spans each, faster
-   * than the processor's 5-second schedule, go out in one or two exports, not three or more.
+   * sqlorigin's batch size, 2,048 spans, not the SDK's 512. The processor's schedule is set too
+   * long to fire during the test, so an export leaves only when a batch is full, however long the
+   * requests take: 1,100 requests of two spans each fill one batch of 2,048 (with the SDK's size,
+   * four of 512).
    */
   @Test
   void spansGoOutInBatchesLargerThanTheSdksDefault() throws Exception {
@@ -335,12 +337,12 @@ class OpenTelemetryTest {
                 .args("--port=0", "--database-url=" + TestDatabase.get().jdbcUrlWithCredentials())
                 .env("OTEL_EXPORTER_OTLP_ENDPOINT", batches.endpoint())
                 .env("OTEL_METRICS_EXPORTER", "none")
+                .env("OTEL_BSP_SCHEDULE_DELAY", "600000")
                 .start()) {
-      int requests = 700;
-      for (int i = 0; i < requests; i++) {
+      for (int i = 0; i < 1_100; i++) {
         Http.getOk(busy.port(), "/api/owners/1");
       }
-      batches.awaitSpanCount(2 * requests);
+      batches.awaitSpanCount(2_048);
       List<Integer> perExport = batches.spansPerExport();
       assertTrue(
           perExport.stream().mapToInt(Integer::intValue).max().getAsInt() > 512,
