@@ -17,17 +17,17 @@ import java.util.TreeMap;
 /**
  * What the agent adds to the start-up of an application: Spring Boot (test-apps/spring-boot3:
  * Tomcat, Hibernate, Spring Data JPA, HikariCP; or another module with the same application),
- * Quarkus ({@code --module=quarkus}: its quarkus-run.jar) or Micronaut ({@code
- * --module=micronaut}): rounds of one start without the agent and one with each agent jar given
- * (several: a before/after comparison in one run), in an order shuffled per round, each timed from
- * launching the JVM to the first 200 of a request that reaches the database, and by the CPU time
- * its JVM used until then (which, on a machine shared with other work, varies less than the wall
- * time). Prints a Markdown table and, per agent, the medians of the per-round ratios and
- * differences with their ranges.
+ * Quarkus ({@code --module=quarkus}: its quarkus-run.jar) or Micronaut ({@code --module=micronaut})
+ * or the sample app ({@code --module=sample-app}: Jetty, HikariCP, no framework): rounds of one
+ * start without the agent and one with each agent jar given (several: a before/after comparison in
+ * one run), in an order shuffled per round, each timed from launching the JVM to the first 200 of a
+ * request that reaches the database, and by the CPU time its JVM used until then (which, on a
+ * machine shared with other work, varies less than the wall time). Prints a Markdown table and, per
+ * agent, the medians of the per-round ratios and differences with their ranges.
  *
  * <pre>java -cp bench/target/benchmarks.jar dev.sqlorigin.bench.StartupHarness [--rounds=10]
- *     [--module=spring-boot3] [--agent-jar=PATH]... [--java=PATH] [--jvm-opts='-Xmx512m']
- *     [--seed=N] [--threads]
+ *     [--module=spring-boot3|quarkus|micronaut|sample-app] [--agent-jar=PATH]... [--java=PATH]
+ *     [--jvm-opts='-Xmx512m'] [--seed=N] [--threads]
  * </pre>
  *
  * <p>{@code --threads} also prints, per start, the CPU each kind of thread had used by the first
@@ -79,9 +79,15 @@ public final class StartupHarness {
       String name = agent.getFileName().toString();
       agents.put(agents.containsKey(name) ? agent.toString() : name, agent);
     }
-    Path target = LoadHarness.Options.file(null, "test-apps/" + module + "/target");
+    boolean sampleApp = module.equals("sample-app");
+    Path target =
+        LoadHarness.Options.file(
+            null, (sampleApp ? "sample-app" : "test-apps/" + module) + "/target");
     Path listing =
-        target.resolve(module.equals("quarkus") ? "quarkus-app/quarkus-run.jar" : "classpath.txt");
+        target.resolve(
+            sampleApp
+                ? "sample-app.jar"
+                : module.equals("quarkus") ? "quarkus-app/quarkus-run.jar" : "classpath.txt");
     for (Path agent : agents.values()) {
       if (!Files.isRegularFile(agent) || !Files.isRegularFile(listing)) {
         System.err.println(
@@ -95,7 +101,11 @@ public final class StartupHarness {
     }
     List<String> application;
     String health;
-    if (module.equals("quarkus")) {
+    if (sampleApp) {
+      // Jetty and HikariCP, no framework: what is left is the JVM's and the agent's own start.
+      application = List.of("-jar", listing.toString(), "--host=127.0.0.1", "--port=0");
+      health = "/api/owners/1";
+    } else if (module.equals("quarkus")) {
       // Quarkus REST over Agroal, as its build packaged it; it reads DATABASE_URL.
       application = List.of("-jar", listing.toString());
       health = "/shop/probe/prepared";
