@@ -19,7 +19,6 @@ import net.bytebuddy.dynamic.TypeResolutionStrategy;
 import net.bytebuddy.implementation.Implementation;
 import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.pool.TypePool;
-import net.bytebuddy.utility.JavaModule;
 
 /**
  * Weaves the instrumentations' advice into the classes they match, with Byte Buddy's decoration and
@@ -41,6 +40,8 @@ final class Weaver implements ClassFileTransformer {
   private final List<AgentBuilder.Transformer> transformers;
   private final ElementMatcher<? super TypeDescription> ignored;
   private final AgentBuilder.PoolStrategy pools = new TypePoolCache();
+  // Whether an instrumentation matches by super type: only then is a class's hierarchy read.
+  private final boolean bySuperType;
 
   Weaver(
       ByteBuddy byteBuddy,
@@ -50,9 +51,12 @@ final class Weaver implements ClassFileTransformer {
     this.byteBuddy = byteBuddy.with(Implementation.Context.Disabled.Factory.INSTANCE);
     this.instrumentations = List.copyOf(instrumentations);
     this.transformers = new ArrayList<>();
+    boolean anyBySuperType = false;
     for (TypeInstrumentation instrumentation : this.instrumentations) {
       transformers.add(instrumentation.transformer());
+      anyBySuperType |= !instrumentation.superTypes().isEmpty();
     }
+    this.bySuperType = anyBySuperType;
     this.ignored = ignored;
   }
 
@@ -109,11 +113,12 @@ final class Weaver implements ClassFileTransformer {
       if (ignored.matches(type)) {
         return null;
       }
-      Set<String> hierarchy = hierarchy(type);
+      // Classes changed by name alone (the JDK's executors) need no hierarchy: reading it parsed
+      // the class files of their super classes and interfaces for nothing, at every start.
+      Set<String> hierarchy = bySuperType ? hierarchy(type) : Set.of();
       if (hierarchy == null) {
         return null;
       }
-      JavaModule javaModule = JavaModule.of(module);
       DynamicType.Builder<?> builder = null;
       for (int i = 0; i < instrumentations.size(); i++) {
         // A class that declares none of the advised methods (a filter that only inherits doFilter)
@@ -134,7 +139,9 @@ final class Weaver implements ClassFileTransformer {
                       builder == null ? byteBuddy.decorate(type, locator) : builder,
                       type,
                       loader,
-                      javaModule,
+                      // No transformer reads the module; describing it would initialise Byte
+                      // Buddy's module support (its reflective dispatchers) for nothing.
+                      null,
                       protectionDomain);
         }
       }
