@@ -14,7 +14,7 @@ import dev.sqlorigin.cancel.Cancels;
 import dev.sqlorigin.config.Config;
 import dev.sqlorigin.database.BackendPid;
 import dev.sqlorigin.database.StatementText;
-import dev.sqlorigin.instrumentation.TypeInstrumentation;
+import dev.sqlorigin.instrumentation.JdkMethodHook;
 import dev.sqlorigin.instrumentation.jdbc.JdbcApplicationName;
 import dev.sqlorigin.instrumentation.jdbc.JdbcBackendPid;
 import dev.sqlorigin.instrumentation.jdbc.JdbcStatementCanceller;
@@ -86,16 +86,16 @@ public final class AgentInstaller {
             if (!wanted.isDone()) {
               wanted.complete(WantedNames.of(Instrumentations.ALL));
             }
-            ClassFileTransformer built = weaver();
             // The JDK's classes first: no request (which waits for the weaver) runs before them,
             // so none hands a task to an executor that does not carry it yet, or creates the
-            // platform MBean server without the agent's MBean.
-            if (!JdkClassesInstaller.install(instrumentation, jdkInstrumentations(config))
+            // platform MBean server without the agent's MBean. Woven without Byte Buddy, in a few
+            // milliseconds: the weaver below, which loads it, is what the application waits for.
+            if (!JdkClassesInstaller.install(instrumentation, jdkMethodHooks(config))
                 && config.jmx()) {
               // ManagementFactory is not woven: the MBean goes in now, creating the server.
               PlatformMBeanServers.createServer();
             }
-            weaver.complete(built);
+            weaver.complete(weaver());
             AgentLog.debug(
                 "instrumentation ready in " + (System.nanoTime() - building) / 1_000_000 + " ms");
           } catch (Throwable t) {
@@ -198,12 +198,11 @@ public final class AgentInstaller {
     return false;
   }
 
-  /** The JDK's classes woven, by retransformation when they are loaded already. */
-  private static List<TypeInstrumentation> jdkInstrumentations(Config config) {
-    List<TypeInstrumentation> jdk =
-        new ArrayList<>(ThreadsInstrumentationModule.jdkTypeInstrumentations());
+  /** The calls woven into the JDK's classes, by retransformation when they are loaded already. */
+  private static List<JdkMethodHook> jdkMethodHooks(Config config) {
+    List<JdkMethodHook> jdk = new ArrayList<>(ThreadsInstrumentationModule.jdkMethodHooks());
     if (config.jmx()) {
-      jdk.add(PlatformMBeanServerInstrumentation.INSTRUMENTATION);
+      jdk.add(PlatformMBeanServerInstrumentation.HOOK);
     }
     return jdk;
   }
@@ -229,7 +228,7 @@ public final class AgentInstaller {
             .or(isSynthetic()));
   }
 
-  /** Byte Buddy as both weavers use it. */
+  /** Byte Buddy as the weaver uses it. */
   static ByteBuddy byteBuddy() {
     // Our advice is known to be valid: skipping Byte Buddy's validation of every transformed type
     // shortens start-up; advice changes declared methods only, so the method graph of the super

@@ -1,10 +1,8 @@
 package dev.sqlorigin.agent;
 
-import static net.bytebuddy.matcher.ElementMatchers.none;
-
 import dev.sqlorigin.agent.cancel.PlatformMBeanServerInstrumentation;
 import dev.sqlorigin.context.CarriedTasks;
-import dev.sqlorigin.instrumentation.TypeInstrumentation;
+import dev.sqlorigin.instrumentation.JdkMethodHook;
 import dev.sqlorigin.log.AgentLog;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.IllegalClassFormatException;
@@ -24,18 +22,19 @@ import java.util.stream.Collectors;
  * follows its work to other threads, and the one that creates the platform MBean server, so that
  * the agent's MBean is registered when it is created. A weaver of its own, registered for
  * retransformation: the main one leaves the JDK alone, and some of these classes are already loaded
- * when premain runs.
+ * when premain runs. It weaves plain calls with ASM alone ({@link JdkClassesWeaver}), so it is done
+ * before Byte Buddy is loaded for the application's classes, and the application's first class to
+ * change waits for less.
  */
 final class JdkClassesInstaller {
 
   private JdkClassesInstaller() {}
 
   /**
-   * Weaves {@code instrumentations}, of the bootstrap loader's classes; returns whether they are
-   * woven (a JVM that cannot retransform, or refused, has been told about it in the log).
+   * Weaves {@code hooks} into the bootstrap loader's classes; returns whether they are woven (a JVM
+   * that cannot retransform, or refused, has been told about it in the log).
    */
-  static boolean install(
-      Instrumentation instrumentation, List<TypeInstrumentation> instrumentations) {
+  static boolean install(Instrumentation instrumentation, List<JdkMethodHook> hooks) {
     if (!instrumentation.isRetransformClassesSupported()) {
       AgentLog.warn(
           "this JVM cannot retransform classes: work handed to executors or other threads"
@@ -65,16 +64,15 @@ final class JdkClassesInstaller {
           e);
       return false;
     }
-    ClassFileTransformer byteBuddy =
-        new Weaver(AgentInstaller.byteBuddy(), instrumentations, none());
+    ClassFileTransformer weaver = new JdkClassesWeaver(hooks);
     // The weaver sees the named bootstrap classes only, not every class the application loads.
     Set<String> names = new HashSet<>();
-    for (TypeInstrumentation each : instrumentations) {
-      names.addAll(each.names());
+    for (JdkMethodHook each : hooks) {
+      names.add(each.className());
     }
     // Those of this JDK are loaded now if they are not yet (not initialized), and changed in place
     // below, on the agent's own thread: not on an application's thread as it first uses one
-    // (Spring Boot loads ManagementFactory for its uptime), in Byte Buddy's code.
+    // (Spring Boot loads ManagementFactory for its uptime).
     List<Class<?>> present = new ArrayList<>();
     for (String name : names) {
       try {
@@ -97,7 +95,7 @@ final class JdkClassesInstaller {
               byte[] classfileBuffer)
               throws IllegalClassFormatException {
             return loader == null && internalNames.contains(className)
-                ? byteBuddy.transform(
+                ? weaver.transform(
                     module,
                     loader,
                     className,
@@ -122,7 +120,7 @@ final class JdkClassesInstaller {
       return false;
     }
     for (Class<?> each : loaded) {
-      if (PlatformMBeanServerInstrumentation.INSTRUMENTATION.names().contains(each.getName())) {
+      if (PlatformMBeanServerInstrumentation.HOOK.className().equals(each.getName())) {
         PlatformMBeanServerInstrumentation.registerIfCreated(each);
       }
     }

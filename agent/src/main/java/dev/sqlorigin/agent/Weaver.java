@@ -28,9 +28,9 @@ import net.bytebuddy.pool.TypePool;
  * second of CPU at every start, most of it generating a subclass of its own transformer.
  *
  * <p>As the agent builder did with {@code disableClassFormatChanges()} and {@code DECORATE}: the
- * class keeps its members and its format, only the code of matched methods changes, so the same
- * weaver serves retransformation. Types are described from class files (never by loading a class),
- * through a pool kept per class loader. A class that cannot be woven loads unchanged, said once.
+ * class keeps its members and its format, only the code of matched methods changes. Types are
+ * described from class files (never by loading a class), through a pool kept per class loader. A
+ * class that cannot be woven loads unchanged, said once.
  */
 final class Weaver implements ClassFileTransformer {
 
@@ -40,8 +40,6 @@ final class Weaver implements ClassFileTransformer {
   private final List<AgentBuilder.Transformer> transformers;
   private final ElementMatcher<? super TypeDescription> ignored;
   private final AgentBuilder.PoolStrategy pools = new TypePoolCache();
-  // Whether an instrumentation matches by super type: only then is a class's hierarchy read.
-  private final boolean bySuperType;
 
   Weaver(
       ByteBuddy byteBuddy,
@@ -51,12 +49,9 @@ final class Weaver implements ClassFileTransformer {
     this.byteBuddy = byteBuddy.with(Implementation.Context.Disabled.Factory.INSTANCE);
     this.instrumentations = List.copyOf(instrumentations);
     this.transformers = new ArrayList<>();
-    boolean anyBySuperType = false;
     for (TypeInstrumentation instrumentation : this.instrumentations) {
       transformers.add(instrumentation.transformer());
-      anyBySuperType |= !instrumentation.superTypes().isEmpty();
     }
-    this.bySuperType = anyBySuperType;
     this.ignored = ignored;
   }
 
@@ -113,9 +108,7 @@ final class Weaver implements ClassFileTransformer {
       if (ignored.matches(type)) {
         return null;
       }
-      // Classes changed by name alone (the JDK's executors) need no hierarchy: reading it parsed
-      // the class files of their super classes and interfaces for nothing, at every start.
-      Set<String> hierarchy = bySuperType ? hierarchy(type) : Set.of();
+      Set<String> hierarchy = hierarchy(type);
       if (hierarchy == null) {
         return null;
       }

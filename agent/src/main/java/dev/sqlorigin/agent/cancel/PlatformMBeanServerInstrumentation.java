@@ -1,14 +1,12 @@
 package dev.sqlorigin.agent.cancel;
 
-import static net.bytebuddy.matcher.ElementMatchers.isStatic;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static dev.sqlorigin.instrumentation.JdkMethodHook.seeReturn;
+import static dev.sqlorigin.instrumentation.JdkMethodHook.staticMethods;
 
-import dev.sqlorigin.instrumentation.TypeInstrumentation;
+import dev.sqlorigin.instrumentation.JdkMethodHook;
 import dev.sqlorigin.management.PlatformMBeanServers;
 import javax.management.MBeanServer;
 import javax.management.MBeanServerFactory;
-import net.bytebuddy.asm.Advice;
 
 /**
  * {@code ManagementFactory.getPlatformMBeanServer()}: hands the platform MBean server to {@link
@@ -18,13 +16,14 @@ import net.bytebuddy.asm.Advice;
  */
 public final class PlatformMBeanServerInstrumentation {
 
-  /** The class changed, and how. */
-  public static final TypeInstrumentation INSTRUMENTATION =
-      TypeInstrumentation.classesNamed(
-              PlatformMBeanServerInstrumentation.class, "java.lang.management.ManagementFactory")
-          .advise(
-              named("getPlatformMBeanServer").and(isStatic()).and(takesArguments(0)),
-              ServerAdvice.class);
+  /** The call woven: the server returned goes to {@link PlatformMBeanServers#created}. */
+  public static final JdkMethodHook HOOK =
+      seeReturn(
+          staticMethods("java.lang.management.ManagementFactory", "getPlatformMBeanServer")
+              .taking(0),
+          MBeanServer.class,
+          PlatformMBeanServers.class,
+          "created");
 
   private PlatformMBeanServerInstrumentation() {}
 
@@ -41,13 +40,6 @@ public final class PlatformMBeanServerInstrumentation {
       if (!MBeanServerFactory.findMBeanServer(null).isEmpty()) {
         PlatformMBeanServers.createServer();
       }
-    }
-  }
-
-  public static class ServerAdvice {
-    @Advice.OnMethodExit(suppress = Throwable.class)
-    public static void onExit(@Advice.Return MBeanServer server) {
-      PlatformMBeanServers.created(server);
     }
   }
 }

@@ -1,23 +1,18 @@
 package dev.sqlorigin.instrumentation.threads;
 
-import static net.bytebuddy.matcher.ElementMatchers.isDeclaredBy;
-import static net.bytebuddy.matcher.ElementMatchers.isStatic;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static dev.sqlorigin.instrumentation.JdkMethodHook.instanceMethods;
+import static dev.sqlorigin.instrumentation.JdkMethodHook.replaceArgument;
+import static dev.sqlorigin.instrumentation.JdkMethodHook.staticMethods;
 
 import dev.sqlorigin.context.CarriedTasks;
-import dev.sqlorigin.instrumentation.TypeInstrumentation;
+import dev.sqlorigin.instrumentation.JdkMethodHook;
+import java.util.List;
 import java.util.concurrent.Callable;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * Carries the current request into the tasks handed to the JDK's executors, where the task enters
  * them, so that a statement sent from a pool thread is tagged, registered in flight and cancelled
- * with its request. Outside a request the advice returns the task unchanged.
+ * with its request. Outside a request {@link CarriedTasks} returns the task unchanged.
  *
  * <ul>
  *   <li>{@code ThreadPoolExecutor.execute}: every {@code submit}, {@code invokeAll} and {@code
@@ -36,68 +31,42 @@ import net.bytebuddy.matcher.ElementMatcher;
  */
 public final class JdkExecutorInstrumentation {
 
-  /** The classes changed, and how. */
-  public static final TypeInstrumentation INSTRUMENTATION =
-      TypeInstrumentation.classesNamed(
-              JdkExecutorInstrumentation.class,
-              "java.util.concurrent.ThreadPoolExecutor",
-              "java.util.concurrent.ForkJoinPool",
-              "java.util.concurrent.CompletableFuture$ThreadPerTaskExecutor",
-              "java.lang.ThreadBuilders")
-          .advise(
-              named("execute")
-                  .and(takesArguments(Runnable.class))
-                  .and(
-                      declaredBy("ThreadPoolExecutor")
-                          .or(declaredBy("CompletableFuture$ThreadPerTaskExecutor"))),
-              CarryRunnableAdvice.class)
-          .advise(
-              namedOneOf("execute", "submit")
-                  .and(takesArgument(0, Runnable.class))
-                  .and(declaredBy("ForkJoinPool")),
-              CarryToForkJoinPoolAdvice.class)
-          .advise(
-              named("submit").and(takesArguments(Callable.class)).and(declaredBy("ForkJoinPool")),
-              CarryCallableAdvice.class)
-          .advise(
-              named("newVirtualThread")
-                  .and(isStatic())
-                  .and(takesArguments(4))
-                  .and(takesArgument(3, Runnable.class)),
-              CarryVirtualThreadTaskAdvice.class);
+  private static final String POOLS = "java.util.concurrent.";
+
+  /** The calls woven, each replacing the task with what carries the current request. */
+  public static final List<JdkMethodHook> HOOKS =
+      List.of(
+          replaceArgument(
+              instanceMethods(POOLS + "ThreadPoolExecutor", "execute").taking(1),
+              0,
+              Runnable.class,
+              CarriedTasks.class,
+              "carry"),
+          replaceArgument(
+              instanceMethods(POOLS + "CompletableFuture$ThreadPerTaskExecutor", "execute")
+                  .taking(1),
+              0,
+              Runnable.class,
+              CarriedTasks.class,
+              "carry"),
+          replaceArgument(
+              instanceMethods(POOLS + "ForkJoinPool", "execute", "submit"),
+              0,
+              Runnable.class,
+              CarriedTasks.class,
+              "carryToForkJoinPool"),
+          replaceArgument(
+              instanceMethods(POOLS + "ForkJoinPool", "submit").taking(1),
+              0,
+              Callable.class,
+              CarriedTasks.class,
+              "carry"),
+          replaceArgument(
+              staticMethods("java.lang.ThreadBuilders", "newVirtualThread").taking(4),
+              3,
+              Runnable.class,
+              CarriedTasks.class,
+              "carry"));
 
   private JdkExecutorInstrumentation() {}
-
-  private static ElementMatcher.Junction<MethodDescription> declaredBy(String simpleName) {
-    return isDeclaredBy(named("java.util.concurrent." + simpleName));
-  }
-
-  public static class CarryRunnableAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static void onEnter(@Advice.Argument(value = 0, readOnly = false) Runnable task) {
-      task = CarriedTasks.carry(task);
-    }
-  }
-
-  public static class CarryToForkJoinPoolAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static void onEnter(@Advice.Argument(value = 0, readOnly = false) Runnable task) {
-      task = CarriedTasks.carryToForkJoinPool(task);
-    }
-  }
-
-  public static class CarryCallableAdvice {
-    @SuppressWarnings({"rawtypes", "unchecked"})
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static void onEnter(@Advice.Argument(value = 0, readOnly = false) Callable task) {
-      task = CarriedTasks.carry(task);
-    }
-  }
-
-  public static class CarryVirtualThreadTaskAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static void onEnter(@Advice.Argument(value = 3, readOnly = false) Runnable task) {
-      task = CarriedTasks.carry(task);
-    }
-  }
 }

@@ -1,5 +1,6 @@
 package dev.sqlorigin.instrumentation.threads;
 
+import dev.sqlorigin.instrumentation.JdkMethodHook;
 import dev.sqlorigin.instrumentation.TypeInstrumentation;
 import dev.sqlorigin.instrumentation.jobs.SqlOriginApiInstrumentation;
 import java.util.List;
@@ -19,7 +20,7 @@ public final class ThreadsInstrumentationModule {
   }
 
   /** The JDK's classes, of the bootstrap loader. */
-  public static List<TypeInstrumentation> jdkTypeInstrumentations() {
-    return List.of(JdkExecutorInstrumentation.INSTRUMENTATION);
+  public static List<JdkMethodHook> jdkMethodHooks() {
+    return JdkExecutorInstrumentation.HOOKS;
   }
 }
