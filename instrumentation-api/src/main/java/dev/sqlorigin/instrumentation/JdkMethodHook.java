@@ -15,6 +15,11 @@ import java.util.Set;
  */
 public final class JdkMethodHook {
 
+  // Access flags of the class file format (the JVM specification, 4.6).
+  private static final int ACC_STATIC = 0x0008;
+  private static final int ACC_NATIVE = 0x0100;
+  private static final int ACC_ABSTRACT = 0x0400;
+
   /** Methods of one JDK class, by name, kind and parameters. */
   public static final class Methods {
     private final String className;
@@ -115,11 +120,11 @@ public final class JdkMethodHook {
    * {@code parameters} and {@code returned} type descriptors.
    */
   public boolean matches(int access, String name, String[] parameters, String returned) {
-    // ACC_STATIC, ACC_ABSTRACT and ACC_NATIVE of the class file format.
-    if ((access & 0x0400) != 0 || (access & 0x0100) != 0) {
+    // No code to weave into.
+    if ((access & (ACC_ABSTRACT | ACC_NATIVE)) != 0) {
       return false;
     }
-    if (((access & 0x0008) != 0) != methods.isStatic || !methods.names.contains(name)) {
+    if (((access & ACC_STATIC) != 0) != methods.isStatic || !methods.names.contains(name)) {
       return false;
     }
     if (methods.parameterCount >= 0 && parameters.length != methods.parameterCount) {
