@@ -14,7 +14,6 @@ import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.regex.Pattern;
-import java.util.zip.ZipEntry;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -74,40 +73,6 @@ class AgentJarContentTest {
       assertTrue(jar.getEntry(AGENT + "dev/sqlorigin/Sqlorigin.class") == null, "core once");
     }
     assertEquals(List.of(), strays, "entries outside the allowed set");
-  }
-
-  /**
-   * The classes every start reads (core, the agent, its instrumentations, Byte Buddy) are stored as
-   * they are, not deflated: inflating them cost about 0.1 s of CPU at every start. The
-   * OpenTelemetry SDK, read only when telemetry is on, stays deflated.
-   */
-  @Test
-  void whatEveryStartReadsIsStoredAndTheTelemetrySdkDeflated() throws Exception {
-    Map<String, Integer> deflated = new TreeMap<>();
-    int stored = 0;
-    int sdkDeflated = 0;
-    try (JarFile jar = new JarFile(AppProcess.agentJar().toFile())) {
-      assertEquals("META-INF/MANIFEST.MF", jar.stream().skip(1).findFirst().get().getName());
-      for (JarEntry entry : java.util.Collections.list(jar.entries())) {
-        String name = entry.getName();
-        if (!name.endsWith(".class")) {
-          continue;
-        }
-        if (name.startsWith(AGENT + "dev/sqlorigin/shaded/io/opentelemetry/")) {
-          sdkDeflated += entry.getMethod() == ZipEntry.DEFLATED ? 1 : 0;
-        } else if (!name.startsWith(AGENT + "dev/sqlorigin/shaded/")
-            || name.startsWith(AGENT + "dev/sqlorigin/shaded/net/bytebuddy/")) {
-          if (entry.getMethod() == ZipEntry.STORED) {
-            stored++;
-          } else {
-            deflated.put(name, entry.getMethod());
-          }
-        }
-      }
-    }
-    assertEquals(Map.of(), deflated, "classes read at every start, deflated");
-    assertTrue(stored > 3000, "classes stored: " + stored);
-    assertTrue(sdkDeflated > 1000, "the SDK's classes deflated: " + sdkDeflated);
   }
 
   /**
