@@ -14,6 +14,7 @@ import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.jar.asm.Type;
+import net.bytebuddy.utility.OpenedClassReader;
 
 /**
  * Weaves {@link JdkMethodHook}s into the bootstrap loader's classes, with ASM alone: no type
@@ -49,11 +50,14 @@ final class JdkClassesWeaver implements ClassFileTransformer {
     try {
       return weave(classfileBuffer, hooks);
     } catch (Throwable t) {
-      // A JDK whose class this ASM cannot read (a class file version newer than it knows): the
-      // class stays as it is.
+      // A JDK whose class files this ASM cannot read (a version newer than it knows): the class
+      // stays as it is, and so will the others; said once.
       AgentLog.warnOnce(
-          "jdk-weave:" + className,
-          "sqlorigin left " + className.replace('/', '.') + " unchanged: " + t,
+          "jdk-weave",
+          "sqlorigin left the JDK's "
+              + className.replace('/', '.')
+              + " unchanged (work handed to its executors may carry no request context): "
+              + t,
           null);
       return null;
     }
@@ -61,7 +65,9 @@ final class JdkClassesWeaver implements ClassFileTransformer {
 
   /** {@code classFile} with {@code hooks} woven in, or null when no method matched. */
   static byte[] weave(byte[] classFile, List<JdkMethodHook> hooks) {
-    ClassReader reader = new ClassReader(classFile);
+    // As Byte Buddy reads class files: a JDK newer than its ASM is read too when its experimental
+    // property is set.
+    ClassReader reader = OpenedClassReader.of(classFile);
     // Given the reader, the writer copies the constant pool and every method no visitor changes.
     ClassWriter writer = new ClassWriter(reader, 0);
     boolean[] changed = {false};

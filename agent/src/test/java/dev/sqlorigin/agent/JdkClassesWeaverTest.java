@@ -145,6 +145,28 @@ class JdkClassesWeaverTest {
   }
 
   @Test
+  void aClassFileThisAsmCannotReadIsLeftAsItIsAndSaidOnce() throws Exception {
+    // A JDK newer than the agent: its class files have a version this ASM does not know.
+    byte[] future = classFile(POOL);
+    future[6] = 0x00;
+    future[7] = (byte) 0xFF;
+    String other = Hooks.class.getName();
+    JdkClassesWeaver weaver =
+        new JdkClassesWeaver(
+            List.of(
+                replaceArgument(
+                    instanceMethods(POOL, "execute"), 0, Runnable.class, Hooks.class, "wrap"),
+                replaceArgument(
+                    instanceMethods(other, "execute"), 0, Runnable.class, Hooks.class, "wrap")));
+    try (CapturedWarnings captured = CapturedWarnings.install()) {
+      assertNull(weaver.transform(null, null, POOL.replace('.', '/'), null, null, future));
+      assertNull(weaver.transform(null, null, other.replace('.', '/'), null, null, future));
+      assertEquals(1, captured.warnings.size(), captured.warnings.toString());
+      assertTrue(captured.warnings.get(0).contains(POOL), captured.warnings.get(0));
+    }
+  }
+
+  @Test
   void everyHookOfTheAgentCallsAStaticMethodOfItsDescriptor() throws Exception {
     for (JdkMethodHook hook : agentHooks()) {
       Class<?> hooks = Class.forName(hook.hookClass().replace('/', '.'));
