@@ -237,13 +237,16 @@ final class AppUnderTest implements AutoCloseable {
   /**
    * The CPU milliseconds each kind of thread of the app's JVM has used so far, from {@code
    * /proc/<pid>/task/<tid>/stat} (10 ms ticks): the main thread, the JIT's compiler threads, the
-   * collector's, sqlorigin's own ({@code sqlorigin-*}) and all the others; empty where there is no
-   * /proc. Threads that already ended are not counted.
+   * collector's, sqlorigin's own ({@code sqlorigin-*}), all the other live ones, and those that
+   * already ended ({@code ended}: the process's own count, which keeps theirs, less the live
+   * threads'; {@code sqlorigin-init} is among them once it built the instrumentation); empty where
+   * there is no /proc.
    */
   Map<String, Long> threadCpuMillis() {
     Map<String, Long> byKind = new TreeMap<>();
-    Path tasks = Paths.get("/proc", Long.toString(process.pid()), "task");
-    try (Stream<Path> threads = Files.list(tasks)) {
+    Path proc = Paths.get("/proc", Long.toString(process.pid()));
+    long live = 0;
+    try (Stream<Path> threads = Files.list(proc.resolve("task"))) {
       for (Path thread : (Iterable<Path>) threads::iterator) {
         String stat;
         try {
@@ -251,16 +254,27 @@ final class AppUnderTest implements AutoCloseable {
         } catch (IOException ended) {
           continue;
         }
-        // "tid (name) state ppid …": the name may hold spaces, so fields count from its ')'.
-        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-        byKind.merge(threadKind(name), ticks * 10, Long::sum);
+        long ticks = cpuTicks(stat);
+        live += ticks;
+        byKind.merge(threadKind(threadName(stat)), ticks * 10, Long::sum);
       }
+      long all = cpuTicks(Files.readString(proc.resolve("stat"), StandardCharsets.UTF_8));
+      byKind.put("ended", Math.max(0, all - live) * 10);
     } catch (IOException e) {
       return Map.of();
     }
     return byKind;
+  }
+
+  // "tid (name) state ppid …": the name may hold spaces, so fields count from its ')'.
+  private static String threadName(String stat) {
+    return stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+  }
+
+  /** User and system ticks (utime, stime) of a {@code /proc} stat line. */
+  private static long cpuTicks(String stat) {
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
   }
 
   private static String threadKind(String name) {

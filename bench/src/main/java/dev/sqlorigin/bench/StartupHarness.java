@@ -31,8 +31,9 @@ import java.util.TreeMap;
  * </pre>
  *
  * <p>{@code --threads} also prints, per start, the CPU each kind of thread had used by the first
- * answer (main, the JIT's C1 and C2, the collector, sqlorigin's own, the others) and, at the end,
- * their medians per configuration: where an agent's extra CPU goes.
+ * answer (main, the JIT's C1 and C2, the collector, sqlorigin's own, the others, those that had
+ * ended: {@code sqlorigin-init} among them) and, at the end, their medians per configuration: where
+ * an agent's extra CPU goes.
  */
 public final class StartupHarness {
 
