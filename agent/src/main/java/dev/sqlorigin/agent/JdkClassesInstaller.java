@@ -4,10 +4,7 @@ import dev.sqlorigin.agent.cancel.PlatformMBeanServerInstrumentation;
 import dev.sqlorigin.context.CarriedTasks;
 import dev.sqlorigin.instrumentation.JdkMethodHook;
 import dev.sqlorigin.log.AgentLog;
-import java.lang.instrument.ClassFileTransformer;
-import java.lang.instrument.IllegalClassFormatException;
 import java.lang.instrument.Instrumentation;
-import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -15,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Instruments the few JDK classes where tasks enter an executor, so that a request's context
@@ -64,8 +60,6 @@ final class JdkClassesInstaller {
           e);
       return false;
     }
-    ClassFileTransformer weaver = new JdkClassesWeaver(hooks);
-    // The weaver sees the named bootstrap classes only, not every class the application loads.
     Set<String> names = new HashSet<>();
     for (JdkMethodHook each : hooks) {
       names.add(each.className());
@@ -81,31 +75,8 @@ final class JdkClassesInstaller {
         // ThreadBuilders before JDK 21, java.management left out of a jlinked runtime
       }
     }
-    Set<String> internalNames =
-        names.stream().map(name -> name.replace('.', '/')).collect(Collectors.toSet());
-    instrumentation.addTransformer(
-        new ClassFileTransformer() {
-          @Override
-          public byte[] transform(
-              Module module,
-              ClassLoader loader,
-              String className,
-              Class<?> classBeingRedefined,
-              ProtectionDomain protectionDomain,
-              byte[] classfileBuffer)
-              throws IllegalClassFormatException {
-            return loader == null && internalNames.contains(className)
-                ? weaver.transform(
-                    module,
-                    loader,
-                    className,
-                    classBeingRedefined,
-                    protectionDomain,
-                    classfileBuffer)
-                : null;
-          }
-        },
-        true);
+    // The weaver itself passes over every class but the named bootstrap ones.
+    instrumentation.addTransformer(new JdkClassesWeaver(hooks), true);
     Class<?>[] loaded = present.toArray(new Class<?>[0]);
     try {
       instrumentation.retransformClasses(loaded);
