@@ -18,9 +18,9 @@ import net.bytebuddy.utility.OpenedClassReader;
 
 /**
  * Weaves {@link JdkMethodHook}s into the bootstrap loader's classes, with ASM alone: no type
- * descriptions, no advice to read, no class of Byte Buddy's beyond its copy of ASM. The calls woven
- * take no branch and no local of their own, so the class's stack map frames stay valid as they are,
- * and the methods not hooked are copied through unread.
+ * descriptions, no advice to read, nothing of Byte Buddy's beyond its copy of ASM and the reader it
+ * opens class files with. The calls woven take no branch and no local of their own, so the class's
+ * stack map frames stay valid as they are, and the methods not hooked are copied through unread.
  */
 final class JdkClassesWeaver implements ClassFileTransformer {
 
@@ -54,9 +54,10 @@ final class JdkClassesWeaver implements ClassFileTransformer {
       // stays as it is, and so will the others; said once.
       AgentLog.warnOnce(
           "jdk-weave",
-          "sqlorigin left the JDK's "
+          "sqlorigin could not weave the JDK's "
               + className.replace('/', '.')
-              + " unchanged (work handed to its executors may carry no request context): "
+              + " (nor, likely, its other classes): work handed to executors may carry no request"
+              + " context, and the JMX MBean may be missing: "
               + t,
           null);
       return null;
