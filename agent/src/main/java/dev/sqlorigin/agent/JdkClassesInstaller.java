@@ -69,10 +69,26 @@ final class JdkClassesInstaller {
     // (Spring Boot loads ManagementFactory for its uptime).
     List<Class<?>> present = new ArrayList<>();
     for (String name : names) {
+      Class<?> each;
       try {
-        present.add(Class.forName(name, false, null));
+        each = Class.forName(name, false, null);
       } catch (ClassNotFoundException | LinkageError notInThisJdk) {
         // ThreadBuilders before JDK 21, java.management left out of a jlinked runtime
+        continue;
+      }
+      try {
+        // Linked before it is retransformed: the JVM rebuilds the class file of a class it
+        // retransforms from its own copy, and that of a class another thread is linking at that
+        // moment (its bytecodes being rewritten) comes out torn. Java 11 crashed so, once, on a
+        // ThreadPoolExecutor that Tomcat was constructing for the first time. Listing the
+        // constructors links the class, or waits for the link in progress; it initialises nothing.
+        each.getDeclaredConstructors();
+        present.add(each);
+      } catch (RuntimeException | LinkageError e) {
+        AgentLog.warnOnce(
+            "retransform:" + name,
+            "sqlorigin leaves " + name + " as it is: it could not be linked",
+            e);
       }
     }
     // The weaver itself passes over every class but the named bootstrap ones.
