@@ -79,7 +79,8 @@ final class JdkClassesInstaller {
       try {
         // Linked before it is retransformed: the JVM rebuilds the class file of a class it
         // retransforms from its own copy, and that of a class another thread is linking at that
-        // moment (its bytecodes being rewritten) comes out torn. Java 11 crashed so, once, on a
+        // moment (its bytecodes being rewritten) comes out torn (JDK-8277444, fixed in late 2025
+        // updates, not in every JDK a fleet runs). Java 11 crashed so, once, on a
         // ThreadPoolExecutor that Tomcat was constructing for the first time. Listing the
         // constructors links the class, or waits for the link in progress; it initialises nothing.
         each.getDeclaredConstructors();
