@@ -121,7 +121,7 @@ final class AgentClassLoader extends ClassLoader {
 
   @Override
   public InputStream getResourceAsStream(String name) {
-    // Straight from the open jar: Byte Buddy reads every advice class this way, and a URL would
+    // Straight from the open jar: the weaver reads every advice class this way, and a URL would
     // open a connection for each.
     JarEntry entry = jar.getJarEntry(PREFIX + name);
     if (entry == null) {

@@ -1,8 +1,5 @@
 package dev.sqlorigin.agent;
 
-import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
-
 import dev.sqlorigin.agent.cancel.PlatformMBeanServerInstrumentation;
 import dev.sqlorigin.agent.cancel.Requests;
 import dev.sqlorigin.agent.cancel.ShutdownCanceller;
@@ -30,9 +27,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.dynamic.scaffold.MethodGraph;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
 
 /**
  * Reads the settings, wires logging and installs the instrumentations. Runs once, from premain; the
@@ -88,8 +82,9 @@ public final class AgentInstaller {
             }
             // The JDK's classes first: no request (which waits for the weaver) runs before them,
             // so none hands a task to an executor that does not carry it yet, or creates the
-            // platform MBean server without the agent's MBean. Woven without Byte Buddy, in a few
-            // milliseconds: the weaver below, which loads it, is what the application waits for.
+            // platform MBean server without the agent's MBean. Woven in a few milliseconds; then
+            // the
+            // weaver of the application's classes, which they wait for.
             if (!JdkClassesInstaller.install(instrumentation, jdkMethodHooks(config))
                 && config.jmx()) {
               // ManagementFactory is not woven: the MBean goes in now, creating the server.
@@ -107,15 +102,15 @@ public final class AgentInstaller {
                 t);
           }
         };
-    // Building the instrumentations and the weaver is most of the agent's own start-up (loading
-    // Byte Buddy, reading the advice): done beside the application's own start, which reaches a
+    // Building the instrumentations and the weaver (loading their classes and ASM's) is done
+    // beside the application's own start, which reaches a
     // class to change (a servlet, a JDBC driver) later than that, or waits for it. Not when the
     // system class loader serialises its loading: it loads the agent's classes, and a class waiting
     // for the weaver would hold its lock.
     boolean beside = ClassLoader.getSystemClassLoader().isRegisteredAsParallelCapable();
     Thread builder = beside ? new Thread(buildWeaver, "sqlorigin-init") : Thread.currentThread();
     // Registered without retransformation (the application's classes are changed as they load), in
-    // front of the weaver, to keep Byte Buddy from parsing the classes that cannot match.
+    // front of the weaver, to keep it from parsing the classes that cannot match.
     instrumentation.addTransformer(
         new SuperTypeFilter(
             weaver, wanted, BUILD_WAIT_NANOS, AgentInstaller.class.getClassLoader(), builder));
@@ -208,33 +203,6 @@ public final class AgentInstaller {
   }
 
   private static ClassFileTransformer weaver() {
-    return new Weaver(
-        byteBuddy(),
-        Instrumentations.ALL,
-        // The JDK's classes are not ours to change: the filter in front leaves out the JDK's
-        // loaders, and these names the classes the JDK generates in other loaders (reflection
-        // accessors, jdk.proxyN.$Proxy), whose class files cannot be read. Nor are the agent's own,
-        // whose weaving would recurse (only the agent's: applications may live under
-        // dev.sqlorigin), the OpenTelemetry Java agent's, when it is attached too (their types live
-        // in its own class loader, out of our pools' sight), or classes a compiler generated.
-        nameStartsWith("dev.sqlorigin.agent.")
-            .or(nameStartsWith("dev.sqlorigin.instrumentation."))
-            .or(nameStartsWith("dev.sqlorigin.shaded."))
-            .or(nameStartsWith("io.opentelemetry.javaagent."))
-            .or(nameStartsWith("java."))
-            .or(nameStartsWith("jdk."))
-            .or(nameStartsWith("sun."))
-            .or(nameStartsWith("com.sun."))
-            .or(isSynthetic()));
-  }
-
-  /** Byte Buddy as the weaver uses it. */
-  static ByteBuddy byteBuddy() {
-    // Our advice is known to be valid: skipping Byte Buddy's validation of every transformed type
-    // shortens start-up; advice changes declared methods only, so the method graph of the super
-    // types need not be computed either (a third of the time spent weaving a JDBC class).
-    return new ByteBuddy()
-        .with(TypeValidation.DISABLED)
-        .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE);
+    return new Weaver(Instrumentations.ALL);
   }
 }

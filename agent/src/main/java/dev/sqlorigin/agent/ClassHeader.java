@@ -164,7 +164,7 @@ final class ClassHeader {
   private static String className(byte[] classFile, int[] offsets, int classIndex) {
     String name = ascii(classFile, offsets[u2(classFile, offsets[classIndex] + 1)]);
     if (name == null) {
-      // Not ASCII (modified UTF-8): rare enough to leave to Byte Buddy's own reader.
+      // Not ASCII (modified UTF-8): rare enough to leave to ASM's reader.
       throw new IllegalArgumentException("non-ASCII class name");
     }
     return name;

@@ -15,8 +15,7 @@ import java.util.stream.Stream;
  * Every instrumentation of the application's classes, in the order their advice is applied to a
  * class that several match. The weaver reads this one list, and the class-header filter the names
  * derived from it ({@link WantedNames}, written into the jar by the build). Built when first read,
- * on the agent's own thread: its advice matchers load Byte Buddy (a tenth of a second of class
- * loading), which premain, on the application's critical path, must not wait for.
+ * on the agent's own thread, beside the application's start, with the weaver.
  */
 final class Instrumentations {
 

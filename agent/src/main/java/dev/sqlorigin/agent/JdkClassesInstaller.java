@@ -18,9 +18,8 @@ import java.util.Set;
  * follows its work to other threads, and the one that creates the platform MBean server, so that
  * the agent's MBean is registered when it is created. A weaver of its own, registered for
  * retransformation: the main one leaves the JDK alone, and some of these classes are already loaded
- * when premain runs. It weaves plain calls with ASM alone ({@link JdkClassesWeaver}), so it is done
- * before Byte Buddy is loaded for the application's classes, and the application's first class to
- * change waits for less.
+ * when premain runs. It weaves plain calls ({@link JdkClassesWeaver}), in a few milliseconds,
+ * before the weaver of the application's classes is built.
  */
 final class JdkClassesInstaller {
 

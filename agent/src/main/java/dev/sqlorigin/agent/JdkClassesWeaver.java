@@ -8,19 +8,18 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import net.bytebuddy.jar.asm.ClassReader;
-import net.bytebuddy.jar.asm.ClassVisitor;
-import net.bytebuddy.jar.asm.ClassWriter;
-import net.bytebuddy.jar.asm.MethodVisitor;
-import net.bytebuddy.jar.asm.Opcodes;
-import net.bytebuddy.jar.asm.Type;
-import net.bytebuddy.utility.OpenedClassReader;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
 
 /**
  * Weaves {@link JdkMethodHook}s into the bootstrap loader's classes, with ASM alone: no type
- * descriptions, no advice to read, nothing of Byte Buddy's beyond its copy of ASM and the reader it
- * opens class files with. The calls woven take no branch and no local of their own, so the class's
- * stack map frames stay valid as they are, and the methods not hooked are copied through unread.
+ * descriptions, no advice to read. The calls woven take no branch and no local of their own, so the
+ * class's stack map frames stay valid as they are, and the methods not hooked are copied through
+ * unread.
  */
 final class JdkClassesWeaver implements ClassFileTransformer {
 
@@ -66,9 +65,8 @@ final class JdkClassesWeaver implements ClassFileTransformer {
 
   /** {@code classFile} with {@code hooks} woven in, or null when no method matched. */
   static byte[] weave(byte[] classFile, List<JdkMethodHook> hooks) {
-    // As Byte Buddy reads class files: a JDK newer than its ASM is read too when its experimental
-    // property is set.
-    ClassReader reader = OpenedClassReader.of(classFile);
+    // A JDK newer than this ASM is refused here, and left as it is (see transform).
+    ClassReader reader = new ClassReader(classFile);
     // Given the reader, the writer copies the constant pool and every method no visitor changes.
     ClassWriter writer = new ClassWriter(reader, 0);
     boolean[] changed = {false};

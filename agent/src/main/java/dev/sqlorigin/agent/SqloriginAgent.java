@@ -19,9 +19,9 @@ import java.util.jar.JarFile;
  * loader's classes finds core. Appending to that path later, from premain, would cost the JVM's
  * class-data sharing for the other loaders' classes (its "Sharing is only supported for boot loader
  * classes" warning) and breaks an ahead-of-time cache trained with the agent. Everything else (the
- * instrumentations, Byte Buddy, OpenTelemetry) lies under {@link AgentClassLoader#PREFIX}, out of
- * every other loader's sight, and is loaded by an {@link AgentClassLoader}: the bootstrap loader
- * could not load it, as it refers to {@code java.sql} and {@code java.net.http}.
+ * instrumentations, ASM, OpenTelemetry) lies under {@link AgentClassLoader#PREFIX}, out of every
+ * other loader's sight, and is loaded by an {@link AgentClassLoader}: the bootstrap loader could
+ * not load it, as it refers to {@code java.sql} and {@code java.net.http}.
  */
 public final class SqloriginAgent {
 

@@ -19,13 +19,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Lets Byte Buddy look only at the classes that may match. Every instrumentation matches by super
- * type ({@code java.sql.Statement}, {@code jakarta.servlet.Filter}, ...) or by exact name, and Byte
- * Buddy answers that by parsing each loaded class and its super types whole: in a Spring Boot
- * application that was most of the agent's start-up cost. This filter reads only the header of each
- * class file and remembers, per class name, whether the class has one of the wanted super types. A
- * class goes to Byte Buddy unless each of its direct super types is known not to lead to one; an
- * interface never does, as no instrumentation changes interfaces.
+ * Lets the weaver look only at the classes that may match. Every instrumentation matches by super
+ * type ({@code java.sql.Statement}, {@code jakarta.servlet.Filter}, ...) or by exact name, and a
+ * weaver answers that by parsing each loaded class and its super types: in a Spring Boot
+ * application that was most of the agent's start-up cost (with Byte Buddy, which wove then). This
+ * filter reads only the header of each class file and remembers, per class name, whether the class
+ * has one of the wanted super types. A class goes to the weaver unless each of its direct super
+ * types is known not to lead to one; an interface never does, as no instrumentation changes
+ * interfaces.
  *
  * <p>Nor does a class that declares none of the methods the instrumentations by super type advise
  * ({@link TypeInstrumentation#methodNames()}: {@code execute}, {@code doFilter}, ...): most classes
@@ -37,23 +38,23 @@ import java.util.concurrent.TimeoutException;
  * finds it, and judged the same way. Not loaded: a class loaded from inside a transformer is
  * transformed by nobody (the JVM's agent support does not re-enter), ours and other agents' alike.
  * A class whose hierarchy cannot be read that way (a super type generated at run time, a loader
- * that does not serve class files) goes to Byte Buddy, which decides as it always did. A name is
- * called relevant for every class loader (at worst Byte Buddy then looks at a class for nothing),
- * but irrelevant only for the loader that defined it and the loaders below it: a super type is
- * looked up where the class's loader would find it.
+ * that does not serve class files) goes to the weaver, which decides by reading the class files
+ * itself. A name is called relevant for every class loader (at worst the weaver then looks at a
+ * class for nothing), but irrelevant only for the loader that defined it and the loaders below it:
+ * a super type is looked up where the class's loader would find it.
  */
 final class SuperTypeFilter implements ClassFileTransformer {
 
-  // Deeper hierarchies than this are left to Byte Buddy (and a cycle in broken class files ends).
+  // Deeper hierarchies than this are left to the weaver (and a cycle in broken class files ends).
   private static final int MAX_DEPTH = 32;
   private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
 
   private final Future<ClassFileTransformer> weaver;
   private final Future<WantedNames> wantedNames;
-  // The agent's own loader (null: none): it loads Byte Buddy while the instrumentations are built.
+  // The agent's own loader (null: none): it loads the weaver while the instrumentations are built.
   private final ClassLoader agent;
   // The thread that builds the instrumentations and the weaver (null: none): it never waits for
-  // them, whatever it loads (Byte Buddy defines classes of its own in loaders of its own).
+  // them, whatever it loads.
   private final Thread builder;
   private final long waitNanos;
   // Once the instrumentations or the weaver were late, later classes do not wait for them.
@@ -281,7 +282,7 @@ final class SuperTypeFilter implements ClassFileTransformer {
     } catch (IOException | RuntimeException unreadable) {
       header = null;
     }
-    // Not found (a class generated at run time) or not readable: Byte Buddy decides.
+    // Not found (a class generated at run time) or not readable: the weaver decides.
     return header == null ? Verdict.UNKNOWN : judge(loader, header, depth + 1);
   }
 

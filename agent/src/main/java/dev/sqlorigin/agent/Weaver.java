@@ -1,87 +1,63 @@
 package dev.sqlorigin.agent;
 
+import dev.sqlorigin.instrumentation.DeclaredMethod;
+import dev.sqlorigin.instrumentation.MethodMatcher;
 import dev.sqlorigin.instrumentation.TypeInstrumentation;
+import dev.sqlorigin.instrumentation.TypeInstrumentation.MethodAdvice;
 import dev.sqlorigin.log.AgentLog;
+import java.io.IOException;
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.dynamic.TypeResolutionStrategy;
-import net.bytebuddy.implementation.Implementation;
-import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.pool.TypePool;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.tree.MethodNode;
 
 /**
- * Weaves the instrumentations' advice into the classes they match, with Byte Buddy's decoration and
- * without its {@code AgentBuilder}. The agent builder brings what this agent does not use
- * (redefinition strategies, class injection, a circularity lock that the JVM makes redundant: it
- * never runs a transformer for a class loaded from inside one), and building it cost a third of a
- * second of CPU at every start, most of it generating a subclass of its own transformer.
+ * Weaves the instrumentations' advice into the classes they match, with ASM alone (see {@link
+ * AdvisedMethod} for how). Byte Buddy did it until it was measured to cost half a second of CPU at
+ * every start, on the application's critical path: building it, describing every type matched and
+ * its super types, inlining advice through its general machinery, and the JIT compiling all that.
+ * Here a class is read once by ASM, its super types from their class files' headers, and only the
+ * methods advised are written anew; the rest of the class is copied as it is.
  *
- * <p>As the agent builder did with {@code disableClassFormatChanges()} and {@code DECORATE}: the
- * class keeps its members and its format, only the code of matched methods changes. Types are
- * described from class files (never by loading a class), through a pool kept per class loader. A
- * class that cannot be woven loads unchanged, said once.
+ * <p>A class that cannot be woven loads unchanged, said once.
  */
 final class Weaver implements ClassFileTransformer {
 
-  private final ByteBuddy byteBuddy;
+  // The JDK's classes are not ours to change: the filter in front leaves out the JDK's loaders, and
+  // these names the classes the JDK generates in other loaders (reflection accessors,
+  // jdk.proxyN.$Proxy). Nor are the agent's own, whose weaving would recurse (only the agent's:
+  // applications may live under dev.sqlorigin), or the OpenTelemetry Java agent's, when it is
+  // attached too (its types live in its own class loader, out of sight of the class files read).
+  private static final String[] IGNORED = {
+    "dev/sqlorigin/agent/",
+    "dev/sqlorigin/instrumentation/",
+    "dev/sqlorigin/shaded/",
+    "io/opentelemetry/javaagent/",
+    "java/",
+    "jdk/",
+    "sun/",
+    "com/sun/"
+  };
+
   private final List<TypeInstrumentation> instrumentations;
-  // Derived once: the transformers that the descriptions build on each call.
-  private final List<AgentBuilder.Transformer> transformers;
-  private final ElementMatcher<? super TypeDescription> ignored;
-  private final AgentBuilder.PoolStrategy pools = new TypePoolCache();
+  private final Hierarchies hierarchies = new Hierarchies();
+  // Read once: advice is the same code for every class it goes into.
+  private final Map<MethodAdvice, AdviceCode> adviceCode = new ConcurrentHashMap<>();
 
-  Weaver(
-      ByteBuddy byteBuddy,
-      List<TypeInstrumentation> instrumentations,
-      ElementMatcher<? super TypeDescription> ignored) {
-    // No new members, no type initializer: nothing that changes the class's format.
-    this.byteBuddy = byteBuddy.with(Implementation.Context.Disabled.Factory.INSTANCE);
+  Weaver(List<TypeInstrumentation> instrumentations) {
     this.instrumentations = List.copyOf(instrumentations);
-    this.transformers = new ArrayList<>();
-    for (TypeInstrumentation instrumentation : this.instrumentations) {
-      transformers.add(instrumentation.transformer());
-    }
-    this.ignored = ignored;
-  }
-
-  /**
-   * The binary names of {@code type} and all its super classes and interfaces, read from class
-   * files through the type's pool, once for all the instrumentations; null when one of them is
-   * missing (an optional dependency's interface that a framework implements: Micronaut's discovery
-   * or websocket support): such a type cannot be loaded at all, and is for no instrumentation.
-   */
-  static Set<String> hierarchy(TypeDescription type) {
-    Set<String> names = new HashSet<>();
-    Deque<TypeDescription> pending = new ArrayDeque<>();
-    pending.add(type);
-    try {
-      while (!pending.isEmpty()) {
-        TypeDescription next = pending.poll();
-        if (!names.add(next.getName())) {
-          continue;
-        }
-        TypeDescription.Generic superClass = next.getSuperClass();
-        if (superClass != null) {
-          pending.add(superClass.asErasure());
-        }
-        pending.addAll(next.getInterfaces().asErasures());
-      }
-    } catch (TypePool.Resolution.NoSuchTypeException missingSuperType) {
-      AgentLog.debug("left alone " + type.getName() + ": " + missingSuperType.getMessage());
-      return null;
-    }
-    return names;
   }
 
   @Override
@@ -92,70 +68,222 @@ final class Weaver implements ClassFileTransformer {
       Class<?> classBeingRedefined,
       ProtectionDomain protectionDomain,
       byte[] classfileBuffer) {
-    if (className == null) {
+    if (className == null || ignored(className)) {
       return null;
     }
-    String name = className.replace('/', '.');
     try {
-      ClassFileLocator locator =
-          new ClassFileLocator.Compound(
-              ClassFileLocator.Simple.of(name, classfileBuffer),
-              // Weakly: the descriptions kept by TypePoolCache refer to this locator, and must not
-              // keep a redeployed web application's loader alive.
-              ClassFileLocator.ForClassLoader.WeaklyReferenced.of(loader));
-      TypePool pool = pools.typePool(locator, loader, name);
-      TypeDescription type = pool.describe(name).resolve();
-      if (ignored.matches(type)) {
-        return null;
-      }
-      Set<String> hierarchy = hierarchy(type);
-      if (hierarchy == null) {
-        return null;
-      }
-      DynamicType.Builder<?> builder = null;
-      for (int i = 0; i < instrumentations.size(); i++) {
-        // A class that declares none of the advised methods (a filter that only inherits doFilter)
-        // would be rewritten for nothing.
-        if (instrumentations.get(i).changes(type.getName(), type.isInterface(), hierarchy)
-            && instrumentations.get(i).advises(type)) {
-          String refusal = instrumentations.get(i).refusal(loader, protectionDomain);
-          if (refusal != null) {
-            if (!refusal.isEmpty()) {
-              AgentLog.warnOnce("refused:" + refusal, refusal, null);
-            }
-            continue;
-          }
-          builder =
-              transformers
-                  .get(i)
-                  .transform(
-                      builder == null ? byteBuddy.decorate(type, locator) : builder,
-                      type,
-                      loader,
-                      // No transformer reads the module; describing it would initialise Byte
-                      // Buddy's module support (its reflective dispatchers) for nothing.
-                      null,
-                      protectionDomain);
-        }
-      }
-      if (builder == null) {
-        return null;
-      }
-      byte[] woven = builder.make(TypeResolutionStrategy.Disabled.INSTANCE, pool).getBytes();
-      AgentLog.debug("instrumented " + name);
-      return woven;
+      return weave(loader, className, protectionDomain, classfileBuffer);
     } catch (Throwable t) {
       // One line, whatever the cause: the class loads unchanged, which is all the operator needs
-      // to know; a method too large for the advice, a class file Byte Buddy cannot read.
+      // to know; a class file ASM cannot read, advice that does not fit the method.
       AgentLog.warnOnce(
-          "instrument:" + name,
+          "instrument:" + className,
           "could not instrument "
-              + name
+              + className.replace('/', '.')
               + " ("
               + t
               + "); it runs unchanged: its statements or requests are not tagged",
           null);
       return null;
     }
+  }
+
+  private static boolean ignored(String className) {
+    for (String prefix : IGNORED) {
+      if (className.startsWith(prefix)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private byte[] weave(
+      ClassLoader loader, String className, ProtectionDomain domain, byte[] classFile)
+      throws IOException {
+    ClassReader reader = new ClassReader(classFile);
+    int access = reader.getAccess();
+    if ((access & Opcodes.ACC_SYNTHETIC) != 0) {
+      return null;
+    }
+    String[] interfaces = reader.getInterfaces();
+    String superName = reader.getSuperName();
+    String[] superTypes = new String[interfaces.length + (superName == null ? 0 : 1)];
+    if (superName != null) {
+      superTypes[0] = superName;
+    }
+    System.arraycopy(interfaces, 0, superTypes, superName == null ? 0 : 1, interfaces.length);
+    Set<String> hierarchy = hierarchies.of(loader, className, superTypes);
+    if (hierarchy == null) {
+      // An optional dependency's interface that a framework implements (Micronaut's discovery or
+      // websocket support): such a class cannot be loaded at all, and is for no instrumentation.
+      AgentLog.debug("left alone " + className + ": a super type's class file cannot be read");
+      return null;
+    }
+    Set<String> binaryHierarchy = new HashSet<>();
+    for (String name : hierarchy) {
+      binaryHierarchy.add(name.replace('/', '.'));
+    }
+    String binaryName = className.replace('/', '.');
+    boolean isInterface = (access & Opcodes.ACC_INTERFACE) != 0;
+    List<TypeInstrumentation> applied = new ArrayList<>();
+    for (TypeInstrumentation instrumentation : instrumentations) {
+      if (instrumentation.changes(binaryName, isInterface, binaryHierarchy)) {
+        applied.add(instrumentation);
+      }
+    }
+    if (applied.isEmpty()) {
+      return null;
+    }
+    Function<String, Set<String>> binaryHierarchyOf =
+        type -> {
+          Set<String> names = hierarchies.of(loader, type.replace('.', '/'));
+          if (names == null) {
+            return null;
+          }
+          Set<String> binary = new HashSet<>();
+          for (String name : names) {
+            binary.add(name.replace('/', '.'));
+          }
+          return binary;
+        };
+    // The advice for each method declared, by name and descriptor, in the order applied.
+    Map<String, List<MethodAdvice>> advised = new LinkedHashMap<>();
+    Map<MethodAdvice, TypeInstrumentation> by = new java.util.HashMap<>();
+    boolean[] alreadyWoven = {false};
+    reader.accept(
+        new ClassVisitor(Opcodes.ASM9) {
+          @Override
+          public MethodVisitor visitMethod(
+              int methodAccess,
+              String name,
+              String descriptor,
+              String signature,
+              String[] exceptions) {
+            if (name.startsWith(AdvisedMethod.PREFIX)) {
+              alreadyWoven[0] = true;
+            }
+            if ((methodAccess & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0) {
+              return null; // no code to advise
+            }
+            DeclaredMethod method =
+                new DeclaredMethod(methodAccess, name, descriptor, binaryHierarchyOf);
+            for (TypeInstrumentation instrumentation : applied) {
+              for (MethodAdvice each : instrumentation.advice()) {
+                MethodMatcher matcher = instrumentation.methods(each);
+                if (matcher.matches(method)) {
+                  advised.computeIfAbsent(name + descriptor, key -> new ArrayList<>()).add(each);
+                  by.put(each, instrumentation);
+                }
+              }
+            }
+            return null;
+          }
+        },
+        ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+    if (advised.isEmpty() || alreadyWoven[0]) {
+      // A class that declares none of the advised methods (a filter that only inherits doFilter)
+      // would be rewritten for nothing.
+      return null;
+    }
+    // Refused by an instrumentation (a version of its framework it does not know): its advice is
+    // left out, said once.
+    Map<TypeInstrumentation, Boolean> refused = new java.util.HashMap<>();
+    for (TypeInstrumentation instrumentation : new HashSet<>(by.values())) {
+      String refusal = instrumentation.refusal(loader, domain);
+      if (refusal != null) {
+        if (!refusal.isEmpty()) {
+          AgentLog.warnOnce("refused:" + refusal, refusal, null);
+        }
+        refused.put(instrumentation, true);
+      }
+    }
+    Map<String, List<AdviceCode>> plan = new LinkedHashMap<>();
+    for (Map.Entry<String, List<MethodAdvice>> entry : advised.entrySet()) {
+      List<AdviceCode> code = new ArrayList<>();
+      for (MethodAdvice each : entry.getValue()) {
+        TypeInstrumentation instrumentation = by.get(each);
+        if (!refused.containsKey(instrumentation)) {
+          code.add(adviceCode(each, instrumentation));
+        }
+      }
+      if (!code.isEmpty()) {
+        plan.put(entry.getKey(), code);
+      }
+    }
+    if (plan.isEmpty()) {
+      return null;
+    }
+    Function<String, Set<String>> internalHierarchyOf =
+        type -> type.equals(className) ? hierarchy : hierarchies.of(loader, type);
+    ClassWriter writer = new ClassWriter(reader, 0);
+    String[] refusal = {null};
+    int version = readVersion(classFile);
+    // By name: the copies of constructor advice, one for all the constructors.
+    Map<String, MethodNode> copies = new LinkedHashMap<>();
+    reader.accept(
+        new ClassVisitor(Opcodes.ASM9, writer) {
+          @Override
+          public MethodVisitor visitMethod(
+              int methodAccess,
+              String name,
+              String descriptor,
+              String signature,
+              String[] exceptions) {
+            List<AdviceCode> code = plan.get(name + descriptor);
+            if (code == null) {
+              return super.visitMethod(methodAccess, name, descriptor, signature, exceptions);
+            }
+            ClassVisitor out = cv;
+            return new MethodNode(
+                Opcodes.ASM9, methodAccess, name, descriptor, signature, exceptions) {
+              @Override
+              public void visitEnd() {
+                AdvisedMethod method = new AdvisedMethod(className, isInterface, this, code);
+                String why = method.refusal(internalHierarchyOf, version);
+                if (why != null) {
+                  refusal[0] = why;
+                  accept(out);
+                } else if (name.equals("<init>")) {
+                  method.constructor().accept(out);
+                  for (MethodNode copy : method.copies()) {
+                    copies.putIfAbsent(copy.name, copy);
+                  }
+                } else {
+                  method.moved().accept(out);
+                  method.wrapper().accept(out);
+                }
+              }
+            };
+          }
+
+          @Override
+          public void visitEnd() {
+            for (MethodNode copy : copies.values()) {
+              copy.accept(cv);
+            }
+            super.visitEnd();
+          }
+        },
+        0);
+    if (refusal[0] != null) {
+      throw new IllegalStateException(refusal[0]);
+    }
+    byte[] woven = writer.toByteArray();
+    AgentLog.debug("instrumented " + className.replace('/', '.'));
+    return woven;
+  }
+
+  private static int readVersion(byte[] classFile) {
+    return ((classFile[6] & 0xFF) << 8) | (classFile[7] & 0xFF);
+  }
+
+  private AdviceCode adviceCode(MethodAdvice each, TypeInstrumentation instrumentation)
+      throws IOException {
+    AdviceCode code = adviceCode.get(each);
+    if (code == null) {
+      code = AdviceCode.read(each, instrumentation.adviceLoader());
+      adviceCode.put(each, code);
+    }
+    return code;
   }
 }

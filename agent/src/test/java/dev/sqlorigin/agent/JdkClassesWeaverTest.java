@@ -20,8 +20,8 @@ import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import net.bytebuddy.jar.asm.Type;
 import org.junit.jupiter.api.Test;
+import org.objectweb.asm.Type;
 
 class JdkClassesWeaverTest {
 

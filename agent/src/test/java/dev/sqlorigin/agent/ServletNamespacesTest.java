@@ -1,6 +1,5 @@
 package dev.sqlorigin.agent;
 
-import static net.bytebuddy.matcher.ElementMatchers.none;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -97,7 +96,7 @@ class ServletNamespacesTest {
     ClassLoader loader = getClass().getClassLoader();
     try (InputStream in = loader.getResourceAsStream(target.replace('.', '/') + ".class")) {
       byte[] woven =
-          new Weaver(AgentInstaller.byteBuddy(), Instrumentations.ALL, none())
+          new Weaver(Instrumentations.ALL)
               .transform(
                   loader.getUnnamedModule(),
                   loader,
@@ -166,28 +165,5 @@ class ServletNamespacesTest {
       return 0L;
     }
     return null;
-  }
-
-  /** Loads the woven class itself, everything else from its parent. */
-  private static final class WovenFirst extends ClassLoader {
-    private final String name;
-    private final byte[] woven;
-
-    WovenFirst(String name, byte[] woven, ClassLoader parent) {
-      super(parent);
-      this.name = name;
-      this.woven = woven;
-    }
-
-    @Override
-    protected Class<?> loadClass(String className, boolean resolve) throws ClassNotFoundException {
-      synchronized (getClassLoadingLock(className)) {
-        if (className.equals(name)) {
-          Class<?> loaded = findLoadedClass(className);
-          return loaded != null ? loaded : defineClass(className, woven, 0, woven.length);
-        }
-        return super.loadClass(className, resolve);
-      }
-    }
   }
 }

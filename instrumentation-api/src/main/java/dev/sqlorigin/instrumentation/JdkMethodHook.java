@@ -5,10 +5,9 @@ import java.util.Set;
 /**
  * A call to a static method of core woven into methods of the JDK's own classes: at their entry,
  * its result replacing one of their arguments, or before they return, seeing the value returned.
- * Not Byte Buddy's advice: the few JDK classes the agent changes (its executors, {@code
- * ManagementFactory}) need nothing more, and are woven with ASM alone at every start, before Byte
- * Buddy is even loaded (it took 0.15 s of CPU beside the application's start, ahead of the weaver
- * the application's classes wait for).
+ * Not {@link Advice}: the few JDK classes the agent changes (its executors, {@code
+ * ManagementFactory}) need nothing more, and are woven, by retransformation when they are loaded
+ * already, with no code copied and no frame to change.
  *
  * <p>No exception handler is woven around the call: the method called must never throw (the
  * application's {@code execute} would throw what it throws).

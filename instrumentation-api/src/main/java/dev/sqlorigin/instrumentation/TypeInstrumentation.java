@@ -14,17 +14,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.matcher.ElementMatchers;
 
 /**
  * What one instrumentation changes: the classes, named by a super type they have or by their own
  * name, and the advice applied to their methods. The agent's class-header filter (which lets only
- * classes with one of the {@link #superTypes()} or {@link #names()} reach Byte Buddy, and of the
+ * classes with one of the {@link #superTypes()} or {@link #names()} reach the weaver, and of the
  * former only those that declare a method of the {@link #methodNames()}) and its weaver are both
  * fed from this one description: both judge a type by the same names, so a type or a method cannot
  * be matched by the weaver and missed by the filter.
@@ -33,45 +27,35 @@ public final class TypeInstrumentation {
 
   /** Advice applied to the methods a matcher selects. */
   public static final class MethodAdvice {
-    private final ElementMatcher<? super MethodDescription> methods;
+    private final MethodMatcher methods;
     private final String adviceClass;
-    // For advice applied to a package twin: the class it is written as, and the two packages.
-    private final String writtenClass;
+    // For advice applied to a package twin: the two packages; else null.
     private final String writtenFor;
     private final String twin;
 
-    MethodAdvice(
-        ElementMatcher<? super MethodDescription> methods,
-        String adviceClass,
-        String writtenClass,
-        String writtenFor,
-        String twin) {
+    MethodAdvice(MethodMatcher methods, String adviceClass, String writtenFor, String twin) {
       this.methods = methods;
       this.adviceClass = adviceClass;
-      this.writtenClass = writtenClass;
       this.writtenFor = writtenFor;
       this.twin = twin;
     }
 
-    public ElementMatcher<? super MethodDescription> methods() {
+    public MethodMatcher methods() {
       return methods;
     }
 
-    /** The name Byte Buddy reads the advice by (a twin's is the written class's, suffixed). */
+    /** The binary name of the advice class, as written. */
     public String adviceClass() {
       return adviceClass;
     }
 
-    /** The class the advice is written as, when it is applied to a package twin, else null. */
-    String writtenClass() {
-      return writtenClass;
-    }
-
-    String writtenFor() {
+    /** The package the advice is written against, when it is applied to a twin; else null. */
+    public String writtenFor() {
       return writtenFor;
     }
 
-    String twin() {
+    /** The package the advice is applied to instead of {@link #writtenFor()}; else null. */
+    public String twin() {
       return twin;
     }
   }
@@ -144,9 +128,8 @@ public final class TypeInstrumentation {
   }
 
   /** This instrumentation with {@code adviceClass} also applied to the {@code methods} matched. */
-  public TypeInstrumentation advise(
-      ElementMatcher<? super MethodDescription> methods, Class<?> adviceClass) {
-    return with(new MethodAdvice(methods, adviceClass.getName(), null, null, null));
+  public TypeInstrumentation advise(MethodMatcher methods, Class<?> adviceClass) {
+    return with(new MethodAdvice(methods, adviceClass.getName(), null, null));
   }
 
   /**
@@ -154,25 +137,16 @@ public final class TypeInstrumentation {
    * also applied to the {@code methods} matched as if written against {@code basePackage}: for twin
    * APIs that differ only by their package ({@code jakarta.servlet} and {@code javax.servlet}), one
    * advice serves both. Every reference to {@code writtenFor} and its subpackages is renamed in the
-   * class file the advice is inlined from; the advice class is never loaded, and the types it then
+   * code the weaver copies from the advice; the advice class is never run, and the types it then
    * names are resolved from the instrumented class's loader. The same as {@link
-   * #advise(ElementMatcher, Class)} when the two packages are the same.
+   * #advise(MethodMatcher, Class)} when the two packages are the same.
    */
   public TypeInstrumentation advise(
-      ElementMatcher<? super MethodDescription> methods,
-      Class<?> adviceClass,
-      String writtenFor,
-      String basePackage) {
+      MethodMatcher methods, Class<?> adviceClass, String writtenFor, String basePackage) {
     if (writtenFor.equals(basePackage)) {
       return advise(methods, adviceClass);
     }
-    return with(
-        new MethodAdvice(
-            methods,
-            adviceClass.getName() + "$" + basePackage.replace('.', '_'),
-            adviceClass.getName(),
-            writtenFor,
-            basePackage));
+    return with(new MethodAdvice(methods, adviceClass.getName(), writtenFor, basePackage));
   }
 
   /** This instrumentation under another name (for logs and tests). */
@@ -251,11 +225,15 @@ public final class TypeInstrumentation {
   }
 
   /** Which methods {@code each} applies to: its matcher, within {@link #methodNames()}. */
-  private ElementMatcher<? super MethodDescription> methods(MethodAdvice each) {
+  public MethodMatcher methods(MethodAdvice each) {
     return methodNames == null
         ? each.methods()
-        : ElementMatchers.<MethodDescription>namedOneOf(methodNames.toArray(new String[0]))
-            .and(each.methods());
+        : method -> methodNames.contains(method.name()) && each.methods().matches(method);
+  }
+
+  /** The loader that serves the advice's class files. */
+  public ClassLoader adviceLoader() {
+    return adviceLoader;
   }
 
   /**
@@ -277,42 +255,6 @@ public final class TypeInstrumentation {
       }
     }
     return false;
-  }
-
-  /**
-   * Whether {@code type}, which this instrumentation {@link #changes}, declares a method that some
-   * advice applies to: a class that declares none would be rewritten for nothing.
-   */
-  public boolean advises(TypeDescription type) {
-    for (MethodDescription method : type.getDeclaredMethods()) {
-      for (MethodAdvice each : advice) {
-        if (methods(each).matches(method)) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  /**
-   * The transformer that applies the advice, in the order it was declared, each advice read once
-   * per class loader.
-   */
-  public AgentBuilder.Transformer transformer() {
-    List<MethodAdvice> twins = new ArrayList<>();
-    List<AdviceByLoader.Entry> entries = new ArrayList<>();
-    for (MethodAdvice each : advice) {
-      if (each.writtenClass() != null) {
-        twins.add(each);
-      }
-      entries.add(new AdviceByLoader.Entry(methods(each), each.adviceClass()));
-    }
-    ClassFileLocator agent = ClassFileLocator.ForClassLoader.of(adviceLoader);
-    return new AdviceByLoader(
-        twins.isEmpty()
-            ? agent
-            : new ClassFileLocator.Compound(new PackageTwin(adviceLoader, twins), agent),
-        entries);
   }
 
   @Override

@@ -1,13 +1,14 @@
 package dev.sqlorigin.instrumentation.grpc;
 
-import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static dev.sqlorigin.instrumentation.MethodMatchers.isAbstract;
+import static dev.sqlorigin.instrumentation.MethodMatchers.named;
+import static dev.sqlorigin.instrumentation.MethodMatchers.not;
+import static dev.sqlorigin.instrumentation.MethodMatchers.takesArgument;
+import static dev.sqlorigin.instrumentation.MethodMatchers.takesArguments;
 
 import dev.sqlorigin.context.Binding;
 import dev.sqlorigin.context.CurrentRequest;
+import dev.sqlorigin.instrumentation.Advice;
 import dev.sqlorigin.instrumentation.TypeInstrumentation;
 import dev.sqlorigin.lifecycle.RequestLifecycle;
 import dev.sqlorigin.source.GrpcCalls;
@@ -18,7 +19,6 @@ import io.grpc.ServerCall;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Proxy;
 import java.util.concurrent.TimeUnit;
-import net.bytebuddy.asm.Advice;
 
 /**
  * A gRPC call begins where the server hands it to its method's handler ({@code
@@ -40,8 +40,8 @@ public final class GrpcServerCallHandlerInstrumentation {
               named("startCall")
                   .and(not(isAbstract()))
                   .and(takesArguments(2))
-                  .and(takesArgument(0, named("io.grpc.ServerCall")))
-                  .and(takesArgument(1, named("io.grpc.Metadata"))),
+                  .and(takesArgument(0, "io.grpc.ServerCall"))
+                  .and(takesArgument(1, "io.grpc.Metadata")),
               StartCallAdvice.class);
 
   private GrpcServerCallHandlerInstrumentation() {}

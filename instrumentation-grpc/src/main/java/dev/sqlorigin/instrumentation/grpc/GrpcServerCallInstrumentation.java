@@ -1,16 +1,16 @@
 package dev.sqlorigin.instrumentation.grpc;
 
-import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static dev.sqlorigin.instrumentation.MethodMatchers.isAbstract;
+import static dev.sqlorigin.instrumentation.MethodMatchers.named;
+import static dev.sqlorigin.instrumentation.MethodMatchers.not;
+import static dev.sqlorigin.instrumentation.MethodMatchers.takesArgument;
+import static dev.sqlorigin.instrumentation.MethodMatchers.takesArguments;
 
+import dev.sqlorigin.instrumentation.Advice;
 import dev.sqlorigin.instrumentation.TypeInstrumentation;
 import dev.sqlorigin.source.GrpcCalls;
 import io.grpc.Metadata;
 import io.grpc.Status;
-import net.bytebuddy.asm.Advice;
 
 /**
  * The request ID goes back to the client in the call's response headers ({@code
@@ -28,14 +28,14 @@ public final class GrpcServerCallInstrumentation {
               not(isAbstract())
                   .and(named("sendHeaders"))
                   .and(takesArguments(1))
-                  .and(takesArgument(0, named("io.grpc.Metadata"))),
+                  .and(takesArgument(0, "io.grpc.Metadata")),
               HeadersAdvice.class)
           .advise(
               not(isAbstract())
                   .and(named("close"))
                   .and(takesArguments(2))
-                  .and(takesArgument(0, named("io.grpc.Status")))
-                  .and(takesArgument(1, named("io.grpc.Metadata"))),
+                  .and(takesArgument(0, "io.grpc.Status"))
+                  .and(takesArgument(1, "io.grpc.Metadata")),
               CloseAdvice.class);
 
   private GrpcServerCallInstrumentation() {}

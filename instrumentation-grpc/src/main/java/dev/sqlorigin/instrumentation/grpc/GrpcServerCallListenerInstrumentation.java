@@ -1,15 +1,15 @@
 package dev.sqlorigin.instrumentation.grpc;
 
-import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static dev.sqlorigin.instrumentation.MethodMatchers.isAbstract;
+import static dev.sqlorigin.instrumentation.MethodMatchers.named;
+import static dev.sqlorigin.instrumentation.MethodMatchers.namedOneOf;
+import static dev.sqlorigin.instrumentation.MethodMatchers.not;
+import static dev.sqlorigin.instrumentation.MethodMatchers.takesArguments;
 
 import dev.sqlorigin.context.Binding;
+import dev.sqlorigin.instrumentation.Advice;
 import dev.sqlorigin.instrumentation.TypeInstrumentation;
 import dev.sqlorigin.source.GrpcCalls;
-import net.bytebuddy.asm.Advice;
 
 /**
  * The events of a gRPC call, delivered to the listener its outermost handler returned ({@code

@@ -1,19 +1,19 @@
 package dev.sqlorigin.instrumentation.jdbc;
 
-import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static dev.sqlorigin.instrumentation.MethodMatchers.isAbstract;
+import static dev.sqlorigin.instrumentation.MethodMatchers.namedOneOf;
+import static dev.sqlorigin.instrumentation.MethodMatchers.not;
+import static dev.sqlorigin.instrumentation.MethodMatchers.takesArgument;
 
 import dev.sqlorigin.Sqlorigin;
 import dev.sqlorigin.context.Binding;
 import dev.sqlorigin.context.CurrentRequest;
+import dev.sqlorigin.instrumentation.Advice;
 import dev.sqlorigin.instrumentation.TypeInstrumentation;
 import dev.sqlorigin.lifecycle.RequestLifecycle;
 import dev.sqlorigin.lifecycle.ShutdownGate;
 import dev.sqlorigin.telemetry.TelemetryHooks;
 import java.sql.SQLException;
-import net.bytebuddy.asm.Advice;
 
 /**
  * Tags the SQL of {@code Connection.prepareStatement(String, ...)} and {@code prepareCall(String,

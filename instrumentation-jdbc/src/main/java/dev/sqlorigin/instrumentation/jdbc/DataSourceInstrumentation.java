@@ -1,17 +1,17 @@
 package dev.sqlorigin.instrumentation.jdbc;
 
-import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.not;
+import static dev.sqlorigin.instrumentation.MethodMatchers.isAbstract;
+import static dev.sqlorigin.instrumentation.MethodMatchers.named;
+import static dev.sqlorigin.instrumentation.MethodMatchers.not;
 
 import dev.sqlorigin.context.Binding;
 import dev.sqlorigin.context.ConnectionWait;
 import dev.sqlorigin.context.CurrentRequest;
+import dev.sqlorigin.instrumentation.Advice;
 import dev.sqlorigin.instrumentation.TypeInstrumentation;
 import dev.sqlorigin.instrumentation.jdbc.ConnectionInstrumentation.FailFastAdvice;
 import dev.sqlorigin.lifecycle.RequestLifecycle;
 import java.sql.SQLException;
-import net.bytebuddy.asm.Advice;
 
 /**
  * {@code DataSource.getConnection} fails fast for an abandoned request: borrowing a pooled

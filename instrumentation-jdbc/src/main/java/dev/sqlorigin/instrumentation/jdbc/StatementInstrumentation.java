@@ -1,21 +1,20 @@
 package dev.sqlorigin.instrumentation.jdbc;
 
-import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static dev.sqlorigin.instrumentation.MethodMatchers.isAbstract;
+import static dev.sqlorigin.instrumentation.MethodMatchers.named;
+import static dev.sqlorigin.instrumentation.MethodMatchers.namedOneOf;
+import static dev.sqlorigin.instrumentation.MethodMatchers.not;
+import static dev.sqlorigin.instrumentation.MethodMatchers.takesArgument;
+import static dev.sqlorigin.instrumentation.MethodMatchers.takesArguments;
 
 import dev.sqlorigin.Sqlorigin;
 import dev.sqlorigin.context.Binding;
 import dev.sqlorigin.context.CurrentRequest;
+import dev.sqlorigin.instrumentation.Advice;
+import dev.sqlorigin.instrumentation.MethodMatcher;
 import dev.sqlorigin.instrumentation.TypeInstrumentation;
 import dev.sqlorigin.lifecycle.RequestLifecycle;
 import java.sql.SQLException;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * {@code Statement.execute*} and {@code addBatch(String)}: tags the SQL, registers the statement as
@@ -24,7 +23,7 @@ import net.bytebuddy.matcher.ElementMatcher;
  */
 public final class StatementInstrumentation {
 
-  private static final ElementMatcher.Junction<MethodDescription> EXECUTES =
+  private static final MethodMatcher EXECUTES =
       not(isAbstract())
           .and(
               namedOneOf(

@@ -1,7 +1,7 @@
 package dev.sqlorigin.instrumentation.jdbc;
 
 import dev.sqlorigin.Sqlorigin;
-import net.bytebuddy.asm.Advice;
+import dev.sqlorigin.instrumentation.Advice;
 
 /**
  * Puts the current request's comment in front of the SQL argument of {@code execute*(String)} and

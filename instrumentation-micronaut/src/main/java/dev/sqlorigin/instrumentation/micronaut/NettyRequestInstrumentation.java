@@ -1,12 +1,13 @@
 package dev.sqlorigin.instrumentation.micronaut;
 
-import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static dev.sqlorigin.instrumentation.MethodMatchers.isConstructor;
+import static dev.sqlorigin.instrumentation.MethodMatchers.named;
+import static dev.sqlorigin.instrumentation.MethodMatchers.takesArgument;
+import static dev.sqlorigin.instrumentation.MethodMatchers.takesArguments;
 
 import dev.sqlorigin.config.Config;
 import dev.sqlorigin.context.RequestContext;
+import dev.sqlorigin.instrumentation.Advice;
 import dev.sqlorigin.instrumentation.TypeInstrumentation;
 import dev.sqlorigin.lifecycle.RequestLifecycle;
 import dev.sqlorigin.source.ServerRequests;
@@ -16,7 +17,6 @@ import io.micronaut.http.server.netty.NettyHttpRequest;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import java.lang.reflect.Proxy;
-import net.bytebuddy.asm.Advice;
 
 /**
  * Starts the request when Micronaut's Netty server has read it (the {@code NettyHttpRequest} it
@@ -38,8 +38,8 @@ public final class NettyRequestInstrumentation {
           .advise(
               isConstructor()
                   .and(takesArguments(5))
-                  .and(takesArgument(0, named("io.netty.handler.codec.http.HttpRequest")))
-                  .and(takesArgument(2, named("io.netty.channel.ChannelHandlerContext"))),
+                  .and(takesArgument(0, "io.netty.handler.codec.http.HttpRequest"))
+                  .and(takesArgument(2, "io.netty.channel.ChannelHandlerContext")),
               ReadAdvice.class)
           .advise(named("release").and(takesArguments(0)), ReleaseAdvice.class)
           .forVersions(MicronautInstrumentationModule.TITLE, 4, 5, null);

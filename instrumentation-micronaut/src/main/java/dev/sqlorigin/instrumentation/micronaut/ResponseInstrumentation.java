@@ -1,17 +1,17 @@
 package dev.sqlorigin.instrumentation.micronaut;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static dev.sqlorigin.instrumentation.MethodMatchers.named;
+import static dev.sqlorigin.instrumentation.MethodMatchers.takesArgument;
+import static dev.sqlorigin.instrumentation.MethodMatchers.takesArguments;
 
 import dev.sqlorigin.context.RequestContext;
+import dev.sqlorigin.instrumentation.Advice;
 import dev.sqlorigin.instrumentation.TypeInstrumentation;
 import dev.sqlorigin.lifecycle.RequestLifecycle;
 import dev.sqlorigin.source.ServerRequests;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MutableHttpResponse;
-import net.bytebuddy.asm.Advice;
 
 /**
  * The request has answered: its response (or the error that stands for one) goes to Micronaut's
@@ -26,9 +26,9 @@ public final class ResponseInstrumentation {
           .advise(
               named("writeResponse")
                   .and(takesArguments(4))
-                  .and(takesArgument(1, named("io.micronaut.http.server.netty.NettyHttpRequest")))
-                  .and(takesArgument(2, named("io.micronaut.http.HttpResponse")))
-                  .and(takesArgument(3, named("java.lang.Throwable"))),
+                  .and(takesArgument(1, "io.micronaut.http.server.netty.NettyHttpRequest"))
+                  .and(takesArgument(2, "io.micronaut.http.HttpResponse"))
+                  .and(takesArgument(3, "java.lang.Throwable")),
               WriteAdvice.class)
           .forVersions(MicronautInstrumentationModule.TITLE, 4, 5, null);
 

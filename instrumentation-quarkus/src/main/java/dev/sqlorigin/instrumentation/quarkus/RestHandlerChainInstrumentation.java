@@ -1,17 +1,17 @@
 package dev.sqlorigin.instrumentation.quarkus;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static dev.sqlorigin.instrumentation.MethodMatchers.named;
+import static dev.sqlorigin.instrumentation.MethodMatchers.takesArguments;
 
 import dev.sqlorigin.config.Config;
 import dev.sqlorigin.context.Binding;
 import dev.sqlorigin.context.RequestContext;
+import dev.sqlorigin.instrumentation.Advice;
 import dev.sqlorigin.instrumentation.TypeInstrumentation;
 import dev.sqlorigin.lifecycle.RequestLifecycle;
 import dev.sqlorigin.source.ServerRequests;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
-import net.bytebuddy.asm.Advice;
 import org.jboss.resteasy.reactive.server.core.ResteasyReactiveRequestContext;
 
 /**

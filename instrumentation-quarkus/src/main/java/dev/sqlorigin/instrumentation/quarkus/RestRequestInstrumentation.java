@@ -1,16 +1,16 @@
 package dev.sqlorigin.instrumentation.quarkus;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static dev.sqlorigin.instrumentation.MethodMatchers.named;
+import static dev.sqlorigin.instrumentation.MethodMatchers.takesArgument;
+import static dev.sqlorigin.instrumentation.MethodMatchers.takesArguments;
 
 import dev.sqlorigin.context.CurrentRequest;
 import dev.sqlorigin.context.RequestContext;
+import dev.sqlorigin.instrumentation.Advice;
 import dev.sqlorigin.instrumentation.TypeInstrumentation;
 import dev.sqlorigin.lifecycle.RequestLifecycle;
 import dev.sqlorigin.source.ServerRequests;
 import io.vertx.ext.web.RoutingContext;
-import net.bytebuddy.asm.Advice;
 import org.jboss.resteasy.reactive.server.core.ResteasyReactiveRequestContext;
 import org.jboss.resteasy.reactive.server.mapping.RuntimeResource;
 import org.jboss.resteasy.reactive.server.mapping.URITemplate;
@@ -35,7 +35,7 @@ public final class RestRequestInstrumentation {
                   .and(takesArguments(2))
                   .and(
                       takesArgument(
-                          0, named("org.jboss.resteasy.reactive.server.mapping.RuntimeResource"))),
+                          0, "org.jboss.resteasy.reactive.server.mapping.RuntimeResource")),
               MatchedAdvice.class)
           .advise(named("close").and(takesArguments(0)), CloseAdvice.class)
           .forVersions(

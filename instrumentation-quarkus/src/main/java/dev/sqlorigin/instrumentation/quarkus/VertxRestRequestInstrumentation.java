@@ -1,14 +1,14 @@
 package dev.sqlorigin.instrumentation.quarkus;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static dev.sqlorigin.instrumentation.MethodMatchers.named;
+import static dev.sqlorigin.instrumentation.MethodMatchers.takesArgument;
+import static dev.sqlorigin.instrumentation.MethodMatchers.takesArguments;
 
 import dev.sqlorigin.context.RequestContext;
+import dev.sqlorigin.instrumentation.Advice;
 import dev.sqlorigin.instrumentation.TypeInstrumentation;
 import dev.sqlorigin.source.ServerRequests;
 import io.vertx.ext.web.RoutingContext;
-import net.bytebuddy.asm.Advice;
 import org.jboss.resteasy.reactive.server.vertx.VertxResteasyReactiveRequestContext;
 
 /**
@@ -27,7 +27,7 @@ public final class VertxRestRequestInstrumentation {
           .advise(
               named("addCloseHandler")
                   .and(takesArguments(1))
-                  .and(takesArgument(0, named("java.lang.Runnable"))),
+                  .and(takesArgument(0, "java.lang.Runnable")),
               CloseHandlerAdvice.class)
           .forVersions(
               QuarkusInstrumentationModule.TITLE, 3, 4, QuarkusInstrumentationModule.SERVER);

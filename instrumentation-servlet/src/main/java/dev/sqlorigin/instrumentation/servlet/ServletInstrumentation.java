@@ -1,16 +1,17 @@
 package dev.sqlorigin.instrumentation.servlet;
 
-import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static dev.sqlorigin.instrumentation.MethodMatchers.isAbstract;
+import static dev.sqlorigin.instrumentation.MethodMatchers.named;
+import static dev.sqlorigin.instrumentation.MethodMatchers.not;
+import static dev.sqlorigin.instrumentation.MethodMatchers.takesArgument;
+import static dev.sqlorigin.instrumentation.MethodMatchers.takesArguments;
 
 import dev.sqlorigin.config.Config;
 import dev.sqlorigin.context.Binding;
 import dev.sqlorigin.context.CurrentRequest;
 import dev.sqlorigin.context.RequestContext;
 import dev.sqlorigin.control.Refusal;
+import dev.sqlorigin.instrumentation.Advice;
 import dev.sqlorigin.instrumentation.TypeInstrumentation;
 import dev.sqlorigin.lifecycle.RequestLifecycle;
 import dev.sqlorigin.lifecycle.RequestStart;
@@ -24,7 +25,6 @@ import jakarta.servlet.http.HttpServletMapping;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.lang.reflect.Proxy;
-import net.bytebuddy.asm.Advice;
 
 /**
  * The servlet request source, {@code javax.servlet} and {@code jakarta.servlet} alike: the
@@ -56,8 +56,8 @@ public final class ServletInstrumentation {
                     named("doFilter")
                         .and(takesArguments(3))
                         .or(named("service").and(takesArguments(2))))
-                .and(takesArgument(0, named(basePackage + ".ServletRequest")))
-                .and(takesArgument(1, named(basePackage + ".ServletResponse"))),
+                .and(takesArgument(0, basePackage + ".ServletRequest"))
+                .and(takesArgument(1, basePackage + ".ServletResponse")),
             ServletAdvice.class,
             WRITTEN_FOR,
             basePackage)

@@ -1,18 +1,18 @@
 package dev.sqlorigin.instrumentation.spring;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static dev.sqlorigin.instrumentation.MethodMatchers.named;
+import static dev.sqlorigin.instrumentation.MethodMatchers.takesArgument;
+import static dev.sqlorigin.instrumentation.MethodMatchers.takesArguments;
 
 import dev.sqlorigin.context.CurrentRequest;
 import dev.sqlorigin.context.RequestContext;
 import dev.sqlorigin.control.Refusal;
+import dev.sqlorigin.instrumentation.Advice;
 import dev.sqlorigin.instrumentation.TypeInstrumentation;
 import dev.sqlorigin.lifecycle.RequestLifecycle;
 import dev.sqlorigin.route.Routes;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import net.bytebuddy.asm.Advice;
 
 /**
  * Gives the request the Spring MVC pattern that matched it ({@code GET /owners/{ownerId}}), as soon
@@ -49,15 +49,15 @@ public final class SpringMvcInstrumentation {
         .advise(
             named("getHandler")
                 .and(takesArguments(1))
-                .and(takesArgument(0, named(servlet + ".http.HttpServletRequest"))),
+                .and(takesArgument(0, servlet + ".http.HttpServletRequest")),
             HandlerAdvice.class,
             "jakarta.servlet",
             servlet)
         .advise(
             named("applyPreHandle")
                 .and(takesArguments(2))
-                .and(takesArgument(0, named(servlet + ".http.HttpServletRequest")))
-                .and(takesArgument(1, named(servlet + ".http.HttpServletResponse"))),
+                .and(takesArgument(0, servlet + ".http.HttpServletRequest"))
+                .and(takesArgument(1, servlet + ".http.HttpServletResponse")),
             PreHandleAdvice.class,
             "jakarta.servlet",
             servlet);

@@ -1,16 +1,16 @@
 package dev.sqlorigin.instrumentation.jobs;
 
-import static net.bytebuddy.matcher.ElementMatchers.isStatic;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static dev.sqlorigin.instrumentation.MethodMatchers.isStatic;
+import static dev.sqlorigin.instrumentation.MethodMatchers.namedOneOf;
+import static dev.sqlorigin.instrumentation.MethodMatchers.takesArgument;
+import static dev.sqlorigin.instrumentation.MethodMatchers.takesArguments;
 
 import dev.sqlorigin.context.Binding;
 import dev.sqlorigin.context.RequestContext;
+import dev.sqlorigin.instrumentation.Advice;
 import dev.sqlorigin.instrumentation.TypeInstrumentation;
 import dev.sqlorigin.lifecycle.RequestLifecycle;
 import dev.sqlorigin.lifecycle.RequestStart;
-import net.bytebuddy.asm.Advice;
 
 /**
  * The jobs request source, {@code dev.sqlorigin.api.SqlOrigin.run/call(origin, work)}: the work

@@ -6,30 +6,44 @@ import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Statement;
+import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.jar.asm.Type;
 
 /**
- * A {@code java.sql.Statement} that the agent must instrument and cannot: its {@code
- * executeQuery(String)} is so close to the JVM's 64 KB limit on a method's code that the advice
- * does not fit (as with generated code). The JVM loads it; the weaver fails on it. Written as a
- * class file with the application's own copy of ASM (inside its Byte Buddy).
+ * A {@code java.sql.Statement} that the agent must instrument and cannot: its constant pool is so
+ * close to the JVM's limit of 65,535 entries that the names the advice brings do not fit (as with
+ * generated code). The JVM loads it; the weaver fails on it. Written as a class file with the
+ * application's own copy of ASM (inside its Byte Buddy).
  */
 public final class UnweavableStatement {
 
   public static final String NAME = "dev.sqlorigin.it.generated.HugeStatement";
 
-  // The longest code a method may have is 65,535 bytes: a few bytes of room, not enough for advice.
-  private static final int PADDING = 65_500;
+  // A constant pool holds at most 65,535 entries: room for a few, not for the advice's names.
+  private static final int ENTRIES = 65_525;
 
   private UnweavableStatement() {}
 
   /** Writes the class under {@code directory} (a class-path root) and returns that directory. */
   public static Path writeTo(Path directory) throws IOException {
     String internal = NAME.replace('.', '/');
+    // Padded once to learn how many entries the class itself has, then to the count wanted.
+    int own = new ClassReader(write(internal, 0)).getItemCount();
+    Path file = directory.resolve(internal + ".class");
+    Files.createDirectories(file.getParent());
+    Files.write(file, write(internal, ENTRIES - own));
+    return directory;
+  }
+
+  /** The class, with {@code padding} constants that nothing uses. */
+  private static byte[] write(String internal, int padding) {
     ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+    for (int i = 0; i < padding; i++) {
+      writer.newUTF8("padding " + i);
+    }
     writer.visit(
         Opcodes.V1_8,
         Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER,
@@ -53,10 +67,6 @@ public final class UnweavableStatement {
               Opcodes.ACC_PUBLIC, method.getName(), Type.getMethodDescriptor(method), null, null);
       code.visitCode();
       if (method.getName().equals("executeQuery")) {
-        // Straight-line padding (no branch, so no stack map frames), then "return null".
-        for (int i = 0; i < PADDING; i++) {
-          code.visitInsn(Opcodes.NOP);
-        }
         code.visitInsn(Opcodes.ACONST_NULL);
         code.visitInsn(Opcodes.ARETURN);
       } else {
@@ -74,9 +84,6 @@ public final class UnweavableStatement {
       code.visitEnd();
     }
     writer.visitEnd();
-    Path file = directory.resolve(internal + ".class");
-    Files.createDirectories(file.getParent());
-    Files.write(file, writer.toByteArray());
-    return directory;
+    return writer.toByteArray();
   }
 }
