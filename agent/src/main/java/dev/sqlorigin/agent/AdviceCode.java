@@ -4,6 +4,7 @@ import dev.sqlorigin.instrumentation.Advice;
 import dev.sqlorigin.instrumentation.TypeInstrumentation.MethodAdvice;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.List;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.Opcodes;
@@ -187,7 +188,7 @@ final class AdviceCode {
 
   private static List<Role> roles(MethodNode method, String adviceClass) throws IOException {
     Type[] types = Type.getArgumentTypes(method.desc);
-    List<Role> roles = new java.util.ArrayList<>();
+    List<Role> roles = new ArrayList<>();
     for (int i = 0; i < types.length; i++) {
       List<AnnotationNode> annotations =
           method.invisibleParameterAnnotations == null

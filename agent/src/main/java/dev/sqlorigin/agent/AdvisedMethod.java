@@ -84,6 +84,9 @@ final class AdvisedMethod {
         if (part == null) {
           continue;
         }
+        if (part == each.exit && part.returnType().getSort() != Type.VOID) {
+          return each.name + ": exit advice returns nothing";
+        }
         if (part == each.enter
             && part.skipOnNonDefault
             && part.returnType().getSort() != Type.OBJECT
@@ -423,12 +426,7 @@ final class AdvisedMethod {
 
     /** Copies {@code part} of the advice at {@code index} in, its exceptions dropped if asked. */
     private void inline(int index, Part part) {
-      Map<LabelNode, LabelNode> labels = new HashMap<>();
-      for (AbstractInsnNode insn : part.method.instructions) {
-        if (insn instanceof LabelNode) {
-          labels.put((LabelNode) insn, new LabelNode());
-        }
-      }
+      Map<LabelNode, LabelNode> labels = newLabels(part.method);
       LabelNode begin = new LabelNode();
       LabelNode done = new LabelNode();
       LabelNode caught = new LabelNode();
@@ -460,14 +458,7 @@ final class AdvisedMethod {
           add(insn.clone(labels));
         }
       }
-      for (TryCatchBlockNode block : part.method.tryCatchBlocks) {
-        node.tryCatchBlocks.add(
-            new TryCatchBlockNode(
-                labels.get(block.start),
-                labels.get(block.end),
-                labels.get(block.handler),
-                block.type));
-      }
+      copyTryCatchBlocks(part.method, labels, node);
       if (part.suppress) {
         label(caught, false);
         frame(THROWABLE);
@@ -657,12 +648,7 @@ final class AdvisedMethod {
               source.desc,
               null,
               null);
-      Map<LabelNode, LabelNode> labels = new HashMap<>();
-      for (AbstractInsnNode insn : source.instructions) {
-        if (insn instanceof LabelNode) {
-          labels.put((LabelNode) insn, new LabelNode());
-        }
-      }
+      Map<LabelNode, LabelNode> labels = newLabels(source);
       LabelNode begin = new LabelNode();
       copy.instructions.add(begin);
       for (AbstractInsnNode insn : source.instructions) {
@@ -670,14 +656,7 @@ final class AdvisedMethod {
           copy.instructions.add(insn.clone(labels));
         }
       }
-      for (TryCatchBlockNode block : source.tryCatchBlocks) {
-        copy.tryCatchBlocks.add(
-            new TryCatchBlockNode(
-                labels.get(block.start),
-                labels.get(block.end),
-                labels.get(block.handler),
-                block.type));
-      }
+      copyTryCatchBlocks(source, labels, copy);
       if (each.exit.suppress) {
         LabelNode caught = new LabelNode();
         copy.instructions.add(caught);
@@ -697,5 +676,31 @@ final class AdvisedMethod {
       copies.add(copy);
     }
     return copies;
+  }
+
+  /** A new label for each of {@code source}'s, for a copy of its code. */
+  private static Map<LabelNode, LabelNode> newLabels(MethodNode source) {
+    Map<LabelNode, LabelNode> labels = new HashMap<>();
+    for (AbstractInsnNode insn : source.instructions) {
+      if (insn instanceof LabelNode) {
+        labels.put((LabelNode) insn, new LabelNode());
+      }
+    }
+    return labels;
+  }
+
+  /**
+   * {@code source}'s exception handlers, in their order, onto the copy of its code in {@code into}.
+   */
+  private static void copyTryCatchBlocks(
+      MethodNode source, Map<LabelNode, LabelNode> labels, MethodNode into) {
+    for (TryCatchBlockNode block : source.tryCatchBlocks) {
+      into.tryCatchBlocks.add(
+          new TryCatchBlockNode(
+              labels.get(block.start),
+              labels.get(block.end),
+              labels.get(block.handler),
+              block.type));
+    }
   }
 }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -148,7 +149,7 @@ final class Weaver implements ClassFileTransformer {
         };
     // The advice for each method declared, by name and descriptor, in the order applied.
     Map<String, List<MethodAdvice>> advised = new LinkedHashMap<>();
-    Map<MethodAdvice, TypeInstrumentation> by = new java.util.HashMap<>();
+    Map<MethodAdvice, TypeInstrumentation> by = new HashMap<>();
     boolean[] alreadyWoven = {false};
     reader.accept(
         new ClassVisitor(Opcodes.ASM9) {
@@ -187,7 +188,7 @@ final class Weaver implements ClassFileTransformer {
     }
     // Refused by an instrumentation (a version of its framework it does not know): its advice is
     // left out, said once.
-    Map<TypeInstrumentation, Boolean> refused = new java.util.HashMap<>();
+    Map<TypeInstrumentation, Boolean> refused = new HashMap<>();
     for (TypeInstrumentation instrumentation : new HashSet<>(by.values())) {
       String refusal = instrumentation.refusal(loader, domain);
       if (refusal != null) {

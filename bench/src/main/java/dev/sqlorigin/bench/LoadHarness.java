@@ -48,6 +48,8 @@ public final class LoadHarness {
   enum Agent {
     NONE,
     SQLORIGIN,
+    // Another build of sqlorigin (--other-agent-jar): a change's before and after, interleaved.
+    SQLORIGIN_OTHER,
     OPENTELEMETRY
   }
 
@@ -60,6 +62,7 @@ public final class LoadHarness {
     add(new Configuration(Report.BASELINE, Agent.NONE, List.of()));
     // Defaults: the route in the comment, the request ID kept out of the database.
     add(new Configuration("sqlorigin", Agent.SQLORIGIN, List.of()));
+    add(new Configuration("sqlorigin-other", Agent.SQLORIGIN_OTHER, List.of()));
     add(
         new Configuration(
             "sqlorigin-application-name",
@@ -169,6 +172,8 @@ public final class LoadHarness {
           "                        small joins per request, where planning shows) (default owners);",
           "                        with --module: pets (one primary-key lookup through JdbcTemplate)",
           "  --agent-jar=PATH      (default agent/target/sqlorigin-agent.jar)",
+          "  --other-agent-jar=PATH another build of sqlorigin, for sqlorigin-other (the agent",
+          "                        before a change, to compare with in the same run)",
           "  --otel-agent-jar=PATH the OpenTelemetry Java agent, for otel-agent",
           "                        (default bench/target/otel/opentelemetry-javaagent.jar)",
           "  --app-jar=PATH        (default sample-app/target/sample-app.jar)",
@@ -200,6 +205,7 @@ public final class LoadHarness {
       LoadGenerator.Workload workload,
       String databaseUrl,
       Path agentJar,
+      Path otherAgentJar,
       Path otelAgentJar,
       Path appJar,
       Path moduleTarget,
@@ -245,6 +251,9 @@ public final class LoadHarness {
               workload(workload, module != null),
               values.remove("database-url"),
               file(values.remove("agent-jar"), "agent/target/sqlorigin-agent.jar"),
+              values.containsKey("other-agent-jar")
+                  ? file(values.remove("other-agent-jar"), null)
+                  : null,
               file(
                   values.remove("otel-agent-jar"), "bench/target/otel/opentelemetry-javaagent.jar"),
               file(values.remove("app-jar"), "sample-app/target/sample-app.jar"),
@@ -266,6 +275,12 @@ public final class LoadHarness {
                 + options.agentJar
                 + " is missing: build it with "
                 + "`./mvnw -q install -DskipTests` from the repository root, or pass --agent-jar");
+      }
+      if (options.uses(Agent.SQLORIGIN_OTHER)
+          && (options.otherAgentJar == null || !Files.isRegularFile(options.otherAgentJar))) {
+        throw new Invalid(
+            "sqlorigin-other needs --other-agent-jar, an agent jar that exists; got "
+                + options.otherAgentJar);
       }
       if (options.uses(Agent.OPENTELEMETRY) && !Files.isRegularFile(options.otelAgentJar)) {
         throw new Invalid(
@@ -573,6 +588,8 @@ public final class LoadHarness {
     }
     if (configuration.agent() == Agent.SQLORIGIN) {
       jvm.add("-javaagent:" + options.agentJar());
+    } else if (configuration.agent() == Agent.SQLORIGIN_OTHER) {
+      jvm.add("-javaagent:" + options.otherAgentJar());
     } else if (configuration.agent() == Agent.OPENTELEMETRY) {
       jvm.add("-javaagent:" + options.otelAgentJar());
     }

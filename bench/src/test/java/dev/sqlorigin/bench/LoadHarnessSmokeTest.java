@@ -136,6 +136,11 @@ class LoadHarnessSmokeTest {
             () ->
                 LoadHarness.Options.parse("--configs=no-agent,sqlorigin", "--baseline=otel-agent"));
     assertTrue(baselineNotRun.getMessage().contains("otel-agent"), baselineNotRun.getMessage());
+    LoadHarness.Invalid noOtherAgent =
+        assertThrows(
+            LoadHarness.Invalid.class,
+            () -> LoadHarness.Options.parse("--configs=no-agent,sqlorigin-other"));
+    assertTrue(noOtherAgent.getMessage().contains("--other-agent-jar"), noOtherAgent.getMessage());
     LoadHarness.Invalid zeroRate =
         assertThrows(LoadHarness.Invalid.class, () -> LoadHarness.Options.parse("--rate=0"));
     assertTrue(zeroRate.getMessage().contains("--rate"), zeroRate.getMessage());
