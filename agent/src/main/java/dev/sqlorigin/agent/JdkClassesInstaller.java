@@ -17,9 +17,9 @@ import java.util.Set;
  * Instruments the few JDK classes where tasks enter an executor, so that a request's context
  * follows its work to other threads, and the one that creates the platform MBean server, so that
  * the agent's MBean is registered when it is created. A weaver of its own, registered for
- * retransformation: the main one leaves the JDK alone, and some of these classes are already loaded
- * when premain runs. It weaves plain calls ({@link JdkClassesWeaver}), in a few milliseconds,
- * before the weaver of the application's classes is built.
+ * retransformation: the main one leaves the JDK alone, and some of these classes may be loaded
+ * already when premain runs. It weaves plain calls ({@link JdkClassesWeaver}), in a few
+ * milliseconds, before the weaver of the application's classes is built.
  */
 final class JdkClassesInstaller {
 
@@ -63,16 +63,17 @@ final class JdkClassesInstaller {
     for (JdkMethodHook each : hooks) {
       names.add(each.className());
     }
-    // Those of this JDK are loaded now if they are not yet (not initialized), and changed in place
-    // below, on the agent's own thread: not on an application's thread as it first uses one
-    // (Spring Boot loads ManagementFactory for its uptime).
+    // Only those loaded already are retransformed, on the agent's own thread; the others are woven
+    // as they load, by the weaver registered below. Retransforming a class costs the JVM far more
+    // than changing it on its way in (it rebuilds the class file, redefines the class at a
+    // safepoint): loading them all here to retransform them took 40-60 ms, ahead of the weaver
+    // the application's first class waits for, for classes most JVMs load later or never.
+    // The weaver itself passes over every class but the named bootstrap ones. Registered before
+    // the loaded classes are listed: one that loads in between is in the list and woven anew.
+    instrumentation.addTransformer(new JdkClassesWeaver(hooks), true);
     List<Class<?>> present = new ArrayList<>();
-    for (String name : names) {
-      Class<?> each;
-      try {
-        each = Class.forName(name, false, null);
-      } catch (ClassNotFoundException | LinkageError notInThisJdk) {
-        // ThreadBuilders before JDK 21, java.management left out of a jlinked runtime
+    for (Class<?> each : instrumentation.getAllLoadedClasses()) {
+      if (each.getClassLoader() != null || !names.contains(each.getName())) {
         continue;
       }
       try {
@@ -86,16 +87,16 @@ final class JdkClassesInstaller {
         present.add(each);
       } catch (RuntimeException | LinkageError e) {
         AgentLog.warnOnce(
-            "retransform:" + name,
-            "sqlorigin leaves " + name + " as it is: it could not be linked",
+            "retransform:" + each.getName(),
+            "sqlorigin leaves " + each.getName() + " as it is: it could not be linked",
             e);
       }
     }
-    // The weaver itself passes over every class but the named bootstrap ones.
-    instrumentation.addTransformer(new JdkClassesWeaver(hooks), true);
     Class<?>[] loaded = present.toArray(new Class<?>[0]);
     try {
-      instrumentation.retransformClasses(loaded);
+      if (loaded.length > 0) {
+        instrumentation.retransformClasses(loaded);
+      }
     } catch (Exception | LinkageError e) {
       // The application runs on, without propagation; said once.
       AgentLog.warnOnce(
