@@ -73,22 +73,26 @@ final class Hierarchies {
     return up;
   }
 
+  /** The super class, if any, then the interfaces of the class {@code reader} reads. */
+  static String[] superTypes(ClassReader reader) {
+    String superName = reader.getSuperName();
+    String[] interfaces = reader.getInterfaces();
+    if (superName == null) {
+      return interfaces;
+    }
+    String[] up = new String[interfaces.length + 1];
+    up[0] = superName;
+    System.arraycopy(interfaces, 0, up, 1, interfaces.length);
+    return up;
+  }
+
   private static String[] read(ClassLoader loader, String name) {
     ClassLoader finder = loader == null ? ClassLoader.getSystemClassLoader() : loader;
     try (InputStream in = finder.getResourceAsStream(name + ".class")) {
       if (in == null) {
         return UNREADABLE;
       }
-      ClassReader reader = new ClassReader(in);
-      String superName = reader.getSuperName();
-      String[] interfaces = reader.getInterfaces();
-      if (superName == null) {
-        return interfaces;
-      }
-      String[] up = new String[interfaces.length + 1];
-      up[0] = superName;
-      System.arraycopy(interfaces, 0, up, 1, interfaces.length);
-      return up;
+      return superTypes(new ClassReader(in));
     } catch (IOException | RuntimeException unreadable) {
       return UNREADABLE;
     }

@@ -1,7 +1,6 @@
 package dev.sqlorigin.agent;
 
 import dev.sqlorigin.instrumentation.DeclaredMethod;
-import dev.sqlorigin.instrumentation.MethodMatcher;
 import dev.sqlorigin.instrumentation.TypeInstrumentation;
 import dev.sqlorigin.instrumentation.TypeInstrumentation.MethodAdvice;
 import dev.sqlorigin.log.AgentLog;
@@ -106,48 +105,55 @@ final class Weaver implements ClassFileTransformer {
     if ((access & Opcodes.ACC_SYNTHETIC) != 0) {
       return null;
     }
-    String[] interfaces = reader.getInterfaces();
-    String superName = reader.getSuperName();
-    String[] superTypes = new String[interfaces.length + (superName == null ? 0 : 1)];
-    if (superName != null) {
-      superTypes[0] = superName;
-    }
-    System.arraycopy(interfaces, 0, superTypes, superName == null ? 0 : 1, interfaces.length);
-    Set<String> hierarchy = hierarchies.of(loader, className, superTypes);
+    Set<String> hierarchy = hierarchies.of(loader, className, Hierarchies.superTypes(reader));
     if (hierarchy == null) {
       // An optional dependency's interface that a framework implements (Micronaut's discovery or
       // websocket support): such a class cannot be loaded at all, and is for no instrumentation.
       AgentLog.debug("left alone " + className + ": a super type's class file cannot be read");
       return null;
     }
-    Set<String> binaryHierarchy = new HashSet<>();
-    for (String name : hierarchy) {
-      binaryHierarchy.add(name.replace('/', '.'));
-    }
-    String binaryName = className.replace('/', '.');
     boolean isInterface = (access & Opcodes.ACC_INTERFACE) != 0;
     List<TypeInstrumentation> applied = new ArrayList<>();
+    Set<String> binaryHierarchy = binaryNames(hierarchy);
     for (TypeInstrumentation instrumentation : instrumentations) {
-      if (instrumentation.changes(binaryName, isInterface, binaryHierarchy)) {
+      if (instrumentation.changes(className.replace('/', '.'), isInterface, binaryHierarchy)) {
         applied.add(instrumentation);
       }
     }
     if (applied.isEmpty()) {
       return null;
     }
-    Function<String, Set<String>> binaryHierarchyOf =
+    Map<String, List<AdviceCode>> plan = plan(reader, applied, loader, domain);
+    if (plan.isEmpty()) {
+      return null;
+    }
+    byte[] woven =
+        write(
+            reader,
+            isInterface,
+            plan,
+            type -> type.equals(className) ? hierarchy : hierarchies.of(loader, type),
+            readVersion(classFile));
+    AgentLog.debug("instrumented " + className.replace('/', '.'));
+    return woven;
+  }
+
+  /**
+   * The advice for each method the class declares, by name and descriptor, in the order applied;
+   * empty when there is none (a class that declares none of the advised methods, such as a filter
+   * that only inherits doFilter, would be rewritten for nothing) or the class was woven already.
+   */
+  private Map<String, List<AdviceCode>> plan(
+      ClassReader reader,
+      List<TypeInstrumentation> applied,
+      ClassLoader loader,
+      ProtectionDomain domain)
+      throws IOException {
+    Function<String, Set<String>> hierarchyOf =
         type -> {
           Set<String> names = hierarchies.of(loader, type.replace('.', '/'));
-          if (names == null) {
-            return null;
-          }
-          Set<String> binary = new HashSet<>();
-          for (String name : names) {
-            binary.add(name.replace('/', '.'));
-          }
-          return binary;
+          return names == null ? null : binaryNames(names);
         };
-    // The advice for each method declared, by name and descriptor, in the order applied.
     Map<String, List<MethodAdvice>> advised = new LinkedHashMap<>();
     Map<MethodAdvice, TypeInstrumentation> by = new HashMap<>();
     boolean[] alreadyWoven = {false};
@@ -155,23 +161,17 @@ final class Weaver implements ClassFileTransformer {
         new ClassVisitor(Opcodes.ASM9) {
           @Override
           public MethodVisitor visitMethod(
-              int methodAccess,
-              String name,
-              String descriptor,
-              String signature,
-              String[] exceptions) {
+              int access, String name, String descriptor, String signature, String[] exceptions) {
             if (name.startsWith(AdvisedMethod.PREFIX)) {
               alreadyWoven[0] = true;
             }
-            if ((methodAccess & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0) {
+            if ((access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0) {
               return null; // no code to advise
             }
-            DeclaredMethod method =
-                new DeclaredMethod(methodAccess, name, descriptor, binaryHierarchyOf);
+            DeclaredMethod method = new DeclaredMethod(access, name, descriptor, hierarchyOf);
             for (TypeInstrumentation instrumentation : applied) {
               for (MethodAdvice each : instrumentation.advice()) {
-                MethodMatcher matcher = instrumentation.methods(each);
-                if (matcher.matches(method)) {
+                if (instrumentation.methods(each).matches(method)) {
                   advised.computeIfAbsent(name + descriptor, key -> new ArrayList<>()).add(each);
                   by.put(each, instrumentation);
                 }
@@ -181,29 +181,27 @@ final class Weaver implements ClassFileTransformer {
           }
         },
         ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
-    if (advised.isEmpty() || alreadyWoven[0]) {
-      // A class that declares none of the advised methods (a filter that only inherits doFilter)
-      // would be rewritten for nothing.
-      return null;
+    Map<String, List<AdviceCode>> plan = new LinkedHashMap<>();
+    if (alreadyWoven[0]) {
+      return plan;
     }
     // Refused by an instrumentation (a version of its framework it does not know): its advice is
     // left out, said once.
-    Map<TypeInstrumentation, Boolean> refused = new HashMap<>();
+    Set<TypeInstrumentation> refused = new HashSet<>();
     for (TypeInstrumentation instrumentation : new HashSet<>(by.values())) {
       String refusal = instrumentation.refusal(loader, domain);
       if (refusal != null) {
         if (!refusal.isEmpty()) {
           AgentLog.warnOnce("refused:" + refusal, refusal, null);
         }
-        refused.put(instrumentation, true);
+        refused.add(instrumentation);
       }
     }
-    Map<String, List<AdviceCode>> plan = new LinkedHashMap<>();
     for (Map.Entry<String, List<MethodAdvice>> entry : advised.entrySet()) {
       List<AdviceCode> code = new ArrayList<>();
       for (MethodAdvice each : entry.getValue()) {
         TypeInstrumentation instrumentation = by.get(each);
-        if (!refused.containsKey(instrumentation)) {
+        if (!refused.contains(instrumentation)) {
           code.add(adviceCode(each, instrumentation));
         }
       }
@@ -211,36 +209,39 @@ final class Weaver implements ClassFileTransformer {
         plan.put(entry.getKey(), code);
       }
     }
-    if (plan.isEmpty()) {
-      return null;
-    }
-    Function<String, Set<String>> internalHierarchyOf =
-        type -> type.equals(className) ? hierarchy : hierarchies.of(loader, type);
+    return plan;
+  }
+
+  /**
+   * The class with {@code plan} woven in; every other method copied as it is. Throws when some
+   * advice does not fit its method (the class then loads unchanged).
+   */
+  private static byte[] write(
+      ClassReader reader,
+      boolean isInterface,
+      Map<String, List<AdviceCode>> plan,
+      Function<String, Set<String>> hierarchyOf,
+      int version) {
+    String className = reader.getClassName();
     ClassWriter writer = new ClassWriter(reader, 0);
     String[] refusal = {null};
-    int version = readVersion(classFile);
     // By name: the copies of constructor advice, one for all the constructors.
     Map<String, MethodNode> copies = new LinkedHashMap<>();
     reader.accept(
         new ClassVisitor(Opcodes.ASM9, writer) {
           @Override
           public MethodVisitor visitMethod(
-              int methodAccess,
-              String name,
-              String descriptor,
-              String signature,
-              String[] exceptions) {
+              int access, String name, String descriptor, String signature, String[] exceptions) {
             List<AdviceCode> code = plan.get(name + descriptor);
             if (code == null) {
-              return super.visitMethod(methodAccess, name, descriptor, signature, exceptions);
+              return super.visitMethod(access, name, descriptor, signature, exceptions);
             }
             ClassVisitor out = cv;
-            return new MethodNode(
-                Opcodes.ASM9, methodAccess, name, descriptor, signature, exceptions) {
+            return new MethodNode(Opcodes.ASM9, access, name, descriptor, signature, exceptions) {
               @Override
               public void visitEnd() {
                 AdvisedMethod method = new AdvisedMethod(className, isInterface, this, code);
-                String why = method.refusal(internalHierarchyOf, version);
+                String why = method.refusal(hierarchyOf, version);
                 if (why != null) {
                   refusal[0] = why;
                   accept(out);
@@ -269,9 +270,15 @@ final class Weaver implements ClassFileTransformer {
     if (refusal[0] != null) {
       throw new IllegalStateException(refusal[0]);
     }
-    byte[] woven = writer.toByteArray();
-    AgentLog.debug("instrumented " + className.replace('/', '.'));
-    return woven;
+    return writer.toByteArray();
+  }
+
+  private static Set<String> binaryNames(Set<String> internalNames) {
+    Set<String> binary = new HashSet<>();
+    for (String name : internalNames) {
+      binary.add(name.replace('/', '.'));
+    }
+    return binary;
   }
 
   private static int readVersion(byte[] classFile) {
