@@ -14,7 +14,6 @@ public final class DeclaredMethod {
 
   private final int access;
   private final String name;
-  private final String descriptor;
   private final List<String> parameterTypes;
   // Binary name of a class or interface -> its binary name and all its super types'; null when its
   // class files cannot all be read.
@@ -29,7 +28,6 @@ public final class DeclaredMethod {
       int access, String name, String descriptor, Function<String, Set<String>> hierarchy) {
     this.access = access;
     this.name = name;
-    this.descriptor = descriptor;
     this.parameterTypes = parameterTypes(descriptor);
     this.hierarchy = hierarchy;
   }
@@ -40,10 +38,6 @@ public final class DeclaredMethod {
 
   public String name() {
     return name;
-  }
-
-  public String descriptor() {
-    return descriptor;
   }
 
   /** The parameters' types, as {@link Class#getName()} names them ({@code int}, {@code [I}). */
