@@ -35,6 +35,9 @@ public class Advised {
   }
 
   public String maybe(String value) {
+    if (value.isEmpty()) {
+      return "nothing";
+    }
     calls.add("ran " + value);
     return "ran";
   }

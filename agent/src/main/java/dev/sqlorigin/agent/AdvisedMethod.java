@@ -37,7 +37,8 @@ import org.objectweb.asm.tree.VarInsnNode;
  * all declared at its start with the types they keep, so its stack map frames are the advice's own,
  * behind those variables, and none has to be computed (which needs the class hierarchy, and would
  * load classes from inside a transformer). The application's code keeps its frames as the compiler
- * wrote them, whatever it holds.
+ * wrote them, whatever it holds: the class file's method is carried over byte for byte, only
+ * renamed, so that only the method's face (name, access, signature, annotations) is read here.
  *
  * <p>A constructor cannot be moved: its exit advice, which may only read {@code this} and the
  * arguments, is copied into a private static method of the class, called before each return.
@@ -218,30 +219,19 @@ final class AdvisedMethod {
   // ---------------------------------------------------------------------------------------------
   // A method: moved, and replaced by one that runs the advice around it.
 
-  /** The method's code under a new name: private, and without the annotations it had. */
-  MethodNode moved() {
-    MethodNode moved =
-        new MethodNode(
-            Opcodes.ASM9,
-            (method.access & (Opcodes.ACC_STATIC | Opcodes.ACC_STRICT))
-                | Opcodes.ACC_PRIVATE
-                | Opcodes.ACC_SYNTHETIC,
-            movedName(),
-            method.desc,
-            null,
-            method.exceptions.toArray(new String[0]));
-    moved.instructions = method.instructions;
-    moved.tryCatchBlocks = method.tryCatchBlocks;
-    moved.localVariables = method.localVariables;
-    moved.visibleLocalVariableAnnotations = method.visibleLocalVariableAnnotations;
-    moved.invisibleLocalVariableAnnotations = method.invisibleLocalVariableAnnotations;
-    moved.attrs = method.attrs;
-    moved.maxStack = method.maxStack;
-    moved.maxLocals = method.maxLocals;
-    return moved;
+  /**
+   * The access of the method the code moves to: private and synthetic, static if the method was.
+   * The class file's method keeps its code and attributes under that access and {@link
+   * #movedName()} (see {@code Weaver}).
+   */
+  int movedAccess() {
+    return (method.access & (Opcodes.ACC_STATIC | Opcodes.ACC_STRICT))
+        | Opcodes.ACC_PRIVATE
+        | Opcodes.ACC_SYNTHETIC;
   }
 
-  private String movedName() {
+  /** The name the method's code moves to. */
+  String movedName() {
     return PREFIX + method.name;
   }
 

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import org.objectweb.asm.AnnotationVisitor;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;
@@ -28,8 +29,9 @@ import org.objectweb.asm.tree.MethodNode;
  * AdvisedMethod} for how). Byte Buddy did it until it was measured to cost half a second of CPU at
  * every start, on the application's critical path: building it, describing every type matched and
  * its super types, inlining advice through its general machinery, and the JIT compiling all that.
- * Here a class is read once by ASM, its super types from their class files' headers, and only the
- * methods advised are written anew; the rest of the class is copied as it is.
+ * Here a class is read by ASM, its super types from their class files' headers, and only the
+ * replacements of the methods advised are written anew; the rest of the class, the advised methods'
+ * own code included, is copied as it is.
  *
  * <p>A class that cannot be woven loads unchanged, said once.
  */
@@ -123,7 +125,8 @@ final class Weaver implements ClassFileTransformer {
     if (applied.isEmpty()) {
       return null;
     }
-    Map<String, List<AdviceCode>> plan = plan(reader, applied, loader, domain);
+    Map<String, MethodNode> faces = new HashMap<>();
+    Map<String, List<AdviceCode>> plan = plan(reader, applied, loader, domain, faces);
     if (plan.isEmpty()) {
       return null;
     }
@@ -132,6 +135,7 @@ final class Weaver implements ClassFileTransformer {
             reader,
             isInterface,
             plan,
+            faces,
             type -> type.equals(className) ? hierarchy : hierarchies.of(loader, type),
             readVersion(classFile));
     AgentLog.debug("instrumented " + className.replace('/', '.'));
@@ -142,12 +146,14 @@ final class Weaver implements ClassFileTransformer {
    * The advice for each method the class declares, by name and descriptor, in the order applied;
    * empty when there is none (a class that declares none of the advised methods, such as a filter
    * that only inherits doFilter, would be rewritten for nothing) or the class was woven already.
+   * Puts the face of each method advised (all but its code) into {@code faces}, by the same key.
    */
   private Map<String, List<AdviceCode>> plan(
       ClassReader reader,
       List<TypeInstrumentation> applied,
       ClassLoader loader,
-      ProtectionDomain domain)
+      ProtectionDomain domain,
+      Map<String, MethodNode> faces)
       throws IOException {
     Function<String, Set<String>> hierarchyOf =
         type -> {
@@ -177,10 +183,17 @@ final class Weaver implements ClassFileTransformer {
                 }
               }
             }
-            return null;
+            if (!advised.containsKey(name + descriptor)) {
+              return null;
+            }
+            MethodNode face =
+                new MethodNode(Opcodes.ASM9, access, name, descriptor, signature, exceptions);
+            faces.put(name + descriptor, face);
+            return face;
           }
         },
-        ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+        // Not SKIP_DEBUG: it would skip the parameters' names, part of a method's face.
+        ClassReader.SKIP_CODE | ClassReader.SKIP_FRAMES);
     Map<String, List<AdviceCode>> plan = new LinkedHashMap<>();
     if (alreadyWoven[0]) {
       return plan;
@@ -213,13 +226,18 @@ final class Weaver implements ClassFileTransformer {
   }
 
   /**
-   * The class with {@code plan} woven in; every other method copied as it is. Throws when some
-   * advice does not fit its method (the class then loads unchanged).
+   * The class with {@code plan} woven in; every other method copied as it is. An advised method's
+   * replacement is written from its face ({@code faces}), and the method itself is carried over
+   * under its new name and access: byte for byte (ASM copies a method whose visitor is the writer's
+   * own), unless it has annotations that reflection shows, which stay on the replacement alone. A
+   * constructor is read whole, as calls go in before each return. Throws when some advice does not
+   * fit its method (the class then loads unchanged).
    */
   private static byte[] write(
       ClassReader reader,
       boolean isInterface,
       Map<String, List<AdviceCode>> plan,
+      Map<String, MethodNode> faces,
       Function<String, Set<String>> hierarchyOf,
       int version) {
     String className = reader.getClassName();
@@ -236,6 +254,36 @@ final class Weaver implements ClassFileTransformer {
             if (code == null) {
               return super.visitMethod(access, name, descriptor, signature, exceptions);
             }
+            if (name.equals("<init>")) {
+              return constructor(access, name, descriptor, signature, exceptions, code);
+            }
+            MethodNode face = faces.get(name + descriptor);
+            AdvisedMethod method = new AdvisedMethod(className, isInterface, face, code);
+            String why = method.refusal(hierarchyOf, version);
+            if (why != null) {
+              refusal[0] = why;
+              return null;
+            }
+            method.wrapper().accept(cv);
+            MethodVisitor moved =
+                super.visitMethod(
+                    method.movedAccess() | (access & Opcodes.ACC_DEPRECATED),
+                    method.movedName(),
+                    descriptor,
+                    signature,
+                    exceptions);
+            return face.visibleAnnotations == null && face.visibleParameterAnnotations == null
+                ? moved
+                : withoutVisibleAnnotations(moved);
+          }
+
+          private MethodVisitor constructor(
+              int access,
+              String name,
+              String descriptor,
+              String signature,
+              String[] exceptions,
+              List<AdviceCode> code) {
             ClassVisitor out = cv;
             return new MethodNode(Opcodes.ASM9, access, name, descriptor, signature, exceptions) {
               @Override
@@ -245,14 +293,11 @@ final class Weaver implements ClassFileTransformer {
                 if (why != null) {
                   refusal[0] = why;
                   accept(out);
-                } else if (name.equals("<init>")) {
-                  method.constructor().accept(out);
-                  for (MethodNode copy : method.copies()) {
-                    copies.putIfAbsent(copy.name, copy);
-                  }
-                } else {
-                  method.moved().accept(out);
-                  method.wrapper().accept(out);
+                  return;
+                }
+                method.constructor().accept(out);
+                for (MethodNode copy : method.copies()) {
+                  copies.putIfAbsent(copy.name, copy);
                 }
               }
             };
@@ -271,6 +316,32 @@ final class Weaver implements ClassFileTransformer {
       throw new IllegalStateException(refusal[0]);
     }
     return writer.toByteArray();
+  }
+
+  /**
+   * {@code moved} without the annotations reflection would show (they stay on the replacement):
+   * frameworks that look methods up by annotation would find the moved one too.
+   */
+  private static MethodVisitor withoutVisibleAnnotations(MethodVisitor moved) {
+    return new MethodVisitor(Opcodes.ASM9, moved) {
+      @Override
+      public AnnotationVisitor visitAnnotation(String descriptor, boolean visible) {
+        return visible ? null : super.visitAnnotation(descriptor, visible);
+      }
+
+      @Override
+      public void visitAnnotableParameterCount(int parameterCount, boolean visible) {
+        if (!visible) {
+          super.visitAnnotableParameterCount(parameterCount, visible);
+        }
+      }
+
+      @Override
+      public AnnotationVisitor visitParameterAnnotation(
+          int parameter, String descriptor, boolean visible) {
+        return visible ? null : super.visitParameterAnnotation(parameter, descriptor, visible);
+      }
+    };
   }
 
   private static Set<String> binaryNames(Set<String> internalNames) {

@@ -3,7 +3,9 @@ package dev.sqlorigin.agent;
 import static dev.sqlorigin.instrumentation.MethodMatchers.isConstructor;
 import static dev.sqlorigin.instrumentation.MethodMatchers.named;
 import static dev.sqlorigin.instrumentation.MethodMatchers.namedOneOf;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,6 +17,9 @@ import java.io.InputStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
@@ -212,7 +217,20 @@ public class AdvisedMethodTest {
     assertTrue(echo.isAnnotationPresent(Deprecated.class), "annotations stay on the method");
     Method moved = woven.getDeclaredMethod(AdvisedMethod.PREFIX + "echo", String.class);
     assertTrue(Modifier.isPrivate(moved.getModifiers()) && moved.isSynthetic());
+    assertFalse(moved.isAnnotationPresent(Deprecated.class), "nor shown twice");
     assertEquals(String.class, moved.getReturnType());
+  }
+
+  @Test
+  void theApplicationsCodeIsCarriedOverByteForByte() throws Exception {
+    byte[] original = classFile();
+    byte[] classFile = weave(INSTRUMENTATION, original);
+    for (String name : List.of("sum", "fail", "maybe", "twice")) {
+      assertArrayEquals(
+          attributesOf(original, name),
+          attributesOf(classFile, AdvisedMethod.PREFIX + name),
+          name + ": its code, frames, lines and names as they were");
+    }
   }
 
   @Test
@@ -248,6 +266,51 @@ public class AdvisedMethodTest {
   private static byte[] weave(TypeInstrumentation instrumentation, byte[] classFile) {
     return new Weaver(List.of(instrumentation))
         .transform(null, loader(), TARGET.replace('.', '/'), null, null, classFile);
+  }
+
+  /**
+   * The attributes of method {@code name} in {@code classFile} (its code among them), as bytes: the
+   * constant pool a woven class starts with is the original's, so unchanged code reads the same.
+   */
+  private static byte[] attributesOf(byte[] classFile, String name) {
+    ByteBuffer in = ByteBuffer.wrap(classFile);
+    in.position(8);
+    String[] utf8 = new String[in.getShort() & 0xFFFF];
+    for (int i = 1; i < utf8.length; i++) {
+      int tag = in.get();
+      if (tag == 1) {
+        byte[] text = new byte[in.getShort() & 0xFFFF];
+        in.get(text);
+        utf8[i] = new String(text, StandardCharsets.UTF_8);
+      } else {
+        boolean wide = tag == 5 || tag == 6;
+        int size = wide ? 8 : tag == 15 ? 3 : List.of(7, 8, 16, 19, 20).contains(tag) ? 2 : 4;
+        in.position(in.position() + size);
+        i += wide ? 1 : 0;
+      }
+    }
+    in.position(in.position() + 6);
+    int interfaces = in.getShort() & 0xFFFF;
+    in.position(in.position() + 2 * interfaces);
+    for (int kind = 0; kind < 2; kind++) {
+      int members = in.getShort() & 0xFFFF;
+      for (int m = 0; m < members; m++) {
+        in.getShort();
+        String memberName = utf8[in.getShort() & 0xFFFF];
+        in.getShort();
+        int start = in.position();
+        int attributes = in.getShort() & 0xFFFF;
+        for (int a = 0; a < attributes; a++) {
+          in.getShort();
+          int length = in.getInt();
+          in.position(in.position() + length);
+        }
+        if (kind == 1 && memberName.equals(name)) {
+          return Arrays.copyOfRange(classFile, start, in.position());
+        }
+      }
+    }
+    throw new AssertionError("no method " + name);
   }
 
   private static ClassLoader loader() {
