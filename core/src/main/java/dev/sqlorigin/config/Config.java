@@ -132,7 +132,7 @@ public final class Config {
   private final Map<String, String> problemsByKey;
 
   private Config(Reader reader) {
-    enabled = reader.get(ENABLED, true, "true or false", Config::parseBoolean);
+    enabled = reader.flag(ENABLED, true);
     commentFields =
         reader.get(
             COMMENT_FIELDS,
@@ -140,11 +140,7 @@ public final class Config {
             "a comma-separated list of route, request_id, traceparent (or none)",
             Config::parseFields);
     commentFormat =
-        reader.get(
-            COMMENT_FORMAT,
-            CommentFormat.SQLORIGIN,
-            "sqlorigin or sqlcommenter",
-            value -> CommentFormat.valueOf(value.toUpperCase(Locale.ROOT)));
+        reader.choice(COMMENT_FORMAT, CommentFormat.SQLORIGIN, "sqlorigin or sqlcommenter");
     outsideRequestOrigin =
         reader.get(
             COMMENT_OUTSIDE_REQUEST,
@@ -159,78 +155,49 @@ public final class Config {
                 new String[] {"X-Request-Id"},
                 "a comma-separated list of HTTP header names",
                 Config::parseHeaderNames));
-    requestIdMaxLength =
-        reader.get(
-            REQUEST_ID_MAX_LENGTH,
-            200,
-            "a whole number from 8 to 1024",
-            value -> parseIntIn(value, 8, 1024));
-    requestIdInApplicationName =
-        reader.get(REQUEST_ID_APPLICATION_NAME, false, "true or false", Config::parseBoolean);
+    requestIdMaxLength = reader.number(REQUEST_ID_MAX_LENGTH, 200, 8, 1024);
+    requestIdInApplicationName = reader.flag(REQUEST_ID_APPLICATION_NAME, false);
     logLevel = reader.get(LOG_LEVEL, "info", "error, warn, info or debug", Config::parseLogLevel);
     requestTimeout =
-        reader.get(
-            REQUEST_TIMEOUT,
-            DEFAULT_REQUEST_TIMEOUT,
-            DURATION + ", or off",
-            value ->
-                value.equalsIgnoreCase("off")
-                    ? Duration.ZERO
-                    : parseDuration(value, Duration.ofMillis(1)));
+        reader.durationOrOff(
+            REQUEST_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, Duration.ofMillis(1), DURATION + ", or off");
     requestStartHeader =
         reader.get(
             REQUEST_START_HEADER,
             "X-Request-Start",
             "an HTTP header name",
             value -> parseHeaderNames(value)[0]);
-    cancelOnDisconnect =
-        reader.get(CANCEL_ON_DISCONNECT, true, "true or false", Config::parseBoolean);
+    cancelOnDisconnect = reader.flag(CANCEL_ON_DISCONNECT, true);
     disconnectCheckAfter =
-        reader.get(
-            CANCEL_DISCONNECT_AFTER,
-            DEFAULT_DISCONNECT_CHECK_AFTER,
-            DURATION,
-            value -> parseDuration(value, Duration.ZERO));
+        reader.duration(
+            CANCEL_DISCONNECT_AFTER, DEFAULT_DISCONNECT_CHECK_AFTER, Duration.ZERO, DURATION);
     pollInterval =
-        reader.get(
+        reader.duration(
             CANCEL_POLL_INTERVAL,
             DEFAULT_POLL_INTERVAL,
-            DURATION + " (10ms at least)",
-            value -> parseDuration(value, MIN_POLL_INTERVAL));
+            MIN_POLL_INTERVAL,
+            DURATION + " (10ms at least)");
     tcpTables =
         reader.get(
             CANCEL_TCP_TABLES,
             "/proc/net",
             "an absolute directory path (the directory of the kernel's tcp and tcp6 tables)",
             Config::parseDirectory);
-    cancelOnShutdown = reader.get(CANCEL_ON_SHUTDOWN, true, "true or false", Config::parseBoolean);
+    cancelOnShutdown = reader.flag(CANCEL_ON_SHUTDOWN, true);
     shutdownTimeout =
-        reader.get(
-            CANCEL_SHUTDOWN_TIMEOUT,
-            DEFAULT_SHUTDOWN_TIMEOUT,
-            DURATION,
-            value -> parseDuration(value, Duration.ofMillis(1)));
+        reader.duration(
+            CANCEL_SHUTDOWN_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT, Duration.ofMillis(1), DURATION);
     cancelTimeout =
-        reader.get(
+        reader.duration(
             CANCEL_TIMEOUT,
             DEFAULT_CANCEL_TIMEOUT,
-            DURATION + " (100ms at least)",
-            value -> parseDuration(value, Duration.ofMillis(100)));
-    cancelAbortOnTimeout =
-        reader.get(CANCEL_ABORT_ON_TIMEOUT, true, "true or false", Config::parseBoolean);
+            Duration.ofMillis(100),
+            DURATION + " (100ms at least)");
+    cancelAbortOnTimeout = reader.flag(CANCEL_ABORT_ON_TIMEOUT, true);
     cancelMaxPerDatabase =
-        reader.get(
-            CANCEL_MAX_PER_DATABASE,
-            DEFAULT_CANCEL_MAX_PER_DATABASE,
-            "a whole number from 1 to 64",
-            value -> parseIntIn(value, 1, 64));
-    jmx = reader.get(JMX, true, "true or false", Config::parseBoolean);
-    otelQueryText =
-        reader.get(
-            OTEL_QUERY_TEXT,
-            QueryText.SANITIZED,
-            "sanitized, raw or off",
-            value -> QueryText.valueOf(value.toUpperCase(Locale.ROOT)));
+        reader.number(CANCEL_MAX_PER_DATABASE, DEFAULT_CANCEL_MAX_PER_DATABASE, 1, 64);
+    jmx = reader.flag(JMX, true);
+    otelQueryText = reader.choice(OTEL_QUERY_TEXT, QueryText.SANITIZED, "sanitized, raw or off");
     blockedRoutes =
         reader.get(
             ROUTES_BLOCKED,
@@ -244,14 +211,11 @@ public final class Config {
             "a comma-separated list of route=limit (POST /api/imports=2), or none",
             RouteRules::parseLimits);
     queueTimeout =
-        reader.get(
+        reader.durationOrOff(
             ROUTES_QUEUE_TIMEOUT,
             DEFAULT_QUEUE_TIMEOUT,
-            DURATION + ", or off",
-            value ->
-                value.equalsIgnoreCase("off")
-                    ? Duration.ZERO
-                    : parseDuration(value, Duration.ofMillis(1)));
+            Duration.ofMillis(1),
+            DURATION + ", or off");
     controlFile =
         reader.get(
             CONTROL_FILE,
@@ -259,14 +223,11 @@ public final class Config {
             "the path of a file, or off",
             value -> value.equalsIgnoreCase("off") || value.isEmpty() ? null : value);
     slowThreshold =
-        reader.get(
+        reader.durationOrOff(
             STATEMENTS_SLOW_THRESHOLD,
             DEFAULT_SLOW_THRESHOLD,
-            DURATION + " (100ms at least), or off",
-            value ->
-                value.equalsIgnoreCase("off")
-                    ? Duration.ZERO
-                    : parseDuration(value, Duration.ofMillis(100)));
+            Duration.ofMillis(100),
+            DURATION + " (100ms at least), or off");
     problems = Collections.unmodifiableList(reader.problems);
     problemsByKey = Collections.unmodifiableMap(reader.problemsByKey);
   }
@@ -475,16 +436,6 @@ public final class Config {
         + (slowThreshold.isZero() ? "" : " slow-threshold=" + slowThreshold.toMillis() + "ms");
   }
 
-  private static boolean parseBoolean(String value) {
-    if (value.equalsIgnoreCase("true")) {
-      return true;
-    }
-    if (value.equalsIgnoreCase("false")) {
-      return false;
-    }
-    throw new IllegalArgumentException();
-  }
-
   private static Set<CommentField> parseFields(String value) {
     Set<CommentField> fields = EnumSet.noneOf(CommentField.class);
     if (value.equalsIgnoreCase("none")) {
@@ -561,14 +512,6 @@ public final class Config {
     return duration;
   }
 
-  private static int parseIntIn(String value, int min, int max) {
-    int parsed = Integer.parseInt(value);
-    if (parsed < min || parsed > max) {
-      throw new IllegalArgumentException();
-    }
-    return parsed;
-  }
-
   private static String parseLogLevel(String value) {
     String level = value.toLowerCase(Locale.ROOT);
     if (!List.of("error", "warn", "info", "debug").contains(level)) {
@@ -589,32 +532,105 @@ public final class Config {
       this.environment = environment;
     }
 
+    // Each kind of setting has a method of its own rather than a parser passed in: a lambda is a
+    // class spun at its first run, two dozen of them at every start for settings mostly unset.
+
     <T> T get(String key, T defaultValue, String accepted, Function<String, T> parser) {
-      String source = key;
-      Object raw = properties.get(key);
-      if (raw == null) {
-        source = environmentName(key);
-        raw = environment.get(source);
-      }
-      if (raw == null) {
+      String value = value(key);
+      if (value == null) {
         return defaultValue;
       }
-      String value = raw.toString().trim();
       try {
         return parser.apply(value);
       } catch (RuntimeException e) {
-        // A route list says which entry is wrong and why.
-        String why =
-            "\""
-                + printable(value)
-                + "\": "
-                + (e instanceof RouteRules.Invalid ? e.getMessage() + "; " : "")
-                + "expected "
-                + accepted;
-        problems.add("ignoring " + source + "=" + why + "; using the default");
-        problemsByKey.put(key, why);
+        return rejected(key, value, accepted, e, defaultValue);
+      }
+    }
+
+    boolean flag(String key, boolean defaultValue) {
+      String value = value(key);
+      if (value == null) {
         return defaultValue;
       }
+      if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+        return value.equalsIgnoreCase("true");
+      }
+      return rejected(key, value, "true or false", null, defaultValue);
+    }
+
+    int number(String key, int defaultValue, int min, int max) {
+      String value = value(key);
+      if (value == null) {
+        return defaultValue;
+      }
+      try {
+        int parsed = Integer.parseInt(value);
+        if (parsed >= min && parsed <= max) {
+          return parsed;
+        }
+      } catch (NumberFormatException e) {
+        // said below
+      }
+      return rejected(key, value, "a whole number from " + min + " to " + max, null, defaultValue);
+    }
+
+    Duration duration(String key, Duration defaultValue, Duration min, String accepted) {
+      String value = value(key);
+      if (value == null) {
+        return defaultValue;
+      }
+      try {
+        return parseDuration(value, min);
+      } catch (RuntimeException e) {
+        return rejected(key, value, accepted, e, defaultValue);
+      }
+    }
+
+    /** A duration, or zero for {@code off}. */
+    Duration durationOrOff(String key, Duration defaultValue, Duration min, String accepted) {
+      String value = value(key);
+      return value != null && value.equalsIgnoreCase("off")
+          ? Duration.ZERO
+          : duration(key, defaultValue, min, accepted);
+    }
+
+    /** One of an enum's constants, by its name in any case. */
+    <E extends Enum<E>> E choice(String key, E defaultValue, String accepted) {
+      String value = value(key);
+      if (value == null) {
+        return defaultValue;
+      }
+      try {
+        return Enum.valueOf(defaultValue.getDeclaringClass(), value.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        return rejected(key, value, accepted, e, defaultValue);
+      }
+    }
+
+    /** The value set for {@code key}, trimmed: the system property, else the variable; or null. */
+    private String value(String key) {
+      Object raw = properties.get(key);
+      if (raw == null) {
+        raw = environment.get(environmentName(key));
+      }
+      return raw == null ? null : raw.toString().trim();
+    }
+
+    /** Records why {@code value} was refused, naming where it was set, and returns the default. */
+    private <T> T rejected(
+        String key, String value, String accepted, RuntimeException e, T defaultValue) {
+      String source = properties.get(key) != null ? key : environmentName(key);
+      // A route list says which entry is wrong and why.
+      String why =
+          "\""
+              + printable(value)
+              + "\": "
+              + (e instanceof RouteRules.Invalid ? e.getMessage() + "; " : "")
+              + "expected "
+              + accepted;
+      problems.add("ignoring " + source + "=" + why + "; using the default");
+      problemsByKey.put(key, why);
+      return defaultValue;
     }
 
     private static String printable(String value) {

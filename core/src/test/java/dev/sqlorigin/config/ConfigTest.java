@@ -120,6 +120,13 @@ class ConfigTest {
         config.problems().toString());
     assertTrue(
         config.problems().stream().anyMatch(p -> p.startsWith("ignoring SQLORIGIN_ENABLED=")));
+    assertEquals(
+        "\"5\": expected a whole number from 8 to 1024",
+        config.problem(Config.REQUEST_ID_MAX_LENGTH));
+    assertEquals(
+        "\"many\": expected a whole number from 1 to 64",
+        Config.load(Map.of(Config.CANCEL_MAX_PER_DATABASE, "many"), Map.of())
+            .problem(Config.CANCEL_MAX_PER_DATABASE));
   }
 
   @Test
