@@ -73,22 +73,22 @@ public final class AgentInstaller {
     CompletableFuture<WantedNames> wanted =
         inJar != null ? CompletableFuture.completedFuture(inJar) : new CompletableFuture<>();
     CompletableFuture<ClassFileTransformer> weaver = new CompletableFuture<>();
+    // Requests wait for the JDK's executors to be woven, so that none hands a task to one that
+    // does not carry its context yet. They are woven after the weaver of the application's classes,
+    // which the application's first servlet, pool or driver waits for: retransforming those the
+    // JVM has loaded already takes 20-40 ms, which that wait no longer includes.
+    CompletableFuture<Void> jdkClassesWoven = new CompletableFuture<>();
+    RequestLifecycle.expect(
+        jdkClassesWoven,
+        BUILD_WAIT_NANOS,
+        "sqlorigin's weaving of the JDK's executors was not ready in time; requests go on without"
+            + " waiting for it, and the tasks they hand to executors until it is carry nothing");
     Runnable buildWeaver =
         () -> {
           long building = System.nanoTime();
           try {
             if (!wanted.isDone()) {
               wanted.complete(WantedNames.of(Instrumentations.ALL));
-            }
-            // The JDK's classes first: no request (which waits for the weaver) runs before them,
-            // so none hands a task to an executor that does not carry it yet, or creates the
-            // platform MBean server without the agent's MBean. Woven in a few milliseconds; then
-            // the
-            // weaver of the application's classes, which they wait for.
-            if (!JdkClassesInstaller.install(instrumentation, jdkMethodHooks(config))
-                && config.jmx()) {
-              // ManagementFactory is not woven: the MBean goes in now, creating the server.
-              PlatformMBeanServers.createServer();
             }
             weaver.complete(weaver());
             AgentLog.debug(
@@ -100,6 +100,23 @@ public final class AgentInstaller {
                 "weaver",
                 "sqlorigin could not build its instrumentation; the application runs without it",
                 t);
+          }
+          try {
+            // Woven in a few milliseconds, or retransformed if loaded already; a platform MBean
+            // server created meanwhile gets the agent's MBean then.
+            if (!JdkClassesInstaller.install(instrumentation, jdkMethodHooks(config))
+                && config.jmx()) {
+              // ManagementFactory is not woven: the MBean goes in now, creating the server.
+              PlatformMBeanServers.createServer();
+            }
+          } catch (Throwable t) {
+            AgentLog.warnOnce(
+                "jdk-classes",
+                "sqlorigin could not weave the JDK's executors; tasks handed to them carry no"
+                    + " request context",
+                t);
+          } finally {
+            jdkClassesWoven.complete(null);
           }
         };
     // Building the instrumentations and the weaver (loading their classes and ASM's) is done
@@ -134,7 +151,11 @@ public final class AgentInstaller {
     boolean otel = OtelActivation.requested(System.getProperties(), System.getenv());
     if (otel) {
       CompletableFuture<Void> telemetry = new CompletableFuture<>();
-      RequestLifecycle.expectObserver(telemetry, BUILD_WAIT_NANOS);
+      RequestLifecycle.expect(
+          telemetry,
+          BUILD_WAIT_NANOS,
+          "sqlorigin's telemetry was not ready in time; requests go on without waiting for it, and"
+              + " those served until it is are not in it");
       Thread telemetryBuilder =
           new Thread(
               () -> {

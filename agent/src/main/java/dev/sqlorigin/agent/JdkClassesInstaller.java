@@ -18,8 +18,9 @@ import java.util.Set;
  * follows its work to other threads, and the one that creates the platform MBean server, so that
  * the agent's MBean is registered when it is created. A weaver of its own, registered for
  * retransformation: the main one leaves the JDK alone, and some of these classes may be loaded
- * already when premain runs. It weaves plain calls ({@link JdkClassesWeaver}), in a few
- * milliseconds, before the weaver of the application's classes is built.
+ * already when premain runs. It weaves plain calls ({@link JdkClassesWeaver}), after the weaver of
+ * the application's classes is built (which the application's first servlet or driver waits for);
+ * requests wait for it in turn ({@code RequestLifecycle.expect}).
  */
 final class JdkClassesInstaller {
 

@@ -4,7 +4,9 @@ import dev.sqlorigin.context.Abandonment;
 import dev.sqlorigin.context.CancelOutcome;
 import dev.sqlorigin.context.RequestContext;
 import dev.sqlorigin.log.AgentLog;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -16,50 +18,72 @@ import java.util.function.Consumer;
  * and allocates nothing. A fault in an observer is logged once and never reaches the application's
  * request or statement.
  *
- * <p>An observer may still be being built on another thread when requests begin ({@link #expect}):
- * a request that starts meanwhile waits for it, so that none is left out of it, but no longer than
- * the bound given; once that has passed, requests no longer wait.
+ * <p>What requests need may still be being built on another thread when they begin ({@link
+ * #expect}: an observer, the weaving of the JDK's executors): a request that starts meanwhile waits
+ * for it, so that none is left out of it, but no longer than the bound given; once that has passed,
+ * requests no longer wait.
  */
 final class Observers {
 
+  private static final Expected[] NONE = new Expected[0];
+
   private static volatile RequestObserver[] installed = new RequestObserver[0];
-  // Null once nothing is being built, or what is being built took too long: then nobody waits.
-  private static volatile Future<?> expected;
-  private static volatile long expectedUntilNanos;
+  // Empty once nothing is being built, or what is being built took too long: then nobody waits.
+  private static volatile Expected[] expected = NONE;
 
   private Observers() {}
 
-  /**
-   * {@code building} completes once an observer is installed (or could not be): until then, or
-   * until {@code waitNanos} from now, a request that starts waits for it.
-   */
-  static void expect(Future<?> building, long waitNanos) {
-    expectedUntilNanos = System.nanoTime() + waitNanos;
-    expected = building;
+  /** Something being built that requests wait for. */
+  private static final class Expected {
+    final Future<?> building;
+    final long untilNanos;
+    final String lateWarning;
+
+    Expected(Future<?> building, long untilNanos, String lateWarning) {
+      this.building = building;
+      this.untilNanos = untilNanos;
+      this.lateWarning = lateWarning;
+    }
   }
 
-  /** Waits for the observer being built, if one is, within the bound {@link #expect} set. */
+  /**
+   * {@code building} completes once something requests need is there (or could not be): until then,
+   * or until {@code waitNanos} from now, a request that starts waits for it; {@code lateWarning} is
+   * said once if they stop waiting.
+   */
+  static synchronized void expect(Future<?> building, long waitNanos, String lateWarning) {
+    Expected[] more = Arrays.copyOf(expected, expected.length + 1);
+    more[expected.length] = new Expected(building, System.nanoTime() + waitNanos, lateWarning);
+    expected = more;
+  }
+
+  /** Waits for what is being built, if anything is, within the bounds {@link #expect} set. */
   private static void awaitExpected() {
-    Future<?> building = expected;
-    if (building == null) {
+    Expected[] pending = expected;
+    if (pending.length == 0) {
       return;
     }
-    try {
-      building.get(Math.max(0, expectedUntilNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException late) {
-      AgentLog.warnOnce(
-          "observer-late",
-          "sqlorigin's telemetry was not ready in time; requests go on without waiting for it, and"
-              + " those served until it is are not in it",
-          null);
-    } catch (InterruptedException e) {
-      // Not ours to swallow: the request goes on, as if nothing were being built.
-      Thread.currentThread().interrupt();
-      return;
-    } catch (ExecutionException | RuntimeException failed) {
-      // Said where it failed; the requests go on without it.
+    for (Expected each : pending) {
+      try {
+        each.building.get(Math.max(0, each.untilNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException late) {
+        AgentLog.warnOnce("late:" + each.lateWarning, each.lateWarning, null);
+      } catch (InterruptedException e) {
+        // Not ours to swallow: the request goes on, as if nothing were being built.
+        Thread.currentThread().interrupt();
+        return;
+      } catch (ExecutionException | RuntimeException failed) {
+        // Said where it failed; the requests go on without it.
+      }
     }
-    expected = null;
+    done(pending);
+  }
+
+  /** Nobody waits for {@code waited} any longer: it is there, failed or late. */
+  private static synchronized void done(Expected[] waited) {
+    List<Expected> left = new ArrayList<>(Arrays.asList(expected));
+    left.removeAll(Arrays.asList(waited));
+    expected = left.toArray(NONE);
   }
 
   static synchronized void add(RequestObserver observer) {

@@ -383,12 +383,13 @@ public final class RequestLifecycle {
   }
 
   /**
-   * An observer is being built on another thread and {@link #observe observed} once built, when
-   * {@code building} completes: a request that starts before then waits for it, no longer than
-   * {@code waitNanos} from now, so that it is not left out of the observer's view (its span).
+   * Something requests need (an observer, the weaving of the JDK's executors) is being built on
+   * another thread, and {@code building} completes once it is there: a request that starts before
+   * then waits for it, no longer than {@code waitNanos} from now, so that it is not left out of it
+   * (its span, its tasks' context). {@code lateWarning} is said once if requests stop waiting.
    */
-  public static void expectObserver(Future<?> building, long waitNanos) {
-    Observers.expect(building, waitNanos);
+  public static void expect(Future<?> building, long waitNanos, String lateWarning) {
+    Observers.expect(building, waitNanos, lateWarning);
   }
 
   /**

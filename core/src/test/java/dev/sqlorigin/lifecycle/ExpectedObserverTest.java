@@ -23,7 +23,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Requests that start while an observer (the agent's telemetry) is still being built. */
+/**
+ * Requests that start while something they need (an observer such as the agent's telemetry, the
+ * weaving of the JDK's executors) is still being built.
+ */
 class ExpectedObserverTest {
 
   private final ExecutorService requests = Executors.newSingleThreadExecutor();
@@ -45,7 +48,7 @@ class ExpectedObserverTest {
   @Test
   void aRequestThatStartsWhileAnObserverIsBuiltWaitsForItAndIsObserved() throws Exception {
     CompletableFuture<Void> building = new CompletableFuture<>();
-    RequestLifecycle.expectObserver(building, TimeUnit.SECONDS.toNanos(30));
+    RequestLifecycle.expect(building, TimeUnit.SECONDS.toNanos(30), "late");
     AtomicReference<Thread> requestThread = new AtomicReference<>();
     Future<RequestContext> started =
         requests.submit(
@@ -55,12 +58,7 @@ class ExpectedObserverTest {
             });
 
     // The request waits (parked on the build) until the observer is there.
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (requestThread.get() == null
-        || requestThread.get().getState() != Thread.State.TIMED_WAITING) {
-      assertTrue(System.nanoTime() < deadline, "the request did not wait for the observer");
-      Thread.onSpinWait();
-    }
+    awaitParked(requestThread);
     assertFalse(started.isDone());
     List<String> seen = new CopyOnWriteArrayList<>();
     RequestLifecycle.observe(
@@ -76,6 +74,40 @@ class ExpectedObserverTest {
     assertNotNull(context);
     assertTrue(seen.contains("expected-1"), "the observer built meanwhile saw it start: " + seen);
     RequestLifecycle.complete(context, 200, null);
+  }
+
+  @Test
+  void aRequestWaitsForEverythingBeingBuiltForIt() throws Exception {
+    CompletableFuture<Void> telemetry = new CompletableFuture<>();
+    CompletableFuture<Void> executors = new CompletableFuture<>();
+    RequestLifecycle.expect(telemetry, TimeUnit.SECONDS.toNanos(30), "late");
+    RequestLifecycle.expect(executors, TimeUnit.SECONDS.toNanos(30), "late");
+    AtomicReference<Thread> requestThread = new AtomicReference<>();
+    Future<RequestContext> started =
+        requests.submit(
+            () -> {
+              requestThread.set(Thread.currentThread());
+              return start("both-1");
+            });
+
+    executors.complete(null);
+    awaitParked(requestThread);
+    assertFalse(started.isDone(), "one of the two is still being built");
+    telemetry.complete(null);
+
+    RequestContext context = started.get(10, TimeUnit.SECONDS);
+    assertNotNull(context);
+    RequestLifecycle.complete(context, 200, null);
+  }
+
+  /** Until the request's thread is parked, waiting on something being built. */
+  private static void awaitParked(AtomicReference<Thread> requestThread) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (requestThread.get() == null
+        || requestThread.get().getState() != Thread.State.TIMED_WAITING) {
+      assertTrue(System.nanoTime() < deadline, "the request did not wait");
+      Thread.onSpinWait();
+    }
   }
 
   @Test
@@ -95,7 +127,7 @@ class ExpectedObserverTest {
           }
         };
     long bound = TimeUnit.MILLISECONDS.toNanos(200);
-    RequestLifecycle.expectObserver(never, bound);
+    RequestLifecycle.expect(never, bound, "late");
 
     long before = System.nanoTime();
     RequestContext first = requests.submit(() -> start("late-1")).get(10, TimeUnit.SECONDS);
@@ -112,7 +144,7 @@ class ExpectedObserverTest {
   void aBuildThatFailedHoldsNoRequest() throws Exception {
     CompletableFuture<Void> failed = new CompletableFuture<>();
     failed.completeExceptionally(new IllegalStateException("a bad setting"));
-    RequestLifecycle.expectObserver(failed, TimeUnit.SECONDS.toNanos(30));
+    RequestLifecycle.expect(failed, TimeUnit.SECONDS.toNanos(30), "late");
 
     RequestContext context = requests.submit(() -> start("failed-1")).get(10, TimeUnit.SECONDS);
 
