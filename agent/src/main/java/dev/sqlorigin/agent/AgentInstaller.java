@@ -75,9 +75,11 @@ public final class AgentInstaller {
     CompletableFuture<ClassFileTransformer> weaver = new CompletableFuture<>();
     // Requests wait for the JDK's executors to be woven, so that none hands a task to one that
     // does not carry its context yet. They are woven after the weaver of the application's classes,
-    // which the application's first servlet, pool or driver waits for: retransforming those the
-    // JVM has loaded already takes 20-40 ms, which that wait no longer includes.
+    // which the application's first servlet, pool or driver waits for: redefining them takes 20-40
+    // ms, which that wait does not include.
     CompletableFuture<Void> jdkClassesWoven = new CompletableFuture<>();
+    // Set before the builder starts: the filter knows the builder's thread, the builder the filter.
+    ClassFileTransformer[] filter = {null};
     RequestLifecycle.expect(
         jdkClassesWoven,
         BUILD_WAIT_NANOS,
@@ -102,8 +104,18 @@ public final class AgentInstaller {
                 t);
           }
           try {
-            // Woven in a few milliseconds, or retransformed if loaded already; a platform MBean
-            // server created meanwhile gets the agent's MBean then.
+            if (weaver.isDone() && !weaver.isCompletedExceptionally()) {
+              ClassDefinitionsInstaller.install(instrumentation, filter[0]);
+            }
+          } catch (Throwable t) {
+            AgentLog.warnOnce(
+                "class-definitions",
+                "sqlorigin could not move its weaving out of the JVM's class-load hook; it stays"
+                    + " there",
+                t);
+          }
+          try {
+            // A platform MBean server created meanwhile gets the agent's MBean then.
             if (!JdkClassesInstaller.install(instrumentation, jdkMethodHooks(config))
                 && config.jmx()) {
               // ManagementFactory is not woven: the MBean goes in now, creating the server.
@@ -126,11 +138,13 @@ public final class AgentInstaller {
     // for the weaver would hold its lock.
     boolean beside = ClassLoader.getSystemClassLoader().isRegisteredAsParallelCapable();
     Thread builder = beside ? new Thread(buildWeaver, "sqlorigin-init") : Thread.currentThread();
-    // Registered without retransformation (the application's classes are changed as they load), in
-    // front of the weaver, to keep it from parsing the classes that cannot match.
-    instrumentation.addTransformer(
+    // In front of the weaver, to keep it from parsing the classes that cannot match. In the JVM's
+    // class-load hook until the weaver is built (registered without retransformation: the
+    // application's classes are changed as they load), in ClassLoader.defineClass after that.
+    filter[0] =
         new SuperTypeFilter(
-            weaver, wanted, BUILD_WAIT_NANOS, AgentInstaller.class.getClassLoader(), builder));
+            weaver, wanted, BUILD_WAIT_NANOS, AgentInstaller.class.getClassLoader(), builder);
+    instrumentation.addTransformer(filter[0]);
     if (beside) {
       builder.setDaemon(true);
       builder.start();
@@ -214,7 +228,7 @@ public final class AgentInstaller {
     return false;
   }
 
-  /** The calls woven into the JDK's classes, by retransformation when they are loaded already. */
+  /** The calls woven into the JDK's classes, which are redefined with them. */
   private static List<JdkMethodHook> jdkMethodHooks(Config config) {
     List<JdkMethodHook> jdk = new ArrayList<>(ThreadsInstrumentationModule.jdkMethodHooks());
     if (config.jmx()) {

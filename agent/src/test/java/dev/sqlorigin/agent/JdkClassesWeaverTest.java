@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sqlorigin.agent.cancel.PlatformMBeanServerInstrumentation;
+import dev.sqlorigin.classloading.ClassDefinitions;
 import dev.sqlorigin.instrumentation.JdkMethodHook;
 import dev.sqlorigin.instrumentation.threads.ThreadsInstrumentationModule;
 import java.io.IOException;
@@ -19,9 +21,16 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
+import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.Type;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
 
 class JdkClassesWeaverTest {
 
@@ -132,38 +141,23 @@ class JdkClassesWeaverTest {
   }
 
   @Test
-  void onlyTheBootstrapLoadersClassesAreWoven() throws Exception {
-    JdkClassesWeaver weaver =
-        new JdkClassesWeaver(
-            List.of(
-                replaceArgument(
-                    instanceMethods(POOL, "execute"), 0, Runnable.class, Hooks.class, "wrap")));
-    String internalName = POOL.replace('.', '/');
-    ClassLoader loader = getClass().getClassLoader();
-    assertNull(weaver.transform(null, loader, internalName, null, null, classFile(POOL)));
-    assertNotNull(weaver.transform(null, null, internalName, null, null, classFile(POOL)));
-  }
-
-  @Test
   void aClassFileThisAsmCannotReadIsLeftAsItIsAndSaidOnce() throws Exception {
     // A JDK newer than the agent: its class files have a version this ASM does not know.
     byte[] future = classFile(POOL);
     future[6] = 0x00;
     future[7] = (byte) 0xFF;
     String other = Hooks.class.getName();
-    JdkClassesWeaver weaver =
-        new JdkClassesWeaver(
-            List.of(
-                replaceArgument(
-                    instanceMethods(POOL, "execute"), 0, Runnable.class, Hooks.class, "wrap"),
-                replaceArgument(
-                    instanceMethods(other, "execute"), 0, Runnable.class, Hooks.class, "wrap")));
+    List<JdkMethodHook> hooks =
+        List.of(
+            replaceArgument(
+                instanceMethods(POOL, "execute"), 0, Runnable.class, Hooks.class, "wrap"));
     try (CapturedWarnings captured = CapturedWarnings.install()) {
-      assertNull(weaver.transform(null, null, POOL.replace('.', '/'), null, null, future));
-      assertNull(weaver.transform(null, null, other.replace('.', '/'), null, null, future));
+      assertNull(JdkClassesWeaver.weaveOrLeave(POOL, future, hooks));
+      assertNull(JdkClassesWeaver.weaveOrLeave(other, future, hooks));
       assertEquals(1, captured.warnings.size(), captured.warnings.toString());
       assertTrue(captured.warnings.get(0).contains(POOL), captured.warnings.get(0));
     }
+    assertNotNull(JdkClassesWeaver.weaveOrLeave(POOL, classFile(POOL), hooks));
   }
 
   @Test
@@ -192,6 +186,45 @@ class JdkClassesWeaverTest {
           JdkClassesWeaver.weave(classFile(hook.className()), List.of(hook)),
           hook + " matches no method of JDK " + feature);
     }
+  }
+
+  @Test
+  void classLoaderCallsTheClassDefinitionsFirstInBothOfItsDefineClassMethods() throws Exception {
+    byte[] woven;
+    try (InputStream in = ClassLoader.class.getResourceAsStream("ClassLoader.class")) {
+      woven = JdkClassesWeaver.weaveClassDefinitions(in.readAllBytes());
+    }
+    ClassNode loader = new ClassNode();
+    new ClassReader(woven).accept(loader, 0);
+    Map<String, List<String>> calls = new TreeMap<>();
+    for (MethodNode method : loader.methods) {
+      if (method.name.equals("defineClass")) {
+        List<String> called = new ArrayList<>();
+        for (AbstractInsnNode each : method.instructions) {
+          if (each instanceof MethodInsnNode
+              && ((MethodInsnNode) each)
+                  .owner.equals(Type.getInternalName(ClassDefinitions.class))) {
+            called.add(((MethodInsnNode) each).name);
+          }
+        }
+        calls.put(method.desc, called);
+      }
+    }
+    assertEquals(
+        List.of("classFile", "offset", "length"),
+        calls.get("(Ljava/lang/String;[BIILjava/security/ProtectionDomain;)Ljava/lang/Class;"));
+    assertEquals(
+        List.of("onHeap"),
+        calls.get(
+            "(Ljava/lang/String;Ljava/nio/ByteBuffer;Ljava/security/ProtectionDomain;)Ljava/lang/Class;"));
+    // The others end in these two: nothing woven into them.
+    assertEquals(List.of(), calls.get("([BII)Ljava/lang/Class;"));
+  }
+
+  @Test
+  void aClassWithoutBothDefineClassMethodsIsRefused() throws Exception {
+    assertThrows(
+        IllegalStateException.class, () -> JdkClassesWeaver.weaveClassDefinitions(classFile(POOL)));
   }
 
   private static List<JdkMethodHook> agentHooks() {

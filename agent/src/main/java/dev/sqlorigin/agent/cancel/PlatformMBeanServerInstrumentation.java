@@ -12,7 +12,7 @@ import javax.management.MBeanServerFactory;
  * {@code ManagementFactory.getPlatformMBeanServer()}: hands the platform MBean server to {@link
  * PlatformMBeanServers}, which registers the agent's MBean into it the first time, so the MBean
  * exists from the moment the server does and the agent never creates the server itself. A JDK
- * class, woven with the executors (by retransformation when it is already loaded).
+ * class, woven with the executors (redefined, loaded first if it is not).
  */
 public final class PlatformMBeanServerInstrumentation {
 

@@ -125,7 +125,8 @@ public final class AppProcess implements AutoCloseable {
     }
   }
 
-  private static String javaHome() {
+  /** The JDK the applications run on. */
+  public static String javaHome() {
     return System.getProperty("sqlorigin.it.java.home", System.getProperty("java.home"));
   }
 

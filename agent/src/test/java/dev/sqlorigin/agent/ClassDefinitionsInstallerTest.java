@@ -1,0 +1,88 @@
+package dev.sqlorigin.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ClassDefinitionsInstallerTest {
+
+  @TempDir Path temp;
+
+  @Test
+  void noArchiveNamedAnywhereLetsTheWeavingMove() throws IOException {
+    List<String> options =
+        ClassDefinitionsInstaller.jvmOptions(
+            Map.of("JAVA_TOOL_OPTIONS", " -Xmx1g  -javaagent:/opt/sqlorigin-agent.jar "),
+            commandLine("java", "-Xshare:auto", "-jar", "app.jar"));
+    assertEquals(
+        List.of(
+            "java",
+            "-Xshare:auto",
+            "-jar",
+            "app.jar",
+            "-Xmx1g",
+            "-javaagent:/opt/sqlorigin-agent.jar"),
+        options);
+    assertNull(ClassDefinitionsInstaller.archiveOption(options));
+  }
+
+  @Test
+  void anArchiveOnTheCommandLineOrInAVariableKeepsTheJvmsHook() throws IOException {
+    assertEquals(
+        "-XX:SharedArchiveFile=app.jsa",
+        ClassDefinitionsInstaller.archiveOption(
+            ClassDefinitionsInstaller.jvmOptions(
+                Map.of(),
+                commandLine("java", "-XX:SharedArchiveFile=app.jsa", "-jar", "app.jar"))));
+    assertEquals(
+        "-XX:AOTCache=app.aot",
+        ClassDefinitionsInstaller.archiveOption(
+            ClassDefinitionsInstaller.jvmOptions(
+                Map.of("JDK_JAVA_OPTIONS", "-XX:AOTCache=app.aot"), commandLine("java", "Main"))));
+  }
+
+  @Test
+  void anArchiveInAnArgumentOrOptionsFileKeepsTheJvmsHook() throws IOException {
+    Path arguments =
+        Files.write(
+            temp.resolve("args"),
+            List.of("-Xmx1g", "-XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=x.jsa"));
+    assertEquals(
+        "-XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=x.jsa",
+        ClassDefinitionsInstaller.archiveOption(
+            ClassDefinitionsInstaller.jvmOptions(
+                Map.of(), commandLine("java", "@" + arguments, "Main"))));
+    Path flags = Files.write(temp.resolve("flags"), List.of("-XX:AOTMode=on"));
+    assertEquals(
+        "-XX:AOTMode=on",
+        ClassDefinitionsInstaller.archiveOption(
+            ClassDefinitionsInstaller.jvmOptions(
+                Map.of("JAVA_TOOL_OPTIONS", "-XX:VMOptionsFile=" + flags),
+                commandLine("java", "Main"))));
+  }
+
+  @Test
+  void optionsThatCannotBeReadKeepTheJvmsHook() throws IOException {
+    assertNull(ClassDefinitionsInstaller.jvmOptions(Map.of(), temp.resolve("no-such-cmdline")));
+    assertNull(
+        ClassDefinitionsInstaller.jvmOptions(
+            Map.of(), commandLine("java", "@" + temp.resolve("missing"), "Main")));
+  }
+
+  /** A file laid out as /proc/self/cmdline: each argument ended by a NUL. */
+  private Path commandLine(String... arguments) throws IOException {
+    StringBuilder line = new StringBuilder();
+    for (String argument : arguments) {
+      line.append(argument).append('\0');
+    }
+    return Files.write(temp.resolve("cmdline"), line.toString().getBytes(StandardCharsets.UTF_8));
+  }
+}
