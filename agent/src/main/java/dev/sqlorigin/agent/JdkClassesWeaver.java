@@ -79,7 +79,7 @@ final class JdkClassesWeaver {
    * the two {@code defineClass} methods every other one ends in: the class file in an array (its
    * array, offset and length become what {@code classFile}, {@code offset} and {@code length}
    * return) and in a buffer (a direct one becomes an array's, {@code onHeap}). Throws when this JDK
-   * has not both.
+   * has not both. The calls take no branch and no local, so the methods' frames stay as they are.
    */
   static byte[] weaveClassDefinitions(byte[] classLoaderFile) {
     ClassReader reader = new ClassReader(classLoaderFile);
@@ -98,39 +98,11 @@ final class JdkClassesWeaver {
             }
             if (descriptor.equals(CLASS_FILE_DEFINED)) {
               woven[0]++;
-              return new EntryCalls(method, 6) {
-                @Override
-                void atEntry() {
-                  // this, name, classFile, offset, length, domain: slots 0 to 5.
-                  super.visitVarInsn(Opcodes.ALOAD, 0);
-                  super.visitVarInsn(Opcodes.ALOAD, 1);
-                  super.visitVarInsn(Opcodes.ALOAD, 2);
-                  super.visitVarInsn(Opcodes.ILOAD, 3);
-                  super.visitVarInsn(Opcodes.ILOAD, 4);
-                  super.visitVarInsn(Opcodes.ALOAD, 5);
-                  call(
-                      "classFile",
-                      "(Ljava/lang/ClassLoader;Ljava/lang/String;[BII"
-                          + "Ljava/security/ProtectionDomain;)[B");
-                  replace(3, "offset");
-                  replace(4, "length");
-                  super.visitVarInsn(Opcodes.ASTORE, 2);
-                }
-              };
+              return new EntryCall(method, descriptor, "classFile", "[B", true);
             }
             if (descriptor.equals(BUFFER_DEFINED)) {
               woven[0]++;
-              return new EntryCalls(method, 2) {
-                @Override
-                void atEntry() {
-                  super.visitVarInsn(Opcodes.ALOAD, 0);
-                  super.visitVarInsn(Opcodes.ALOAD, 2);
-                  call(
-                      "onHeap",
-                      "(Ljava/lang/ClassLoader;Ljava/nio/ByteBuffer;)Ljava/nio/ByteBuffer;");
-                  super.visitVarInsn(Opcodes.ASTORE, 2);
-                }
-              };
+              return new EntryCall(method, descriptor, "onHeap", "Ljava/nio/ByteBuffer;", false);
             }
             return method;
           }
@@ -143,41 +115,69 @@ final class JdkClassesWeaver {
     return writer.toByteArray();
   }
 
-  /** Calls woven at a method's entry, using at most {@code stack} more slots of its stack. */
-  private abstract static class EntryCalls extends MethodVisitor {
-    private final int stack;
+  /**
+   * At the entry of a {@code defineClass}: its class file (the argument in slot 2) becomes what
+   * {@code name} returns, given the loader and every argument; for a slice of an array ({@code
+   * sliced}), the offset and the length (slots 3 and 4) become what {@code offset} and {@code
+   * length} return for the array returned and the one given.
+   */
+  private static final class EntryCall extends MethodVisitor {
+    private final Type[] parameters;
+    private final String name;
+    private final String descriptor;
+    private final boolean sliced;
 
-    EntryCalls(MethodVisitor method, int stack) {
+    EntryCall(
+        MethodVisitor method,
+        String methodDescriptor,
+        String name,
+        String classFileType,
+        boolean sliced) {
       super(Opcodes.ASM9, method);
-      this.stack = stack;
+      this.parameters = Type.getArgumentTypes(methodDescriptor);
+      this.name = name;
+      this.descriptor =
+          "(Ljava/lang/ClassLoader;"
+              + methodDescriptor.substring(1, methodDescriptor.indexOf(')') + 1)
+              + classFileType;
+      this.sliced = sliced;
     }
-
-    abstract void atEntry();
 
     @Override
     public void visitCode() {
       super.visitCode();
-      atEntry();
+      super.visitVarInsn(Opcodes.ALOAD, 0);
+      int slot = 1;
+      for (Type parameter : parameters) {
+        super.visitVarInsn(parameter.getOpcode(Opcodes.ILOAD), slot);
+        slot += parameter.getSize();
+      }
+      call(name, descriptor);
+      if (sliced) {
+        replace(3, "offset");
+        replace(4, "length");
+      }
+      super.visitVarInsn(Opcodes.ASTORE, 2);
     }
 
     @Override
     public void visitMaxs(int maxStack, int maxLocals) {
-      super.visitMaxs(Math.max(maxStack, stack), maxLocals);
+      // The loader and the arguments, all on the stack for the call at the entry.
+      super.visitMaxs(Math.max(maxStack, 1 + parameters.length), maxLocals);
     }
 
-    void call(String name, String descriptor) {
-      super.visitMethodInsn(Opcodes.INVOKESTATIC, DEFINITIONS, name, descriptor, false);
+    private void call(String method, String methodDescriptor) {
+      super.visitMethodInsn(Opcodes.INVOKESTATIC, DEFINITIONS, method, methodDescriptor, false);
     }
 
     /**
-     * With the array {@code classFile} returned on the stack: the int in {@code slot} (offset or
-     * length) becomes {@code name(returned, given array, itself)}; the array stays on the stack.
+     * With the array returned on the stack: {@code slot} = {@code method(returned, given, slot)}.
      */
-    void replace(int slot, String name) {
+    private void replace(int slot, String method) {
       super.visitInsn(Opcodes.DUP);
       super.visitVarInsn(Opcodes.ALOAD, 2);
       super.visitVarInsn(Opcodes.ILOAD, slot);
-      call(name, "([B[BI)I");
+      call(method, "([B[BI)I");
       super.visitVarInsn(Opcodes.ISTORE, slot);
     }
   }

@@ -115,12 +115,14 @@ public final class ClassDefinitions {
   }
 
   /**
-   * Called at the entry of {@code ClassLoader.defineClass(String, ByteBuffer, ProtectionDomain)}: a
-   * direct buffer's class file copied onto the heap, for a loader the weaver may change classes of,
-   * so that it goes on through the array variant, where {@link #classFile} sees it. Buffers on the
-   * heap go there anyway; the JDK's loaders' classes stay where they are.
+   * Called at the entry of {@code ClassLoader.defineClass(String, ByteBuffer, ProtectionDomain)},
+   * with its loader and arguments: a direct buffer's class file copied onto the heap, for a loader
+   * the weaver may change classes of, so that it goes on through the array variant, where {@link
+   * #classFile} sees it. Buffers on the heap go there anyway; the JDK's loaders' classes stay where
+   * they are.
    */
-  public static ByteBuffer onHeap(ClassLoader loader, ByteBuffer classFile) {
+  public static ByteBuffer onHeap(
+      ClassLoader loader, String name, ByteBuffer classFile, ProtectionDomain domain) {
     if (weaver == NONE || classFile == null || !classFile.isDirect() || loader == PLATFORM) {
       return classFile;
     }

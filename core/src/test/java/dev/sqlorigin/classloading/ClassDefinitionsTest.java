@@ -61,7 +61,7 @@ class ClassDefinitionsTest {
     byte[] given = {1, 2, 3};
     assertSame(given, ClassDefinitions.classFile(LOADER, "Foo", given, 0, 3, null));
     ByteBuffer direct = ByteBuffer.allocateDirect(3);
-    assertSame(direct, ClassDefinitions.onHeap(LOADER, direct));
+    assertSame(direct, ClassDefinitions.onHeap(LOADER, "Foo", direct, null));
   }
 
   @Test
@@ -100,7 +100,7 @@ class ClassDefinitionsTest {
     ClassDefinitions.install((loader, className, domain, classFile) -> null);
     ByteBuffer direct = ByteBuffer.allocateDirect(8);
     direct.put(new byte[] {0, 1, 2, 3, 4, 5, 6, 7}).position(2).limit(6);
-    ByteBuffer heap = ClassDefinitions.onHeap(LOADER, direct);
+    ByteBuffer heap = ClassDefinitions.onHeap(LOADER, "Foo", direct, null);
     assertFalse(heap.isDirect());
     assertTrue(heap.hasArray());
     byte[] copied = new byte[heap.remaining()];
@@ -108,9 +108,10 @@ class ClassDefinitionsTest {
     assertArrayEquals(new byte[] {2, 3, 4, 5}, copied);
     assertEquals(2, direct.position(), "the given buffer is not consumed");
     ByteBuffer onHeap = ByteBuffer.wrap(new byte[] {1});
-    assertSame(onHeap, ClassDefinitions.onHeap(LOADER, onHeap));
+    assertSame(onHeap, ClassDefinitions.onHeap(LOADER, "Foo", onHeap, null));
     // The JDK's own loaders' classes stay in their buffers.
-    assertSame(direct, ClassDefinitions.onHeap(ClassLoader.getPlatformClassLoader(), direct));
-    assertNull(ClassDefinitions.onHeap(LOADER, null));
+    assertSame(
+        direct, ClassDefinitions.onHeap(ClassLoader.getPlatformClassLoader(), "Foo", direct, null));
+    assertNull(ClassDefinitions.onHeap(LOADER, "Foo", null, null));
   }
 }
