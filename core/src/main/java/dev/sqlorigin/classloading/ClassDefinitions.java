@@ -47,14 +47,9 @@ public final class ClassDefinitions {
   private static volatile Weaver weaver = NONE;
 
   // A class defined from inside the weaver, on its thread (its own classes, a super type a check
-  // loads), is defined as it is, as the JVM's hook does: the weaver is not re-entered.
-  private static final ThreadLocal<boolean[]> WEAVING =
-      new ThreadLocal<boolean[]>() {
-        @Override
-        protected boolean[] initialValue() {
-          return new boolean[1];
-        }
-      };
+  // loads), is defined as it is, as the JVM's hook does: the weaver is not re-entered. Removed
+  // after each definition: nothing of the agent stays on a thread.
+  private static final ThreadLocal<Boolean> WEAVING = new ThreadLocal<>();
 
   private ClassDefinitions() {}
 
@@ -83,11 +78,10 @@ public final class ClassDefinitions {
         || offset > classFile.length - length) {
       return classFile; // out of the array: defineClass throws for it next
     }
-    boolean[] weaving = WEAVING.get();
-    if (weaving[0]) {
+    if (WEAVING.get() != null) {
       return classFile;
     }
-    weaving[0] = true;
+    WEAVING.set(Boolean.TRUE);
     try {
       byte[] whole =
           offset == 0 && length == classFile.length
@@ -100,7 +94,7 @@ public final class ClassDefinitions {
       // A weaver that failed (it says why itself): the class is defined as it was given.
       return classFile;
     } finally {
-      weaving[0] = false;
+      WEAVING.remove();
     }
   }
 
