@@ -28,6 +28,9 @@ import java.util.Set;
  * JDK's image with the calls in. A definition stays: another agent's retransformation of the class
  * starts from it, calls and all, and no transformer of ours has to stay registered for that, which
  * would keep the JVM's class-load hook on for every class (see {@link ClassDefinitionsInstaller}).
+ * The class file comes from the JDK's image, not rebuilt from the class the JVM holds, as a
+ * retransformation does: the torn copy of a class another thread is linking (JDK-8277444, which
+ * once crashed a Java 11 retransforming Tomcat's first {@code ThreadPoolExecutor}) cannot arise.
  */
 final class JdkClassesInstaller {
 
