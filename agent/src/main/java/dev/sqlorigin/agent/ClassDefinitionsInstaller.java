@@ -29,10 +29,11 @@ import java.util.concurrent.locks.LockSupport;
  * retransformation of {@code ClassLoader} starts from the definition, with the calls in it).
  *
  * <p>The hook stays where it is when the JVM may load the application's classes from an archive
- * ({@code -XX:SharedArchiveFile}, an ahead-of-time cache): such classes are not defined through
- * {@code defineClass}, and only the JVM's hook sees them. Nor are the classes a framework defines
- * through {@code MethodHandles.Lookup.defineClass} (proxies generated at run time, which call the
- * methods of the classes they extend, woven as those are).
+ * ({@code -XX:SharedArchiveFile}, an ahead-of-time cache), and on JVMs other than HotSpot, whose
+ * options for that are not read: such classes are not defined through {@code defineClass}, and only
+ * the JVM's hook sees them. Nor are the classes a framework defines through {@code
+ * MethodHandles.Lookup.defineClass} (proxies generated at run time, which call the methods of the
+ * classes they extend, woven as those are).
  */
 final class ClassDefinitionsInstaller {
 
@@ -112,6 +113,10 @@ final class ClassDefinitionsInstaller {
     if (!instrumentation.isRedefineClassesSupported()) {
       return "this JVM cannot redefine classes";
     }
+    String vm = System.getProperty("java.vm.name", "");
+    if (!isHotSpot(vm)) {
+      return vm + " is not HotSpot, whose options for sharing classes are the ones read here";
+    }
     List<String> options = jvmOptions(System.getenv(), Paths.get("/proc/self/cmdline"));
     if (options == null) {
       return "the JVM's options cannot all be read (/proc/self/cmdline, the files it names), and"
@@ -119,6 +124,15 @@ final class ClassDefinitionsInstaller {
     }
     String archive = archiveOption(options);
     return archive == null ? null : "classes may load from an archive (" + archive + ")";
+  }
+
+  /**
+   * Whether {@code vmName} ({@code java.vm.name}) is HotSpot's: "OpenJDK 64-Bit Server VM", "Java
+   * HotSpot(TM) 64-Bit Server VM". Others share classes by options of their own (OpenJ9's {@code
+   * -Xshareclasses}), which are not read here.
+   */
+  static boolean isHotSpot(String vmName) {
+    return vmName.startsWith("OpenJDK") || vmName.contains("HotSpot");
   }
 
   /** The first of {@code options} that names an archive of classes to load from; null if none. */

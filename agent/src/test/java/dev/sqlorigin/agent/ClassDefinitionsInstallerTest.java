@@ -1,7 +1,9 @@
 package dev.sqlorigin.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -75,6 +77,16 @@ class ClassDefinitionsInstallerTest {
     assertNull(
         ClassDefinitionsInstaller.jvmOptions(
             Map.of(), commandLine("java", "@" + temp.resolve("missing"), "Main")));
+  }
+
+  @Test
+  void onlyHotSpotLetsTheWeavingMove() {
+    assertTrue(ClassDefinitionsInstaller.isHotSpot("OpenJDK 64-Bit Server VM"));
+    assertTrue(ClassDefinitionsInstaller.isHotSpot("Java HotSpot(TM) 64-Bit Server VM"));
+    assertTrue(ClassDefinitionsInstaller.isHotSpot(System.getProperty("java.vm.name")));
+    assertFalse(ClassDefinitionsInstaller.isHotSpot("Eclipse OpenJ9 VM"));
+    assertFalse(ClassDefinitionsInstaller.isHotSpot("Zing 64-Bit Tiered VM"));
+    assertFalse(ClassDefinitionsInstaller.isHotSpot(""));
   }
 
   /** A file laid out as /proc/self/cmdline: each argument ended by a NUL. */
