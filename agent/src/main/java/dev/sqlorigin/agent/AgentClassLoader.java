@@ -1,6 +1,5 @@
 package dev.sqlorigin.agent;
 
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -61,7 +60,7 @@ final class AgentClassLoader extends ClassLoader {
     }
     byte[] bytes;
     try (InputStream in = jar.getInputStream(entry)) {
-      bytes = readAll(in);
+      bytes = readAll(in, entry.getSize());
     } catch (IOException e) {
       throw new ClassNotFoundException(name, e);
     }
@@ -134,12 +133,24 @@ final class AgentClassLoader extends ClassLoader {
     }
   }
 
-  private static byte[] readAll(InputStream in) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    byte[] buffer = new byte[8192];
-    for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
-      out.write(buffer, 0, read);
+  /**
+   * The entry's bytes, read straight into an array of its size (the jar's directory gives it): the
+   * agent's classes are read on the application's start, where a growing buffer's copies showed. A
+   * zip's central directory, which a {@link JarFile} reads, always has the size.
+   */
+  private static byte[] readAll(InputStream in, long size) throws IOException {
+    if (size < 0 || size > Integer.MAX_VALUE) {
+      throw new IOException("the jar gives no size for it");
     }
-    return out.toByteArray();
+    byte[] bytes = new byte[(int) size];
+    int filled = 0;
+    while (filled < bytes.length) {
+      int read = in.read(bytes, filled, bytes.length - filled);
+      if (read < 0) {
+        throw new IOException("the jar's entry ended after " + filled + " of " + size + " bytes");
+      }
+      filled += read;
+    }
+    return bytes;
   }
 }
