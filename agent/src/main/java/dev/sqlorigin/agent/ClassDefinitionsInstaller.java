@@ -7,11 +7,6 @@ import java.io.InputStream;
 import java.lang.instrument.ClassDefinition;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -42,11 +37,6 @@ final class ClassDefinitionsInstaller {
   // (-XX:AOTCache, -XX:AOTMode; Leyden's early -XX:CacheDataStore).
   private static final String[] ARCHIVE_OPTIONS = {
     "SharedArchiveFile", "AutoCreateSharedArchive", "AOTCache", "AOTMode", "CacheDataStore"
-  };
-
-  // Where the JVM and its launcher read options from, besides the command line.
-  private static final String[] OPTION_VARIABLES = {
-    "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS"
   };
 
   // How long a thread defining a class when ClassLoader is redefined (in the old defineClass, which
@@ -117,7 +107,7 @@ final class ClassDefinitionsInstaller {
     if (!isHotSpot(vm)) {
       return vm + " is not HotSpot, whose options for sharing classes are the ones read here";
     }
-    List<String> options = jvmOptions(System.getenv(), Paths.get("/proc/self/cmdline"));
+    List<String> options = JvmOptions.read(System.getenv(), JvmOptions.COMMAND_LINE);
     if (options == null) {
       return "the JVM's options cannot all be read (/proc/self/cmdline, the files it names), and"
           + " may name an archive";
@@ -145,45 +135,6 @@ final class ClassDefinitionsInstaller {
       }
     }
     return null;
-  }
-
-  /**
-   * The JVM's options and arguments as given: its command line, the variables it reads options
-   * from, and the files those name (argument files, {@code -XX:Flags=}, {@code -XX:VMOptionsFile=})
-   * as lines; null when one of them cannot be read.
-   */
-  static List<String> jvmOptions(Map<String, String> environment, Path commandLine) {
-    List<String> options = new ArrayList<>();
-    try {
-      for (String argument :
-          new String(Files.readAllBytes(commandLine), StandardCharsets.UTF_8).split("\0")) {
-        options.add(argument);
-      }
-      for (String variable : OPTION_VARIABLES) {
-        String value = environment.get(variable);
-        if (value != null) {
-          for (String option : value.trim().split("\\s+")) {
-            options.add(option);
-          }
-        }
-      }
-      for (String option : new ArrayList<>(options)) {
-        String file =
-            option.startsWith("@")
-                ? option.substring(1)
-                : option.startsWith("-XX:Flags=")
-                    ? option.substring("-XX:Flags=".length())
-                    : option.startsWith("-XX:VMOptionsFile=")
-                        ? option.substring("-XX:VMOptionsFile=".length())
-                        : null;
-        if (file != null) {
-          options.addAll(Files.readAllLines(Paths.get(file), StandardCharsets.UTF_8));
-        }
-      }
-    } catch (IOException | RuntimeException unreadable) {
-      return null;
-    }
-    return options;
   }
 
   /**

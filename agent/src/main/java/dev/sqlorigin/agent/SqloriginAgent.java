@@ -5,6 +5,8 @@ import java.lang.instrument.Instrumentation;
 import java.net.JarURLConnection;
 import java.net.URL;
 import java.net.URLConnection;
+import java.security.CodeSource;
+import java.util.List;
 import java.util.jar.JarFile;
 
 /**
@@ -13,15 +15,16 @@ import java.util.jar.JarFile;
  * loaded, so this class must load on any JVM a fleet may run, find out whether the rest can, and
  * otherwise say so in one line and return. Nothing thrown here reaches the JVM either.
  *
- * <p>The jar is laid out for two class loaders. At its top level are core, this class and {@link
- * AgentClassLoader}: the manifest's {@code Boot-Class-Path} names the jar itself, so the JVM puts
- * them on the bootstrap class path while it starts, where the advice inlined into any class
- * loader's classes finds core. Appending to that path later, from premain, would cost the JVM's
- * class-data sharing for the other loaders' classes (its "Sharing is only supported for boot loader
- * classes" warning) and breaks an ahead-of-time cache trained with the agent. Everything else (the
- * instrumentations, ASM, OpenTelemetry) lies under {@link AgentClassLoader#PREFIX}, out of every
- * other loader's sight, and is loaded by an {@link AgentClassLoader}: the bootstrap loader could
- * not load it, as it refers to {@code java.sql} and {@code java.net.http}.
+ * <p>The jar is laid out for two class loaders. At its top level are core, this class, {@link
+ * AgentClassLoader} and {@link JvmOptions}: the manifest's {@code Boot-Class-Path} names the jar
+ * itself, so the JVM puts them on the bootstrap class path while it starts, where the advice
+ * inlined into any class loader's classes finds core. Appending to that path later, from premain,
+ * would cost the JVM's class-data sharing for the other loaders' classes (its "Sharing is only
+ * supported for boot loader classes" warning) and breaks an ahead-of-time cache trained with the
+ * agent. Everything else (the instrumentations, ASM, OpenTelemetry) lies under {@link
+ * AgentClassLoader#PREFIX}, out of every other loader's sight, and is loaded by an {@link
+ * AgentClassLoader}: the bootstrap loader could not load it, as it refers to {@code java.sql} and
+ * {@code java.net.http}.
  */
 public final class SqloriginAgent {
 
@@ -106,11 +109,46 @@ public final class SqloriginAgent {
 
   /** The jar this class was loaded from, whichever loader loaded it. */
   private static File agentJar() throws Exception {
+    if (SqloriginAgent.class.getClassLoader() != null) {
+      // The application class loader's (the jar was renamed): it says where.
+      CodeSource source = SqloriginAgent.class.getProtectionDomain().getCodeSource();
+      if (source != null && source.getLocation() != null) {
+        return new File(source.getLocation().toURI());
+      }
+    }
+    List<String> options = JvmOptions.read(System.getenv(), JvmOptions.COMMAND_LINE);
+    File named = options == null ? null : namedJar(JvmOptions.agentJars(options));
+    if (named != null) {
+      return named;
+    }
+    // The bootstrap loader's URL of this class: it searches every module of the JDK's image
+    // before its class path, and opens the jar anew, 15-20 ms of the application's start.
     URL self = SqloriginAgent.class.getResource("SqloriginAgent.class");
     URLConnection connection = self == null ? null : self.openConnection();
     if (!(connection instanceof JarURLConnection)) {
       throw new IllegalStateException("sqlorigin was not loaded from its jar: " + self);
     }
     return new File(((JarURLConnection) connection).getJarFileURL().toURI());
+  }
+
+  /**
+   * Among the jars of the JVM's {@code -javaagent} options, the one the bootstrap loader took this
+   * class from: the manifest's {@code Boot-Class-Path} names {@link #JAR_NAME} beside the agent's
+   * jar, so that is the agent's jar itself when it has that name. Null when no existing jar has it,
+   * or two do (the agent attached twice, from two places: which one the JVM took is not told).
+   */
+  static File namedJar(List<String> agentJars) {
+    File named = null;
+    for (String path : agentJars) {
+      File jar = new File(path).getAbsoluteFile();
+      if (!jar.getName().equals(JAR_NAME) || !jar.isFile()) {
+        continue;
+      }
+      if (named != null && !named.equals(jar)) {
+        return null;
+      }
+      named = jar;
+    }
+    return named;
   }
 }

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,7 +21,7 @@ class ClassDefinitionsInstallerTest {
   @Test
   void noArchiveNamedAnywhereLetsTheWeavingMove() throws IOException {
     List<String> options =
-        ClassDefinitionsInstaller.jvmOptions(
+        JvmOptions.read(
             Map.of("JAVA_TOOL_OPTIONS", " -Xmx1g  -javaagent:/opt/sqlorigin-agent.jar "),
             commandLine("java", "-Xshare:auto", "-jar", "app.jar"));
     assertEquals(
@@ -41,13 +41,13 @@ class ClassDefinitionsInstallerTest {
     assertEquals(
         "-XX:SharedArchiveFile=app.jsa",
         ClassDefinitionsInstaller.archiveOption(
-            ClassDefinitionsInstaller.jvmOptions(
+            JvmOptions.read(
                 Map.of(),
                 commandLine("java", "-XX:SharedArchiveFile=app.jsa", "-jar", "app.jar"))));
     assertEquals(
         "-XX:AOTCache=app.aot",
         ClassDefinitionsInstaller.archiveOption(
-            ClassDefinitionsInstaller.jvmOptions(
+            JvmOptions.read(
                 Map.of("JDK_JAVA_OPTIONS", "-XX:AOTCache=app.aot"), commandLine("java", "Main"))));
   }
 
@@ -60,23 +60,21 @@ class ClassDefinitionsInstallerTest {
     assertEquals(
         "-XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=x.jsa",
         ClassDefinitionsInstaller.archiveOption(
-            ClassDefinitionsInstaller.jvmOptions(
-                Map.of(), commandLine("java", "@" + arguments, "Main"))));
+            JvmOptions.read(Map.of(), commandLine("java", "@" + arguments, "Main"))));
     Path flags = Files.write(temp.resolve("flags"), List.of("-XX:AOTMode=on"));
     assertEquals(
         "-XX:AOTMode=on",
         ClassDefinitionsInstaller.archiveOption(
-            ClassDefinitionsInstaller.jvmOptions(
+            JvmOptions.read(
                 Map.of("JAVA_TOOL_OPTIONS", "-XX:VMOptionsFile=" + flags),
                 commandLine("java", "Main"))));
   }
 
   @Test
   void optionsThatCannotBeReadKeepTheJvmsHook() throws IOException {
-    assertNull(ClassDefinitionsInstaller.jvmOptions(Map.of(), temp.resolve("no-such-cmdline")));
+    assertNull(JvmOptions.read(Map.of(), temp.resolve("no-such-cmdline").toFile()));
     assertNull(
-        ClassDefinitionsInstaller.jvmOptions(
-            Map.of(), commandLine("java", "@" + temp.resolve("missing"), "Main")));
+        JvmOptions.read(Map.of(), commandLine("java", "@" + temp.resolve("missing"), "Main")));
   }
 
   @Test
@@ -89,12 +87,7 @@ class ClassDefinitionsInstallerTest {
     assertFalse(ClassDefinitionsInstaller.isHotSpot(""));
   }
 
-  /** A file laid out as /proc/self/cmdline: each argument ended by a NUL. */
-  private Path commandLine(String... arguments) throws IOException {
-    StringBuilder line = new StringBuilder();
-    for (String argument : arguments) {
-      line.append(argument).append('\0');
-    }
-    return Files.write(temp.resolve("cmdline"), line.toString().getBytes(StandardCharsets.UTF_8));
+  private File commandLine(String... arguments) throws IOException {
+    return JvmOptionsTest.commandLine(temp.resolve("cmdline"), arguments);
   }
 }

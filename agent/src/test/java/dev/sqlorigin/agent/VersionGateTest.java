@@ -21,6 +21,7 @@ class VersionGateTest {
   void theGateLoadsOnJava8AndTheRestNeedsTheFloor() throws IOException {
     assertEquals(8, classFileRelease(SqloriginAgent.class));
     assertEquals(8, classFileRelease(AgentClassLoader.class));
+    assertEquals(8, classFileRelease(JvmOptions.class));
     assertEquals(SqloriginAgent.JAVA_FLOOR, classFileRelease(AgentInstaller.class));
     assertEquals(SqloriginAgent.JAVA_FLOOR, classFileRelease(dev.sqlorigin.Sqlorigin.class));
   }
