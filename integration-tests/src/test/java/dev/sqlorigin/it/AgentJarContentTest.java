@@ -14,13 +14,15 @@ import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
 import org.junit.jupiter.api.Test;
 
 /**
  * The shaded jar holds our classes and relocated third-party ones only: an application's own Byte
  * Buddy, SLF4J or OpenTelemetry can never meet ours. Its top level is what the JVM puts on the
- * bootstrap class path (core, the version gate and its class loader); the rest lies under {@code
- * sqlorigin-agent/}, out of every class loader's sight but the agent's own.
+ * bootstrap class path (core, the version gate, its class loader and its reader of the JVM's
+ * options); the rest lies under {@code sqlorigin-agent/}, out of every class loader's sight but the
+ * agent's own.
  */
 class AgentJarContentTest {
 
@@ -28,7 +30,7 @@ class AgentJarContentTest {
   private static final Pattern TOP_LEVEL =
       Pattern.compile(
           "META-INF/|META-INF/MANIFEST\\.MF|dev/|dev/sqlorigin/|dev/sqlorigin/agent/"
-              + "|dev/sqlorigin/agent/(SqloriginAgent|AgentClassLoader)\\.class"
+              + "|dev/sqlorigin/agent/(SqloriginAgent|AgentClassLoader|JvmOptions)\\.class"
               + "|dev/sqlorigin/(?!agent/|instrumentation/|shaded/).*"
               + "|"
               + AGENT
@@ -82,8 +84,8 @@ class AgentJarContentTest {
   /**
    * What the agent loads into an application, its own classes and the relocated Byte Buddy,
    * OpenTelemetry and SLF4J alike, runs on Java 11: no class file is newer than version 55; and
-   * premain's class, the version gate, and its class loader load on Java 8 (52). The end-to-end
-   * tests run it on 11.
+   * premain's class, the version gate, its class loader and its reader of options load on Java 8
+   * (52). The end-to-end tests run it on 11.
    */
   @Test
   void everyClassLoadsOnJava11AndTheVersionGateOnJava8() throws Exception {
@@ -101,7 +103,7 @@ class AgentJarContentTest {
           }
         }
       }
-      for (String gate : List.of("SqloriginAgent", "AgentClassLoader")) {
+      for (String gate : List.of("SqloriginAgent", "AgentClassLoader", "JvmOptions")) {
         try (InputStream in =
             jar.getInputStream(jar.getEntry("dev/sqlorigin/agent/" + gate + ".class"))) {
           assertEquals(8, release(in), gate + ", the version gate, must load on Java 8");
@@ -111,6 +113,33 @@ class AgentJarContentTest {
     assertTrue(classes > 1000, "classes read: " + classes);
     assertEquals(
         Map.of(), tooNew, "classes that need a Java newer than 11 (Java release by class)");
+  }
+
+  /**
+   * What only the agent's class loader reads is stored, not deflated: it reads it in Java on the
+   * application's start, where inflating each class showed; the top level, which the JVM reads
+   * natively, stays deflated.
+   */
+  @Test
+  void theAgentsOwnClassesAreStoredForItsClassLoader() throws Exception {
+    List<String> deflated = new ArrayList<>();
+    int stored = 0;
+    try (JarFile jar = new JarFile(AppProcess.agentJar().toFile())) {
+      for (JarEntry entry : java.util.Collections.list(jar.entries())) {
+        if (!entry.getName().startsWith(AGENT) || entry.isDirectory()) {
+          continue;
+        }
+        if (entry.getMethod() == ZipEntry.STORED) {
+          stored++;
+        } else {
+          deflated.add(entry.getName());
+        }
+      }
+      assertEquals(
+          ZipEntry.DEFLATED, jar.getEntry("dev/sqlorigin/Sqlorigin.class").getMethod(), "core");
+    }
+    assertTrue(stored > 1000, "stored entries: " + stored);
+    assertEquals(List.of(), deflated, "entries under " + AGENT + " that are deflated");
   }
 
   /** The Java release a class file needs: its major version less 44. */
