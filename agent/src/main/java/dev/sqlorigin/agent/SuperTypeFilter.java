@@ -213,11 +213,11 @@ final class SuperTypeFilter implements ClassFileTransformer {
   }
 
   private void keepUnjudged(ClassLoader loader, ClassHeader header) {
-    if (!relevant.contains(header.name)) {
-      unjudged
-          .computeIfAbsent(loader, key -> new ConcurrentHashMap<>())
-          .put(header.name, header.superTypes);
-    }
+    // Kept even when the name is relevant already (a wanted interface): judging asks that first,
+    // and asking it here for each of the thousands of classes kept cost more than the few entries.
+    unjudged
+        .computeIfAbsent(loader, key -> new ConcurrentHashMap<>())
+        .put(header.name, header.superTypes);
   }
 
   private enum Verdict {

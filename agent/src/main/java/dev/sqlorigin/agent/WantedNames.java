@@ -27,12 +27,12 @@ final class WantedNames {
   final Set<String> exactNames;
   final Set<String> superTypes;
   // Null: any method of a class with a wanted super type may be advised.
-  final Set<String> methodNames;
+  final AsciiNames methodNames;
 
   private WantedNames(Set<String> exactNames, Set<String> superTypes, Set<String> methodNames) {
     this.exactNames = exactNames;
     this.superTypes = superTypes;
-    this.methodNames = methodNames;
+    this.methodNames = methodNames == null ? null : AsciiNames.of(methodNames);
   }
 
   /** What {@code instrumentations} want. */
@@ -57,8 +57,7 @@ final class WantedNames {
       superTypes.add("java/sql/PreparedStatement");
       superTypes.add("java/sql/CallableStatement");
     }
-    return new WantedNames(
-        Set.copyOf(names), Set.copyOf(superTypes), anyMethod ? null : Set.copyOf(methods));
+    return new WantedNames(Set.copyOf(names), Set.copyOf(superTypes), anyMethod ? null : methods);
   }
 
   /**
@@ -85,7 +84,8 @@ final class WantedNames {
     if (methodNames == null) {
       text.append("any-method\n");
     } else {
-      new TreeSet<>(methodNames).forEach(name -> text.append("method ").append(name).append('\n'));
+      new TreeSet<>(methodNames.names())
+          .forEach(name -> text.append("method ").append(name).append('\n'));
     }
     return text.toString();
   }
@@ -119,8 +119,7 @@ final class WantedNames {
           throw new IllegalArgumentException("not a wanted name: " + line);
       }
     }
-    return new WantedNames(
-        Set.copyOf(names), Set.copyOf(superTypes), anyMethod ? null : Set.copyOf(methods));
+    return new WantedNames(Set.copyOf(names), Set.copyOf(superTypes), anyMethod ? null : methods);
   }
 
   private static String internal(String binaryName) {
