@@ -229,7 +229,7 @@ public final class StartupHarness {
   }
 
   /** The median and the range of {@code values}. */
-  private static String summary(List<Double> values, String format) {
+  static String summary(List<Double> values, String format) {
     List<Double> sorted = new ArrayList<>(values);
     Collections.sort(sorted);
     return String.format(Locale.ROOT, format, sorted.get(sorted.size() / 2))

@@ -1,0 +1,95 @@
+package dev.sqlorigin.agent;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.management.ManagementFactory;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+
+/**
+ * One pass of the agent's class-header filter ({@link SuperTypeFilter}) over every class of an
+ * application's class path, in this JVM's first minute: the filter as a start meets it, mostly
+ * interpreted, its caches empty, its super types looked up through a loader of that class path. Run
+ * by {@code dev.sqlorigin.bench.FilterHarness}, a fresh JVM per pass; prints one line.
+ *
+ * <pre>java -cp [agent classes:]benchmarks.jar dev.sqlorigin.agent.ColdFilterPass CLASS_PATH</pre>
+ */
+public final class ColdFilterPass {
+
+  private ColdFilterPass() {}
+
+  public static void main(String[] args) throws IOException {
+    List<URL> urls = new ArrayList<>();
+    List<byte[]> classFiles = new ArrayList<>();
+    for (String entry : args[0].split(File.pathSeparator)) {
+      if (entry.endsWith(".jar")) {
+        urls.add(Path.of(entry).toUri().toURL());
+        read(entry, classFiles);
+      }
+    }
+    URLClassLoader application =
+        new URLClassLoader(urls.toArray(new URL[0]), ClassLoader.getPlatformClassLoader());
+    WantedNames wanted = WantedNames.fromJar();
+    if (wanted == null) {
+      throw new IllegalStateException("no " + WantedNames.RESOURCE + " beside WantedNames");
+    }
+    SuperTypeFilter filter =
+        new SuperTypeFilter(
+            CompletableFuture.completedFuture(new ClassFileTransformer() {}),
+            CompletableFuture.completedFuture(wanted),
+            TimeUnit.SECONDS.toNanos(10),
+            null,
+            null);
+    java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    com.sun.management.OperatingSystemMXBean system =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    long threadCpu = threads.getCurrentThreadCpuTime();
+    long processCpu = system.getProcessCpuTime();
+    long wall = System.nanoTime();
+    int matched = 0;
+    for (byte[] classFile : classFiles) {
+      if (filter.mayMatch(application, classFile)) {
+        matched++;
+      }
+    }
+    wall = System.nanoTime() - wall;
+    threadCpu = threads.getCurrentThreadCpuTime() - threadCpu;
+    processCpu = system.getProcessCpuTime() - processCpu;
+    System.out.printf(
+        Locale.ROOT,
+        "classes=%d matched=%d wall_us=%d thread_cpu_us=%d process_cpu_us=%d%n",
+        classFiles.size(),
+        matched,
+        wall / 1000,
+        threadCpu / 1000,
+        processCpu / 1000);
+  }
+
+  private static void read(String jar, List<byte[]> classFiles) throws IOException {
+    try (JarFile file = new JarFile(jar)) {
+      Enumeration<JarEntry> entries = file.entries();
+      while (entries.hasMoreElements()) {
+        JarEntry entry = entries.nextElement();
+        String name = entry.getName();
+        if (name.endsWith(".class")
+            && !name.startsWith("META-INF/")
+            && !name.endsWith("module-info.class")) {
+          try (InputStream in = file.getInputStream(entry)) {
+            classFiles.add(in.readAllBytes());
+          }
+        }
+      }
+    }
+  }
+}
