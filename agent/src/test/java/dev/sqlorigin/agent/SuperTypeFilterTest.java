@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sqlorigin.instrumentation.TypeInstrumentation;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
@@ -113,44 +115,12 @@ class SuperTypeFilterTest {
 
   @Test
   void aConstantOutsideTheClassesOwnPoolIsMalformedAfterALargerClassWasRead() throws IOException {
-    // A larger pool read first leaves its offsets in the thread's array, past this one's end.
-    assertTrue(ClassHeader.read(classFile(String.class)) != null);
-    byte[] superOutOfPool = {
-      (byte) 0xCA,
-      (byte) 0xFE,
-      (byte) 0xBA,
-      (byte) 0xBE,
-      0,
-      0,
-      0,
-      52,
-      0,
-      3, // two constants
-      1,
-      0,
-      1,
-      'A', // #1 Utf8 "A"
-      7,
-      0,
-      1, // #2 Class #1
-      0,
-      0x21,
-      0,
-      2, // public class A
-      0,
-      7, // super class: constant #7, past the pool
-      0,
-      0,
-      0,
-      0,
-      0,
-      0,
-      0,
-      0 // no interfaces, fields, methods or attributes
-    };
-    assertNull(ClassHeader.read(superOutOfPool));
-    superOutOfPool[22] = 2;
-    assertEquals("A", ClassHeader.read(superOutOfPool).superTypes[0], "the same, in the pool");
+    // A larger pool read first leaves its offsets in the thread's array, past this one's end:
+    // its constant #7 starts at byte 30, where this class's bytes would name constant #1.
+    assertEquals("BB", ClassHeader.read(classFile("BB", 6, 2)).superTypes[0]);
+    assertNull(ClassHeader.read(classFile("A", 1, 7)), "super class: constant #7, past the pool");
+    assertEquals(
+        "A", ClassHeader.read(classFile("A", 1, 2)).superTypes[0], "the same, in the pool");
   }
 
   @Test
@@ -367,6 +337,36 @@ class SuperTypeFilterTest {
 
   private boolean mayMatch(Class<?> type) throws IOException {
     return filter.mayMatch(loader, classFile(type));
+  }
+
+  /**
+   * A public class whose pool holds {@code name} (#1) and {@code classes} class constants naming it
+   * (#2 on), whose super class is constant {@code superIndex}, and which has one empty attribute
+   * named #1 (at bytes 29 to 36 when the pool holds one class constant).
+   */
+  private static byte[] classFile(String name, int classes, int superIndex) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    DataOutputStream out = new DataOutputStream(bytes);
+    out.writeInt(0xCAFEBABE);
+    out.writeShort(0); // minor version
+    out.writeShort(52); // major version: Java 8
+    out.writeShort(2 + classes); // the constants, counted from 1
+    out.writeByte(1); // #1 Utf8
+    out.writeUTF(name);
+    for (int i = 0; i < classes; i++) {
+      out.writeByte(7); // Class #1
+      out.writeShort(1);
+    }
+    out.writeShort(0x21); // public class
+    out.writeShort(2); // this class
+    out.writeShort(superIndex);
+    out.writeShort(0); // no interfaces
+    out.writeShort(0); // no fields
+    out.writeShort(0); // no methods
+    out.writeShort(1); // one attribute: named #1, empty
+    out.writeShort(1);
+    out.writeInt(0);
+    return bytes.toByteArray();
   }
 
   private static byte[] classFile(Class<?> type) throws IOException {

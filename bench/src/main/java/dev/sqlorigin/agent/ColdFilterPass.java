@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
@@ -19,7 +20,7 @@ import java.util.jar.JarFile;
 
 /**
  * One pass of the agent's class-header filter ({@link SuperTypeFilter}) over every class of an
- * application's class path, in this JVM's first minute: the filter as a start meets it, mostly
+ * application's class path, in a JVM just started: the filter as a start meets it, mostly
  * interpreted, its caches empty, its super types looked up through a loader of that class path. Run
  * by {@code dev.sqlorigin.bench.FilterHarness}, a fresh JVM per pass; prints one line.
  *
@@ -51,7 +52,7 @@ public final class ColdFilterPass {
             TimeUnit.SECONDS.toNanos(10),
             null,
             null);
-    java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     com.sun.management.OperatingSystemMXBean system =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     long threadCpu = threads.getCurrentThreadCpuTime();
