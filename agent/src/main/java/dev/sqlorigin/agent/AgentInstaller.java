@@ -88,6 +88,14 @@ public final class AgentInstaller {
     Runnable buildWeaver =
         () -> {
           long building = System.nanoTime();
+          // First: before the filter and the weaver are hot enough for C2.
+          String noDirectives = CompilerDirectives.install(instrumentation);
+          AgentLog.debug(
+              noDirectives == null
+                  ? "the class filter and the weaver are left to C1 (compiler directive added in "
+                      + (System.nanoTime() - building) / 1_000_000
+                      + " ms)"
+                  : "no compiler directive for the class filter and the weaver: " + noDirectives);
           try {
             if (!wanted.isDone()) {
               wanted.complete(WantedNames.of(Instrumentations.ALL));
