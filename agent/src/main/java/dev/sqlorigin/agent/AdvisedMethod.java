@@ -4,6 +4,7 @@ import dev.sqlorigin.agent.AdviceCode.Kind;
 import dev.sqlorigin.agent.AdviceCode.Part;
 import dev.sqlorigin.agent.AdviceCode.Role;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -235,8 +236,11 @@ final class AdvisedMethod {
     return PREFIX + method.name;
   }
 
-  /** The method of the original's name and face, running the advice around the moved code. */
-  MethodNode wrapper() {
+  /**
+   * The method of the original's name and face, running the advice around the moved code, for a
+   * class file of {@code classVersion}.
+   */
+  MethodNode wrapper(int classVersion) {
     MethodNode wrapper =
         new MethodNode(
             Opcodes.ASM9,
@@ -254,7 +258,7 @@ final class AdvisedMethod {
     wrapper.visibleAnnotableParameterCount = method.visibleAnnotableParameterCount;
     wrapper.invisibleAnnotableParameterCount = method.invisibleAnnotableParameterCount;
     wrapper.parameters = method.parameters;
-    new Wrapper(wrapper).write();
+    new Wrapper(wrapper, (classVersion & 0xFFFF) >= Opcodes.V1_6).write();
     return wrapper;
   }
 
@@ -281,9 +285,16 @@ final class AdvisedMethod {
     private int maxExtraLocals;
     // Whether the last node written is a frame: a second one at the same offset needs a NOP.
     private boolean atFrame;
+    // Frames are written compressed (from Java 6's class files on; older ones take only expanded
+    // frames): most hold the declared variables alone, as the one before, and are written "the
+    // same" where ASM would expand each and compare it with the one before, a tenth of a weave's
+    // CPU at start. The locals of the frame written last (null: the method's implicit first one).
+    private final boolean compressed;
+    private Object[] frameLocals;
 
-    Wrapper(MethodNode node) {
+    Wrapper(MethodNode node, boolean compressed) {
       this.node = node;
+      this.compressed = compressed;
       this.enterSlots = new int[advice.size()];
     }
 
@@ -529,7 +540,17 @@ final class AdvisedMethod {
       }
       Object[] locals = (Object[]) localsAndStack[0];
       Object[] stack = (Object[]) localsAndStack[1];
-      code.add(new FrameNode(Opcodes.F_NEW, locals.length, locals, stack.length, stack));
+      boolean sameLocals = Arrays.equals(locals, frameLocals);
+      if (!compressed) {
+        code.add(new FrameNode(Opcodes.F_NEW, locals.length, locals, stack.length, stack));
+      } else if (sameLocals && stack.length == 0) {
+        code.add(new FrameNode(Opcodes.F_SAME, 0, null, 0, null));
+      } else if (sameLocals && stack.length == 1) {
+        code.add(new FrameNode(Opcodes.F_SAME1, 0, null, 1, stack));
+      } else {
+        code.add(new FrameNode(Opcodes.F_FULL, locals.length, locals, stack.length, stack));
+      }
+      frameLocals = locals;
       atFrame = true;
     }
   }

@@ -264,7 +264,7 @@ final class Weaver implements ClassFileTransformer {
               refusal[0] = why;
               return null;
             }
-            method.wrapper().accept(cv);
+            method.wrapper(version).accept(cv);
             MethodVisitor moved =
                 super.visitMethod(
                     method.movedAccess() | (access & Opcodes.ACC_DEPRECATED),

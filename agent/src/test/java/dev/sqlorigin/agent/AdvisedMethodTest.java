@@ -24,6 +24,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
 import samples.Advised;
 
 /**
@@ -251,6 +254,50 @@ public class AdvisedMethodTest {
           captured.warnings.get(0).contains("writes a parameter that is read-only"),
           captured.warnings.get(0));
     }
+  }
+
+  @Test
+  void aJava5ClassIsWovenWithTheExpandedFramesItsVersionTakes() throws Exception {
+    // Frames are written compressed from Java 6 on; ASM refuses them in an older class file.
+    String name = "samples.Java5";
+    byte[] woven =
+        new Weaver(
+                List.of(
+                    TypeInstrumentation.classesNamed(AdvisedMethodTest.class, name)
+                        .advise(named("maybe"), SkipAdvice.class)))
+            .transform(null, loader(), name.replace('.', '/'), null, null, java5Class(name));
+    assertNotNull(woven, "woven");
+    Class<?> java5 = Class.forName(name, true, new WovenFirst(name, woven, loader()));
+    Method maybe = java5.getMethod("maybe", String.class);
+    Object instance = java5.getConstructor().newInstance();
+    assertEquals("skipped", maybe.invoke(instance, "skip"));
+    assertEquals("go", maybe.invoke(instance, "go"));
+  }
+
+  /**
+   * A Java 5 class file: a constructor, and {@code String maybe(String)} returning its argument.
+   */
+  private static byte[] java5Class(String name) {
+    ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+    writer.visit(
+        Opcodes.V1_5, Opcodes.ACC_PUBLIC, name.replace('.', '/'), null, "java/lang/Object", null);
+    MethodVisitor constructor = writer.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "()V", null, null);
+    constructor.visitCode();
+    constructor.visitVarInsn(Opcodes.ALOAD, 0);
+    constructor.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+    constructor.visitInsn(Opcodes.RETURN);
+    constructor.visitMaxs(0, 0);
+    constructor.visitEnd();
+    MethodVisitor maybe =
+        writer.visitMethod(
+            Opcodes.ACC_PUBLIC, "maybe", "(Ljava/lang/String;)Ljava/lang/String;", null, null);
+    maybe.visitCode();
+    maybe.visitVarInsn(Opcodes.ALOAD, 1);
+    maybe.visitInsn(Opcodes.ARETURN);
+    maybe.visitMaxs(0, 0);
+    maybe.visitEnd();
+    writer.visitEnd();
+    return writer.toByteArray();
   }
 
   private Object call(String method, String argument) throws Exception {

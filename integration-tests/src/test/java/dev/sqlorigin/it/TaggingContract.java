@@ -118,8 +118,9 @@ abstract class TaggingContract {
       assertTagged(response.values("sent").get(0), probeRoute("prepared", false), id);
     }
     // The server's pooled threads served the requests above; the same threads now run plain tasks.
-    List<String> background = probe("/background").values("background");
-    assertEquals(8, background.size());
+    ProbeAnswer answer = probe("/background");
+    List<String> background = answer.values("background");
+    assertEquals(8, background.size(), answer.body());
     for (String line : background) {
       assertTrue(line.matches("(?:" + requestThreads() + ") .*"), line);
       assertFalse(line.contains("sqlorigin"), "work outside a request was tagged: " + line);
