@@ -15,19 +15,19 @@ import java.util.Set;
  * Keeps HotSpot's optimizing compiler (C2) off the agent's code that runs only while classes are
  * defined: the class-header filter, the weaver and ASM. That code runs for every class of a start,
  * so it gets hot early and C2 compiled it, twice for the filter's constant-pool walk (once for the
- * loop, once for the method), while the application's start needed both cores: 0.1-0.2 s of C2's
- * CPU per start for code that has done its work a second later. Left to C1 (compiled at its full
- * optimisation, without the profiling that leads to C2), the sample app reached its first answer
- * ~0.1 s sooner. The agent's per-request and per-statement code is not named here: C2 compiles it
- * as it would anyway.
+ * loop, once for the method), while the application's start needed both cores: ~0.1 s of C2's CPU
+ * per sample-app start for code that has done its work a second later. Left to C1 (compiled at its
+ * full optimisation, without the profiling that leads to C2), the sample app reached its first
+ * answer 20-50 ms sooner round by round (docs/benchmarks.md, "Start-up, sixteenth look"). The
+ * agent's per-request and per-statement code is not named here: C2 compiles it as it would anyway.
  *
  * <p>A compiler directive does that (JDK 9+), added the way {@code jcmd <pid>
  * Compiler.directives_add} adds one: through the JVM's diagnostic command interface, which {@code
  * jdk.management} reaches only from its own internal package (opened to the agent for that). On top
  * of the directives stack it matches the agent's methods alone; every other method falls through to
  * the JVM's or the user's. A JVM without that module or command (OpenJ9, a jlinked runtime without
- * it), or a temporary directory that cannot be written, gets nothing: the agent runs as before, a
- * debug line says why.
+ * it), a JVM whose only compiler is C2 ({@code -XX:-TieredCompilation}) or a temporary directory
+ * that cannot be written gets nothing: the agent runs as before, a debug line says why.
  */
 final class CompilerDirectives {
 
