@@ -10,12 +10,9 @@ import dev.sqlorigin.it.support.Http;
 import dev.sqlorigin.it.support.RunsOnJava11;
 import dev.sqlorigin.testing.TestDatabase;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -34,7 +31,7 @@ class CompilerDirectivesTest {
   void theClassFilterAndTheWeaverAreLeftToC1(@TempDir Path temporary) throws Exception {
     try (AppProcess app = app(temporary)) {
       app.awaitAgentLine("the class filter and the weaver are left to C1");
-      String directives = jcmd(app, "Compiler.directives_print");
+      String directives = app.jcmd("Compiler.directives_print");
       String ours = directiveMatching(directives, "dev/sqlorigin/agent/ClassHeader.*");
       for (String pattern :
           List.of(
@@ -60,7 +57,7 @@ class CompilerDirectivesTest {
     try (AppProcess app = app(missing)) {
       String line = app.awaitAgentLine("no compiler directive for the class filter and the weaver");
       assertTrue(line.contains(missing.toString()), line);
-      assertFalse(jcmd(app, "Compiler.directives_print").contains("dev/sqlorigin"), app.output());
+      assertFalse(app.jcmd("Compiler.directives_print").contains("dev/sqlorigin"), app.output());
       assertTagged(app);
       assertEquals(
           List.of(),
@@ -79,7 +76,7 @@ class CompilerDirectivesTest {
       app.awaitAgentLine(
           "no compiler directive for the class filter and the weaver: tiered"
               + " compilation is off");
-      assertFalse(jcmd(app, "Compiler.directives_print").contains("dev/sqlorigin"), app.output());
+      assertFalse(app.jcmd("Compiler.directives_print").contains("dev/sqlorigin"), app.output());
       assertEquals(List.of(), directiveFiles(temporary), "the directive's file is left behind");
       assertTagged(app);
     }
@@ -112,19 +109,6 @@ class CompilerDirectivesTest {
       }
     }
     throw new AssertionError("no directive matches " + pattern + ":\n" + directives);
-  }
-
-  private static String jcmd(AppProcess app, String command) throws Exception {
-    Path jcmd = Paths.get(AppProcess.javaHome(), "bin", "jcmd");
-    assertTrue(Files.isExecutable(jcmd), "this JDK has no jcmd: " + jcmd);
-    Process process =
-        new ProcessBuilder(jcmd.toString(), Long.toString(app.process().pid()), command)
-            .redirectErrorStream(true)
-            .start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(process.waitFor(60, TimeUnit.SECONDS), "jcmd did not end: " + output);
-    assertEquals(0, process.exitValue(), output);
-    return output;
   }
 
   private static List<Path> directiveFiles(Path directory) throws IOException {

@@ -10,10 +10,6 @@ import dev.sqlorigin.it.support.AppProcess;
 import dev.sqlorigin.it.support.Http;
 import dev.sqlorigin.it.support.Jmx;
 import dev.sqlorigin.testing.TestDatabase;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
@@ -50,7 +46,7 @@ class MBeanRegistrationTest {
       assertEquals(200, served.status(), served.body());
       long pid = app.process().pid();
 
-      String histogram = jcmd(pid, "GC.class_histogram");
+      String histogram = app.jcmd("GC.class_histogram");
       assertTrue(histogram.contains("java.lang.String "), histogram);
       assertFalse(
           histogram.contains(SERVER_CLASS),
@@ -70,23 +66,8 @@ class MBeanRegistrationTest {
         assertTrue(server.isRegistered(requests), "no " + Jmx.REQUESTS + " once the server exists");
         assertEquals(0, server.getAttribute(requests, "StatementsInFlight"));
       }
-      assertTrue(jcmd(pid, "GC.class_histogram").contains(SERVER_CLASS));
+      assertTrue(app.jcmd("GC.class_histogram").contains(SERVER_CLASS));
     }
-  }
-
-  /** What {@code jcmd <pid> <command>} prints, from the JDK running these tests. */
-  private static String jcmd(long pid, String command) throws IOException, InterruptedException {
-    Process jcmd =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                Long.toString(pid),
-                command)
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(jcmd.waitFor(60, TimeUnit.SECONDS), "jcmd " + command + " did not end");
-    assertEquals(0, jcmd.exitValue(), out);
-    return out;
   }
 
   private static String grep(String text, String fragment) {

@@ -225,6 +225,26 @@ public final class AppProcess implements AutoCloseable {
     }
   }
 
+  /** What {@code jcmd <pid> <command>} prints about this application, from the JDK it runs on. */
+  public String jcmd(String command) throws IOException, InterruptedException {
+    Path jcmd = Paths.get(javaHome(), "bin", "jcmd");
+    if (!Files.isExecutable(jcmd)) {
+      fail("this JDK has no jcmd: " + jcmd);
+    }
+    Process tool =
+        new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), command)
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(tool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!tool.waitFor(60, TimeUnit.SECONDS)) {
+      fail("jcmd " + command + " did not end: " + out);
+    }
+    if (tool.exitValue() != 0) {
+      fail("jcmd " + command + " exited with " + tool.exitValue() + ": " + out);
+    }
+    return out;
+  }
+
   /** Lines the agent logged (its logger is named {@code sqlorigin}). */
   public List<String> agentLines() {
     return output()
