@@ -27,6 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
 @RunsOnJava11
 class CompilerDirectivesTest {
 
+  private static final String NOT_INLINED =
+      "inline: -dev/sqlorigin/classloading/ClassDefinitions.classFile"
+          + ", -dev/sqlorigin/agent/SuperTypeFilter.transform";
+
   @Test
   void theClassFilterAndTheWeaverAreLeftToC1(@TempDir Path temporary) throws Exception {
     try (AppProcess app = app(temporary)) {
@@ -42,10 +46,43 @@ class CompilerDirectivesTest {
       }
       String c2 = ours.substring(ours.indexOf("c2 directives:"));
       assertTrue(c2.contains("Exclude:true"), directives);
+      // Nor inlined into the methods C2 does compile (ClassLoader.defineClass), through either way
+      // in.
+      String everyMethod = directiveMatching(directives, "matching: *.*");
+      assertTrue(everyMethod.contains(NOT_INLINED), directives);
+      assertFalse(everyMethod.contains("Exclude:true"), directives);
       // Nothing the agent touches at run time per request: C2 compiles that as before.
       assertFalse(ours.contains("dev/sqlorigin/agent/otel"), directives);
       assertFalse(ours.contains("dev/sqlorigin/instrumentation"), directives);
       assertEquals(List.of(), directiveFiles(temporary), "the directive's file is left behind");
+      assertTagged(app);
+    }
+  }
+
+  @Test
+  void theJvmsOwnDirectivesStayInForceBelowTheAgents(@TempDir Path temporary) throws Exception {
+    // A directive on top that matched every method would hide these: the agent adds none then.
+    Path own = temporary.resolve("own.json");
+    Files.writeString(own, "[{match: \"java/lang/String.*\", c2: {BackgroundCompilation: false}}]");
+    try (AppProcess app =
+        app(
+            AppProcess.probeApp()
+                .env(
+                    "JAVA_TOOL_OPTIONS",
+                    "-XX:+UnlockDiagnosticVMOptions -XX:CompilerDirectivesFile=" + own),
+            temporary)) {
+      app.awaitAgentLine("C2 may still inline the class filter into the application's methods");
+      app.awaitAgentLine("the class filter and the weaver are left to C1");
+      String directives = app.jcmd("Compiler.directives_print");
+      assertTrue(
+          directiveMatching(directives, "dev/sqlorigin/agent/ClassHeader.*")
+              .contains("Exclude:true"),
+          directives);
+      assertTrue(
+          directiveMatching(directives, "matching: java/lang/String.*")
+              .contains("BackgroundCompilation:false"),
+          directives);
+      assertFalse(directives.contains(NOT_INLINED), directives);
       assertTagged(app);
     }
   }
