@@ -204,20 +204,43 @@ final class SuperTypeFilter implements ClassFileTransformer {
       // Not changed by an instrumentation by super type: no instrumentation changes an interface
       // (jakarta.servlet.Servlet loads early in a Spring Boot application, long before anything
       // that can be changed), and a class that declares none of the advised methods has nothing
-      // to change. Kept for the classes that have it as a super type; only a class named by an
-      // instrumentation may be changed.
-      keepUnjudged(loader, header);
+      // to change. Kept for the classes that have it as a super type, unless it is final (a
+      // sixth of a Spring Boot application's classes); only a class named by an instrumentation
+      // may be changed.
+      if (!header.isFinal) {
+        keepUnjudged(loader, header);
+      }
       return !header.isInterface && want.exactNames.contains(header.name);
     }
     return judge(loader, header, 0) != Verdict.IRRELEVANT || want.exactNames.contains(header.name);
   }
 
   private void keepUnjudged(ClassLoader loader, ClassHeader header) {
-    // Kept even when the name is relevant already (a wanted interface): judging asks that first,
-    // and asking it here for each of the thousands of classes kept cost more than the few entries.
+    // A class whose super types are all the JDK's, none of them wanted, is judged at once (the
+    // JDK's types lead to a wanted one only if they are one) and only its name kept: four in ten
+    // of a Spring Boot application's classes. With that, final classes not kept and no
+    // java/lang/Object in the headers, what the filter keeps after a pass over the 30,755 classes
+    // of such an application's jars went from 8.5 to 5.8 MiB (FilterHarness), and what the agent
+    // adds to its live heap from 3.3 to 2.6 MiB. The name is kept as irrelevant even when it is
+    // relevant itself (a wanted interface, such as jakarta/servlet/Filter), as it was kept
+    // unjudged before: every lookup asks whether a name is relevant first, and asking that here
+    // for each of the thousands of classes cost more than the few entries.
+    if (onlyUnwantedJdkTypes(header.superTypes)) {
+      irrelevant.computeIfAbsent(loader, key -> ConcurrentHashMap.newKeySet()).add(header.name);
+      return;
+    }
     unjudged
         .computeIfAbsent(loader, key -> new ConcurrentHashMap<>())
         .put(header.name, header.superTypes);
+  }
+
+  private boolean onlyUnwantedJdkTypes(String[] superTypes) {
+    for (String superType : superTypes) {
+      if (!superType.startsWith("java/") || relevant.contains(superType)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private enum Verdict {

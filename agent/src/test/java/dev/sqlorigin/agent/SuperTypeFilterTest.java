@@ -93,12 +93,44 @@ class SuperTypeFilterTest {
     ClassHeader header = ClassHeader.read(classFile(Plain.class));
     assertEquals("dev/sqlorigin/agent/SuperTypeFilterTest$Plain", header.name);
     assertFalse(header.isInterface);
-    assertArrayEquals(new String[] {"java/lang/Object", "java/io/Serializable"}, header.superTypes);
+    assertFalse(header.isFinal);
+    assertTrue(ClassHeader.read(classFile(DispatcherLike.class)).isFinal);
+    assertArrayEquals(new String[] {"java/io/Serializable"}, header.superTypes, "no Object");
+    ClassHeader child = ClassHeader.read(classFile(PlainChild.class));
+    assertArrayEquals(
+        new String[] {"dev/sqlorigin/agent/SuperTypeFilterTest$Plain"}, child.superTypes);
     ClassHeader statement = ClassHeader.read(classFile(java.sql.PreparedStatement.class));
     assertTrue(statement.isInterface);
-    assertArrayEquals(
-        new String[] {"java/lang/Object", "java/sql/Statement"}, statement.superTypes);
+    assertArrayEquals(new String[] {"java/sql/Statement"}, statement.superTypes);
     assertNull(ClassHeader.read(new byte[] {1, 2, 3}));
+  }
+
+  interface WantedApi {}
+
+  abstract static class ExecutesWantedApi implements WantedApi {
+    public boolean execute(String sql) {
+      return false;
+    }
+  }
+
+  @Test
+  void aWantedInterfaceWhoseSuperTypesAreTheJdksLeadsItsImplementationsToTheWeaver()
+      throws IOException {
+    // WantedApi extends nothing but Object: a class like it is judged irrelevant as it loads,
+    // which must not make the wanted interface itself irrelevant.
+    SuperTypeFilter named =
+        new SuperTypeFilter(
+            WOVEN_NOW,
+            List.of(
+                TypeInstrumentation.subtypesOf(Plain.class, WantedApi.class.getName())
+                    .methodsNamed("execute")),
+            WAIT);
+    assertFalse(named.mayMatch(loader, classFile(WantedApi.class)), "an interface");
+    assertFalse(named.mayMatch(loader, classFile(Plain.class)), "only the JDK's super types");
+    ReadCounting reads = new ReadCounting(loader);
+    assertTrue(named.mayMatch(reads, classFile(ExecutesWantedApi.class)));
+    assertFalse(named.mayMatch(reads, classFile(ExecutesPlain.class)), "Plain leads nowhere");
+    assertEquals(1, reads.count, "QuietPlain's class file; Plain's verdict was remembered");
   }
 
   @Test

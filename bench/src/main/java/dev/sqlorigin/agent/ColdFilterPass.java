@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.lang.management.ThreadMXBean;
+import java.lang.ref.Reference;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
@@ -22,7 +24,9 @@ import java.util.jar.JarFile;
  * One pass of the agent's class-header filter ({@link SuperTypeFilter}) over every class of an
  * application's class path, in a JVM just started: the filter as a start meets it, mostly
  * interpreted, its caches empty, its super types looked up through a loader of that class path. Run
- * by {@code dev.sqlorigin.bench.FilterHarness}, a fresh JVM per pass; prints one line.
+ * by {@code dev.sqlorigin.bench.FilterHarness}, a fresh JVM per pass; prints one line, with the
+ * memory the filter keeps after the pass (the live heap after a full collection, less what it was
+ * before the pass, the loader's jars already open).
  *
  * <pre>java -cp [agent classes:]benchmarks.jar dev.sqlorigin.agent.ColdFilterPass CLASS_PATH</pre>
  */
@@ -52,6 +56,12 @@ public final class ColdFilterPass {
             TimeUnit.SECONDS.toNanos(10),
             null,
             null);
+    // Every jar opened now, as an application's loader has them: its directory is not the filter's.
+    for (Enumeration<URL> none = application.getResources("sqlorigin-none");
+        none.hasMoreElements(); ) {
+      none.nextElement();
+    }
+    long liveBefore = liveHeap();
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     com.sun.management.OperatingSystemMXBean system =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -67,14 +77,26 @@ public final class ColdFilterPass {
     wall = System.nanoTime() - wall;
     threadCpu = threads.getCurrentThreadCpuTime() - threadCpu;
     processCpu = system.getProcessCpuTime() - processCpu;
+    long kept = liveHeap() - liveBefore;
+    Reference.reachabilityFence(filter);
+    Reference.reachabilityFence(classFiles);
+    Reference.reachabilityFence(application);
     System.out.printf(
         Locale.ROOT,
-        "classes=%d matched=%d wall_us=%d thread_cpu_us=%d process_cpu_us=%d%n",
+        "classes=%d matched=%d wall_us=%d thread_cpu_us=%d process_cpu_us=%d kept_kib=%d%n",
         classFiles.size(),
         matched,
         wall / 1000,
         threadCpu / 1000,
-        processCpu / 1000);
+        processCpu / 1000,
+        kept / 1024);
+  }
+
+  /** The heap in use after a full collection. */
+  private static long liveHeap() {
+    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    memory.gc();
+    return memory.getHeapMemoryUsage().getUsed();
   }
 
   private static void read(String jar, List<byte[]> classFiles) throws IOException {

@@ -20,9 +20,10 @@ import java.util.regex.Pattern;
  * The agent's class-header filter, cold, compared between versions of the agent's classes: rounds
  * of one pass per version ({@code dev.sqlorigin.agent.ColdFilterPass}, each in a fresh JVM, in an
  * order shuffled per round) over every class of an application's jars, timed by the CPU of the
- * thread that ran the filter and of the whole process (the JIT compiling the filter). What a start
- * pays for the filter is tens of milliseconds, below the start-up harness's noise; a pass alone
- * shows it. Prints a Markdown row per pass and, per version, the medians and the round-by-round
+ * thread that ran the filter and of the whole process (the JIT compiling the filter), and by the
+ * memory the filter keeps (its verdicts and the headers it has not judged yet). What a start pays
+ * for the filter is tens of milliseconds, below the start-up harness's noise; a pass alone shows
+ * it. Prints a Markdown row per pass and, per version, the medians and the round-by-round
  * differences against the first.
  *
  * <pre>java -cp bench/target/benchmarks.jar dev.sqlorigin.bench.FilterHarness [--rounds=15]
@@ -38,7 +39,7 @@ public final class FilterHarness {
   private static final Pattern LINE =
       Pattern.compile(
           "classes=(\\d+) matched=(\\d+) wall_us=(\\d+) thread_cpu_us=(\\d+)"
-              + " process_cpu_us=(\\d+)");
+              + " process_cpu_us=(\\d+) kept_kib=(-?\\d+)");
 
   private FilterHarness() {}
 
@@ -78,8 +79,9 @@ public final class FilterHarness {
     Map<String, List<long[]>> passes = new LinkedHashMap<>();
     versions.keySet().forEach(name -> passes.put(name, new ArrayList<>()));
     System.out.println(
-        "| round | agent classes | classes | matched | wall ms | thread CPU ms | process CPU ms |");
-    System.out.println("|---:|---|---:|---:|---:|---:|---:|");
+        "| round | agent classes | classes | matched | wall ms | thread CPU ms | process CPU ms"
+            + " | kept KiB |");
+    System.out.println("|---:|---|---:|---:|---:|---:|---:|---:|");
     for (int round = 1; round <= rounds; round++) {
       List<String> order = new ArrayList<>(versions.keySet());
       Collections.shuffle(order, random);
@@ -90,21 +92,22 @@ public final class FilterHarness {
         passes.get(name).add(pass);
         System.out.printf(
             Locale.ROOT,
-            "| %d | %s | %d | %d | %.1f | %.1f | %.1f |%n",
+            "| %d | %s | %d | %d | %.1f | %.1f | %.1f | %d |%n",
             round,
             name,
             pass[0],
             pass[1],
             pass[2] / 1000.0,
             pass[3] / 1000.0,
-            pass[4] / 1000.0);
+            pass[4] / 1000.0,
+            pass[5]);
       }
     }
     System.out.printf(Locale.ROOT, "%n%s, %s, %d rounds, seed %d%n%n", module, java, rounds, seed);
     System.out.println(
-        "| agent classes | thread CPU ms, median (range) | process CPU ms | wall ms"
+        "| agent classes | thread CPU ms, median (range) | process CPU ms | wall ms | kept KiB"
             + " | thread CPU against the first, round by round |");
-    System.out.println("|---|---:|---:|---:|---|");
+    System.out.println("|---|---:|---:|---:|---:|---|");
     List<long[]> first = passes.values().iterator().next();
     for (Map.Entry<String, List<long[]>> version : passes.entrySet()) {
       List<long[]> these = version.getValue();
@@ -117,11 +120,12 @@ public final class FilterHarness {
       }
       System.out.printf(
           Locale.ROOT,
-          "| %s | %s | %s | %s | %s |%n",
+          "| %s | %s | %s | %s | %s | %s |%n",
           version.getKey(),
           StartupHarness.summary(column(these, 3), "%.1f"),
           StartupHarness.summary(column(these, 4), "%.1f"),
           StartupHarness.summary(column(these, 2), "%.1f"),
+          StartupHarness.summary(column(these, 5, 1), "%.0f"),
           these == first
               ? ""
               : StartupHarness.summary(differences, "%+.1f ms")
@@ -149,7 +153,10 @@ public final class FilterHarness {
     return Files.readString(listing, StandardCharsets.UTF_8).trim();
   }
 
-  /** Classes, matched, and the wall, thread CPU and process CPU microseconds of one pass. */
+  /**
+   * Classes, matched, the wall, thread CPU and process CPU microseconds and the KiB kept of one
+   * pass.
+   */
   private static long[] pass(Path java, String classPath, String applicationClassPath)
       throws IOException, InterruptedException {
     Process process =
@@ -167,7 +174,7 @@ public final class FilterHarness {
     if (exit != 0 || !line.find()) {
       throw new IllegalStateException("the pass failed (exit " + exit + "):\n" + output);
     }
-    long[] pass = new long[5];
+    long[] pass = new long[6];
     for (int i = 0; i < pass.length; i++) {
       pass[i] = Long.parseLong(line.group(i + 1));
     }
@@ -175,8 +182,12 @@ public final class FilterHarness {
   }
 
   private static List<Double> column(List<long[]> passes, int index) {
+    return column(passes, index, 1000);
+  }
+
+  private static List<Double> column(List<long[]> passes, int index, double unit) {
     List<Double> column = new ArrayList<>();
-    passes.forEach(pass -> column.add(pass[index] / 1000.0));
+    passes.forEach(pass -> column.add(pass[index] / unit));
     return column;
   }
 
