@@ -73,18 +73,23 @@ public final class AgentInstaller {
     CompletableFuture<WantedNames> wanted =
         inJar != null ? CompletableFuture.completedFuture(inJar) : new CompletableFuture<>();
     CompletableFuture<ClassFileTransformer> weaver = new CompletableFuture<>();
-    // Requests wait for the JDK's executors to be woven, so that none hands a task to one that
-    // does not carry its context yet. They are woven after the weaver of the application's classes,
-    // which the application's first servlet, pool or driver waits for: redefining them takes 20-40
-    // ms, which that wait does not include.
-    CompletableFuture<Void> jdkClassesWoven = new CompletableFuture<>();
+    // What only requests need goes in on the builder's thread too, after the weaver of the
+    // application's classes, which the application's first servlet, pool or driver waits for:
+    // the operator's route controls, the cancellers, the watchdog and the shutdown hook (in
+    // premain, with the classes they load, they held every start for 15-25 ms), then the JDK's
+    // executors, woven so that no request hands a task to one that does not carry its context yet
+    // (redefining them takes 20-40 ms). Requests wait for all that.
+    CompletableFuture<Void> readyForRequests = new CompletableFuture<>();
     // Set before the builder starts: the filter knows the builder's thread, the builder the filter.
     ClassFileTransformer[] filter = {null};
     RequestLifecycle.expect(
-        jdkClassesWoven,
+        readyForRequests,
         BUILD_WAIT_NANOS,
-        "sqlorigin's weaving of the JDK's executors was not ready in time; requests go on without"
-            + " waiting for it, and the tasks they hand to executors until it is carry nothing");
+        "sqlorigin's request handling (route controls, cancellation, the JDK's executors woven) was"
+            + " not ready in time; requests go on without waiting for it, and until it is they may"
+            + " miss route blocks and cancellation, and the tasks they hand to executors carry"
+            + " nothing");
+    boolean disconnects = Watchdog.detectsDisconnects(config);
     Runnable buildWeaver =
         () -> {
           long building = System.nanoTime();
@@ -123,6 +128,15 @@ public final class AgentInstaller {
                 t);
           }
           try {
+            installForRequests(config, disconnects);
+          } catch (Throwable t) {
+            AgentLog.warnOnce(
+                "requests",
+                "sqlorigin could not install its request handling; requests are tagged, but"
+                    + " neither route controls nor cancellation apply to them",
+                t);
+          }
+          try {
             // A platform MBean server created meanwhile gets the agent's MBean then.
             if (!JdkClassesInstaller.install(instrumentation, jdkMethodHooks(config))
                 && config.jmx()) {
@@ -136,7 +150,7 @@ public final class AgentInstaller {
                     + " request context",
                 t);
           } finally {
-            jdkClassesWoven.complete(null);
+            readyForRequests.complete(null);
           }
         };
     // Building the instrumentations and the weaver (loading their classes and ASM's) is done
@@ -159,13 +173,6 @@ public final class AgentInstaller {
     } else {
       buildWeaver.run();
     }
-    // Before the first request: a JVM starting during an incident serves it under the fleet's
-    // blocks.
-    Controls.install(config);
-    Cancels.install(new JdbcStatementCanceller());
-    ApplicationName.installLabeler(new JdbcApplicationName());
-    BackendPid.install(new JdbcBackendPid());
-    StatementText.install(new JdbcStatementText());
     // Only when asked for: the SDK's classes are not even loaded otherwise. Built beside the
     // application's start, like the weaver: building it loads some 1,900 classes (the SDK's, the
     // JDK's HTTP client and its TLS), ~0.6 s of CPU that held the main thread. A request that
@@ -190,10 +197,6 @@ public final class AgentInstaller {
               "sqlorigin-otel");
       telemetryBuilder.setDaemon(true);
       telemetryBuilder.start();
-    }
-    boolean disconnects = Watchdog.start(config);
-    if (config.cancelOnShutdown()) {
-      ShutdownCanceller.install(config.shutdownTimeout().toNanos());
     }
     if (config.jmx()) {
       if (jmxStartedWithJvm()) {
@@ -224,6 +227,22 @@ public final class AgentInstaller {
                     + ": its core was added to the bootstrap class path late, hence the JVM's"
                     + " class-sharing warning; keep the name to avoid it)"
                 : ""));
+  }
+
+  /**
+   * What requests need and the application's start does not, installed before the first request
+   * (which waits for it): a JVM starting during an incident serves it under the fleet's blocks.
+   */
+  private static void installForRequests(Config config, boolean disconnects) {
+    Controls.install(config);
+    Cancels.install(new JdbcStatementCanceller());
+    ApplicationName.installLabeler(new JdbcApplicationName());
+    BackendPid.install(new JdbcBackendPid());
+    StatementText.install(new JdbcStatementText());
+    Watchdog.start(config, disconnects);
+    if (config.cancelOnShutdown()) {
+      ShutdownCanceller.install(config.shutdownTimeout().toNanos());
+    }
   }
 
   /** Whether the JVM starts its own JMX agent ({@code -Dcom.sun.management.jmxremote.port=...}). */

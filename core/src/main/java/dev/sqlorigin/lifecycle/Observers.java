@@ -58,7 +58,7 @@ final class Observers {
   }
 
   /** Waits for what is being built, if anything is, within the bounds {@link #expect} set. */
-  private static void awaitExpected() {
+  static void awaitExpected() {
     Expected[] pending = expected;
     if (pending.length == 0) {
       return;

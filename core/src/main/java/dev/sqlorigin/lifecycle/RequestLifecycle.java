@@ -59,6 +59,10 @@ public final class RequestLifecycle {
    */
   public static RequestContext start(RequestStart start) {
     try {
+      // Once what requests need is there (the agent installs the route controls and the control
+      // file's settings beside the application's start): a JVM starting during an incident serves
+      // its first request under the fleet's blocks and timeout.
+      Observers.awaitExpected();
       Config config = Config.current();
       if (!config.enabled()) {
         return null;

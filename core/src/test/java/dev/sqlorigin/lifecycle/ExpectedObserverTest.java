@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sqlorigin.config.Config;
 import dev.sqlorigin.context.RequestContext;
+import dev.sqlorigin.control.RouteControls;
+import dev.sqlorigin.control.RoutePattern;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -25,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Requests that start while something they need (an observer such as the agent's telemetry, the
- * weaving of the JDK's executors) is still being built.
+ * route controls, the weaving of the JDK's executors) is still being built.
  */
 class ExpectedObserverTest {
 
@@ -50,12 +52,7 @@ class ExpectedObserverTest {
     CompletableFuture<Void> building = new CompletableFuture<>();
     RequestLifecycle.expect(building, TimeUnit.SECONDS.toNanos(30), "late");
     AtomicReference<Thread> requestThread = new AtomicReference<>();
-    Future<RequestContext> started =
-        requests.submit(
-            () -> {
-              requestThread.set(Thread.currentThread());
-              return start("expected-1");
-            });
+    Future<RequestContext> started = startOnItsThread("expected-1", requestThread);
 
     // The request waits (parked on the build) until the observer is there.
     awaitParked(requestThread);
@@ -83,12 +80,7 @@ class ExpectedObserverTest {
     RequestLifecycle.expect(telemetry, TimeUnit.SECONDS.toNanos(30), "late");
     RequestLifecycle.expect(executors, TimeUnit.SECONDS.toNanos(30), "late");
     AtomicReference<Thread> requestThread = new AtomicReference<>();
-    Future<RequestContext> started =
-        requests.submit(
-            () -> {
-              requestThread.set(Thread.currentThread());
-              return start("both-1");
-            });
+    Future<RequestContext> started = startOnItsThread("both-1", requestThread);
 
     executors.complete(null);
     awaitParked(requestThread);
@@ -98,6 +90,36 @@ class ExpectedObserverTest {
     RequestContext context = started.get(10, TimeUnit.SECONDS);
     assertNotNull(context);
     RequestLifecycle.complete(context, 200, null);
+  }
+
+  @Test
+  void aRouteBlockInstalledWhileTheFirstRequestWaitsRefusesIt() throws Exception {
+    // The agent installs the operator's controls beside the application's start: a JVM started
+    // during an incident serves its first request under the fleet's blocks all the same.
+    CompletableFuture<Void> controls = new CompletableFuture<>();
+    RequestLifecycle.expect(controls, TimeUnit.SECONDS.toNanos(30), "late");
+    AtomicReference<Thread> requestThread = new AtomicReference<>();
+    Future<RequestContext> started = startOnItsThread("blocked-1", requestThread);
+
+    awaitParked(requestThread);
+    RoutePattern pattern = RoutePattern.parse("GET /x");
+    RouteControls.get().block(pattern);
+    try {
+      controls.complete(null);
+      RequestContext context = started.get(10, TimeUnit.SECONDS);
+      assertNotNull(context.refusal(), "refused by the block installed while it waited");
+    } finally {
+      RouteControls.get().unblock(pattern);
+    }
+  }
+
+  /** Starts request {@code id} on the requests' thread, which {@code thread} then holds. */
+  private Future<RequestContext> startOnItsThread(String id, AtomicReference<Thread> thread) {
+    return requests.submit(
+        () -> {
+          thread.set(Thread.currentThread());
+          return start(id);
+        });
   }
 
   /** Until the request's thread is parked, waiting on something being built. */

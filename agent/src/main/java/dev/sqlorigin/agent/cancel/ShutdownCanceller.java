@@ -26,9 +26,18 @@ public final class ShutdownCanceller implements Runnable {
     this.timeoutNanos = timeoutNanos;
   }
 
+  /**
+   * Adds the hook; nothing when the JVM is stopping already (a short-lived JVM, a tool that the
+   * fleet's JAVA_TOOL_OPTIONS attach the agent to, can end while the agent is still installing):
+   * then no request can have started.
+   */
   public static void install(long timeoutNanos) {
-    Runtime.getRuntime()
-        .addShutdownHook(new Thread(new ShutdownCanceller(timeoutNanos), "sqlorigin-shutdown"));
+    try {
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(new ShutdownCanceller(timeoutNanos), "sqlorigin-shutdown"));
+    } catch (IllegalStateException stopping) {
+      // Runtime's "Shutdown in progress"
+    }
   }
 
   @Override

@@ -76,10 +76,20 @@ public final class Watchdog implements Runnable {
     this.slowStatements = slowStatements;
   }
 
-  /** Starts the watchdog thread; returns whether client-disconnect detection is available. */
-  public static boolean start(Config config) {
+  /**
+   * Whether the watchdog can detect that a request's client went away: the setting asks for it, and
+   * a TCP table of the kernel's can be read.
+   */
+  public static boolean detectsDisconnects(Config config) {
+    return config.cancelOnDisconnect() && new TcpTable(Paths.get(config.tcpTables())).available();
+  }
+
+  /**
+   * Starts the watchdog thread, which checks the requests' clients when {@code disconnects} (as
+   * {@link #detectsDisconnects} answered).
+   */
+  public static void start(Config config, boolean disconnects) {
     TcpTable tcpTable = new TcpTable(Paths.get(config.tcpTables()));
-    boolean disconnects = config.cancelOnDisconnect() && tcpTable.available();
     SlowStatements slow = null;
     if (!config.slowThreshold().isZero()) {
       slow = new SlowStatements(config.slowThreshold());
@@ -91,7 +101,6 @@ public final class Watchdog implements Runnable {
     thread.setDaemon(true);
     WatchdogAlarm.install(thread);
     thread.start();
-    return disconnects;
   }
 
   @Override
