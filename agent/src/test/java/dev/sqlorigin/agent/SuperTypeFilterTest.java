@@ -134,7 +134,7 @@ class SuperTypeFilterTest {
   }
 
   @Test
-  void onlyClassesThatMayHaveAWantedSuperTypeReachByteBuddy() throws IOException {
+  void onlyClassesThatMayHaveAWantedSuperTypeReachTheWeaver() throws IOException {
     assertFalse(mayMatch(Plain.class), "only JDK super types, none wanted");
     assertFalse(mayMatch(PlainChild.class), "its super class was seen, and is not wanted");
     assertTrue(mayMatch(Driver.class), "implements java.sql.Statement");
@@ -222,7 +222,7 @@ class SuperTypeFilterTest {
   }
 
   @Test
-  void aHierarchyThatCannotBeReadIsLeftToByteBuddy() throws IOException {
+  void aHierarchyThatCannotBeReadIsLeftToTheWeaver() throws IOException {
     ClassLoader servesNoClassFiles = new ClassLoader(null) {};
     assertTrue(filter.mayMatch(servesNoClassFiles, classFile(PlainChild.class)));
   }
@@ -279,7 +279,7 @@ class SuperTypeFilterTest {
 
   @Test
   void theThreadThatBuildsTheInstrumentationsNeverWaitsForThem() {
-    // Byte Buddy defines classes in loaders of its own while the instrumentations are built.
+    // The builder loads classes (the instrumentations', ASM's) while it builds them.
     SuperTypeFilter filter =
         new SuperTypeFilter(
             new CompletableFuture<>(),
@@ -320,9 +320,7 @@ class SuperTypeFilterTest {
     assertNull(transform(late, Driver.class));
     SuperTypeFilter failed =
         new SuperTypeFilter(
-            CompletableFuture.failedFuture(new LinkageError("no Byte Buddy")),
-            List.of(STATEMENTS),
-            WAIT);
+            CompletableFuture.failedFuture(new LinkageError("no ASM")), List.of(STATEMENTS), WAIT);
     assertNull(transform(failed, Driver.class));
   }
 

@@ -82,10 +82,10 @@ class AgentJarContentTest {
   }
 
   /**
-   * What the agent loads into an application, its own classes and the relocated Byte Buddy,
-   * OpenTelemetry and SLF4J alike, runs on Java 11: no class file is newer than version 55; and
-   * premain's class, the version gate, its class loader and its reader of options load on Java 8
-   * (52). The end-to-end tests run it on 11.
+   * What the agent loads into an application, its own classes and the relocated ASM, OpenTelemetry
+   * and SLF4J alike, runs on Java 11: no class file is newer than version 55; and premain's class,
+   * the version gate, its class loader and its reader of options load on Java 8 (52). The
+   * end-to-end tests run it on 11.
    */
   @Test
   void everyClassLoadsOnJava11AndTheVersionGateOnJava8() throws Exception {
