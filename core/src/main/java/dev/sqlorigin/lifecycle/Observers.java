@@ -97,8 +97,8 @@ final class Observers {
     return installed.length > 0;
   }
 
+  /** Told once {@link RequestLifecycle#start} has waited for what is being built. */
   static void requestStarted(RequestContext context, RequestStart start) {
-    awaitExpected();
     RequestObserver[] observers = installed;
     if (observers.length > 0) {
       tell(observers, "request-started", observer -> observer.requestStarted(context, start));
