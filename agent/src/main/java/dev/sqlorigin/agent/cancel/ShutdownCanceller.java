@@ -29,7 +29,8 @@ public final class ShutdownCanceller implements Runnable {
   /**
    * Adds the hook; nothing when the JVM is stopping already (a short-lived JVM, a tool that the
    * fleet's JAVA_TOOL_OPTIONS attach the agent to, can end while the agent is still installing):
-   * then no request can have started.
+   * requests wait for that installation, of which this hook is part, so there are none to cancel
+   * unless they stopped waiting (10 s), which the log has said already.
    */
   public static void install(long timeoutNanos) {
     try {
