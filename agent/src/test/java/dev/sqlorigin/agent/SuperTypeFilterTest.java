@@ -15,16 +15,24 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
 import java.lang.instrument.ClassFileTransformer;
+import java.net.URI;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.ProtectionDomain;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.Opcodes;
 
 class SuperTypeFilterTest {
 
@@ -143,6 +151,51 @@ class SuperTypeFilterTest {
     assertTrue(mayMatch(DispatcherLike.class), "matched by name");
     assertFalse(mayMatch(DriverApi.class), "an interface: no instrumentation changes one");
     assertTrue(mayMatch(ApiDriver.class), "implements an interface that extends Statement");
+  }
+
+  @Test
+  void headerAgreesWithAsmOnEveryClassOfTheJdksBaseModule() throws IOException {
+    // Some seven thousand pools, with the constants of the JDK's own class files:
+    // module-info.class's
+    // Module and Package ones, method handles and types, two-slot Longs and Doubles, and UTF-8
+    // strings that are not ASCII.
+    int read = 0;
+    try (Stream<Path> files =
+        Files.walk(FileSystems.getFileSystem(URI.create("jrt:/")).getPath("/modules/java.base"))) {
+      for (Path file :
+          (Iterable<Path>) files.filter(f -> f.toString().endsWith(".class"))::iterator) {
+        byte[] bytes = Files.readAllBytes(file);
+        ClassReader expected = new ClassReader(bytes);
+        ClassHeader header = ClassHeader.read(bytes);
+        assertEquals(expected.getClassName(), header.name, file.toString());
+        List<String> superTypes = new ArrayList<>();
+        if (expected.getSuperName() != null
+            && !expected.getSuperName().equals("java/lang/Object")) {
+          superTypes.add(expected.getSuperName());
+        }
+        superTypes.addAll(List.of(expected.getInterfaces()));
+        assertEquals(superTypes, List.of(header.superTypes), file.toString());
+        assertEquals(
+            (expected.getAccess() & Opcodes.ACC_INTERFACE) != 0,
+            header.isInterface,
+            file.toString());
+        read++;
+      }
+    }
+    assertTrue(read > 5000, "java.base's classes read: " + read);
+  }
+
+  @Test
+  void aConstantOfATagNoClassFileHasIsMalformed() throws IOException {
+    byte[] wellFormed = classFile("A", 1, 2);
+    assertEquals("A", ClassHeader.read(wellFormed).name);
+    // The tag of constant #2 (a Class), at byte 14: 0, 2, 13 and 14 are unused tags, 21 and 0x7F
+    // are past the last, 0xFF is negative as a byte.
+    for (int tag : new int[] {0, 2, 13, 14, 21, 0x7F, 0xFF}) {
+      byte[] malformed = wellFormed.clone();
+      malformed[14] = (byte) tag;
+      assertNull(ClassHeader.read(malformed), "tag " + tag);
+    }
   }
 
   @Test

@@ -8,8 +8,11 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.management.ThreadMXBean;
 import java.lang.ref.Reference;
+import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Enumeration;
@@ -19,14 +22,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import javax.management.JMException;
+import javax.management.ObjectName;
 
 /**
  * One pass of the agent's class-header filter ({@link SuperTypeFilter}) over every class of an
  * application's class path, in a JVM just started: the filter as a start meets it, mostly
- * interpreted, its caches empty, its super types looked up through a loader of that class path. Run
- * by {@code dev.sqlorigin.bench.FilterHarness}, a fresh JVM per pass; prints one line, with the
- * memory the filter keeps after the pass (the live heap after a full collection, less what it was
- * before the pass, the loader's jars already open).
+ * interpreted, then in C1's code (the agent's compiler directives added, as the agent adds them),
+ * its caches empty, its super types looked up through a loader of that class path. Run by {@code
+ * dev.sqlorigin.bench.FilterHarness}, a fresh JVM per pass; prints one line, with the memory the
+ * filter keeps after the pass (the live heap after a full collection, less what it was before the
+ * pass, the loader's jars already open).
  *
  * <pre>java -cp [agent classes:]benchmarks.jar dev.sqlorigin.agent.ColdFilterPass CLASS_PATH</pre>
  */
@@ -61,6 +67,7 @@ public final class ColdFilterPass {
         none.hasMoreElements(); ) {
       none.nextElement();
     }
+    String directives = keepC2OffTheFilter();
     long liveBefore = liveHeap();
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     com.sun.management.OperatingSystemMXBean system =
@@ -83,13 +90,48 @@ public final class ColdFilterPass {
     Reference.reachabilityFence(application);
     System.out.printf(
         Locale.ROOT,
-        "classes=%d matched=%d wall_us=%d thread_cpu_us=%d process_cpu_us=%d kept_kib=%d%n",
+        "classes=%d matched=%d wall_us=%d thread_cpu_us=%d process_cpu_us=%d kept_kib=%d"
+            + " directives=%s%n",
         classFiles.size(),
         matched,
         wall / 1000,
         threadCpu / 1000,
         processCpu / 1000,
-        kept / 1024);
+        kept / 1024,
+        directives);
+  }
+
+  /**
+   * Adds the compiler directives the agent adds at start ({@code CompilerDirectives}: C2 kept off
+   * the filter and from inlining it), as {@code jcmd Compiler.directives_add} would: the filter
+   * then runs in the code it runs in at start, C1's. Returns whether they were added, {@code none}
+   * for agent classes that have none.
+   */
+  private static String keepC2OffTheFilter() throws IOException {
+    String json;
+    try {
+      Method directives = CompilerDirectives.class.getDeclaredMethod("directives", String.class);
+      directives.setAccessible(true);
+      json = (String) directives.invoke(null, "");
+    } catch (NoClassDefFoundError | ReflectiveOperationException none) {
+      return "none";
+    }
+    Path file = Files.createTempFile("sqlorigin-pass-directives", ".json");
+    try {
+      Files.writeString(file, json, StandardCharsets.US_ASCII);
+      Object answer =
+          ManagementFactory.getPlatformMBeanServer()
+              .invoke(
+                  new ObjectName("com.sun.management:type=DiagnosticCommand"),
+                  "compilerDirectivesAdd",
+                  new Object[] {new String[] {file.toString()}},
+                  new String[] {String[].class.getName()});
+      return String.valueOf(answer).contains("added") ? "added" : "refused";
+    } catch (JMException e) {
+      throw new IllegalStateException("the compiler directives were not added", e);
+    } finally {
+      Files.delete(file);
+    }
   }
 
   /** The heap in use after a full collection. */

@@ -21,10 +21,12 @@ import java.util.regex.Pattern;
  * of one pass per version ({@code dev.sqlorigin.agent.ColdFilterPass}, each in a fresh JVM, in an
  * order shuffled per round) over every class of an application's jars, timed by the CPU of the
  * thread that ran the filter and of the whole process (the JIT compiling the filter), and by the
- * memory the filter keeps (its verdicts and the headers it has not judged yet). What a start pays
- * for the filter is tens of milliseconds, below the start-up harness's noise; a pass alone shows
- * it. Prints a Markdown row per pass and, per version, the medians and the round-by-round
- * differences against the first.
+ * memory the filter keeps (its verdicts and the headers it has not judged yet). Each pass adds the
+ * compiler directives the agent adds at start, when that version has them, so that the filter runs
+ * in C1's code as at start, not in the C2 code a pass alone would give it. What a start pays for
+ * the filter is tens of milliseconds, below the start-up harness's noise; a pass alone shows it.
+ * Prints a Markdown row per pass and, per version, the medians and the round-by-round differences
+ * against the first.
  *
  * <pre>java -cp bench/target/benchmarks.jar dev.sqlorigin.bench.FilterHarness [--rounds=15]
  *     [--module=spring-boot3|micronaut|sample-app] [--agent-classes=JAR]... [--java=PATH] [--seed=N]
@@ -39,7 +41,10 @@ public final class FilterHarness {
   private static final Pattern LINE =
       Pattern.compile(
           "classes=(\\d+) matched=(\\d+) wall_us=(\\d+) thread_cpu_us=(\\d+)"
-              + " process_cpu_us=(\\d+) kept_kib=(-?\\d+)");
+              + " process_cpu_us=(\\d+) kept_kib=(-?\\d+) directives=(\\w+)");
+
+  // Whether a pass added the agent's compiler directives, by pass[6].
+  private static final List<String> DIRECTIVES = List.of("none", "added", "refused");
 
   private FilterHarness() {}
 
@@ -80,8 +85,8 @@ public final class FilterHarness {
     versions.keySet().forEach(name -> passes.put(name, new ArrayList<>()));
     System.out.println(
         "| round | agent classes | classes | matched | wall ms | thread CPU ms | process CPU ms"
-            + " | kept KiB |");
-    System.out.println("|---:|---|---:|---:|---:|---:|---:|---:|");
+            + " | kept KiB | C2 directives |");
+    System.out.println("|---:|---|---:|---:|---:|---:|---:|---:|---|");
     for (int round = 1; round <= rounds; round++) {
       List<String> order = new ArrayList<>(versions.keySet());
       Collections.shuffle(order, random);
@@ -92,7 +97,7 @@ public final class FilterHarness {
         passes.get(name).add(pass);
         System.out.printf(
             Locale.ROOT,
-            "| %d | %s | %d | %d | %.1f | %.1f | %.1f | %d |%n",
+            "| %d | %s | %d | %d | %.1f | %.1f | %.1f | %d | %s |%n",
             round,
             name,
             pass[0],
@@ -100,7 +105,8 @@ public final class FilterHarness {
             pass[2] / 1000.0,
             pass[3] / 1000.0,
             pass[4] / 1000.0,
-            pass[5]);
+            pass[5],
+            DIRECTIVES.get((int) pass[6]));
       }
     }
     System.out.printf(Locale.ROOT, "%n%s, %s, %d rounds, seed %d%n%n", module, java, rounds, seed);
@@ -154,8 +160,8 @@ public final class FilterHarness {
   }
 
   /**
-   * Classes, matched, the wall, thread CPU and process CPU microseconds and the KiB kept of one
-   * pass.
+   * Classes, matched, the wall, thread CPU and process CPU microseconds, the KiB kept and whether
+   * the agent's compiler directives were added ({@link #DIRECTIVES}) of one pass.
    */
   private static long[] pass(Path java, String classPath, String applicationClassPath)
       throws IOException, InterruptedException {
@@ -174,10 +180,11 @@ public final class FilterHarness {
     if (exit != 0 || !line.find()) {
       throw new IllegalStateException("the pass failed (exit " + exit + "):\n" + output);
     }
-    long[] pass = new long[6];
-    for (int i = 0; i < pass.length; i++) {
+    long[] pass = new long[7];
+    for (int i = 0; i < 6; i++) {
       pass[i] = Long.parseLong(line.group(i + 1));
     }
+    pass[6] = DIRECTIVES.indexOf(line.group(7));
     return pass;
   }
 

@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * One round of the filter harness over the sample app's jar, with the bench jar's own copy of the
- * agent's classes: a real pass in its own JVM. It checks that the pass judges the jar's classes and
- * lets through the few the instrumentations change, not how long it took.
+ * agent's classes: a real pass in its own JVM. It checks that the pass judges the jar's classes,
+ * lets through the few the instrumentations change and runs with the agent's compiler directives,
+ * not how long it took.
  */
 @Timeout(120)
 class FilterHarnessSmokeTest {
@@ -41,6 +42,10 @@ class FilterHarnessSmokeTest {
     assertTrue(classes > 1000, report);
     assertTrue(matched > 0 && matched < classes / 20, report);
     assertTrue(Double.parseDouble(row.group(3)) > 0, "the pass's thread CPU: " + report);
+    // The filter ran as at start: in C1's code, the agent's compiler directives added.
+    assertTrue(
+        Pattern.compile("\\| 1 \\| bench jar's \\|[^\\n]*\\| added \\|").matcher(report).find(),
+        "the directives: " + report);
     assertTrue(report.contains("| bench jar's | "), "the summary's row: " + report);
   }
 }
