@@ -25,7 +25,8 @@ import java.util.TreeSet;
  * one run), in an order shuffled per round, each timed from launching the JVM to the first 200 of a
  * request that reaches the database, and by the CPU time its JVM used until then (which, on a
  * machine shared with other work, varies less than the wall time). Prints a Markdown table and, per
- * agent, the medians of the per-round ratios and differences with their ranges.
+ * agent, the medians of the per-round ratios and differences with their ranges, and the wall added
+ * over all rounds per millisecond of CPU added.
  *
  * <pre>java -cp bench/target/benchmarks.jar dev.sqlorigin.bench.StartupHarness [--rounds=10]
  *     [--module=spring-boot3|quarkus|micronaut|sample-app] [--agent-jar=PATH]... [--java=PATH]
