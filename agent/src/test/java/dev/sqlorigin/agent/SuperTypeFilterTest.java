@@ -155,10 +155,8 @@ class SuperTypeFilterTest {
 
   @Test
   void headerAgreesWithAsmOnEveryClassOfTheJdksBaseModule() throws IOException {
-    // Some seven thousand pools, with the constants of the JDK's own class files:
-    // module-info.class's
-    // Module and Package ones, method handles and types, two-slot Longs and Doubles, and UTF-8
-    // strings that are not ASCII.
+    // Some seven thousand pools, with the constants of the JDK's own class files: module-info's
+    // Module and Package ones, method handles and types, two-slot Longs and Doubles.
     int read = 0;
     try (Stream<Path> files =
         Files.walk(FileSystems.getFileSystem(URI.create("jrt:/")).getPath("/modules/java.base"))) {
