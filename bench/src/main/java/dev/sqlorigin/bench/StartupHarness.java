@@ -30,8 +30,12 @@ import java.util.TreeSet;
  *
  * <pre>java -cp bench/target/benchmarks.jar dev.sqlorigin.bench.StartupHarness [--rounds=10]
  *     [--module=spring-boot3|quarkus|micronaut|sample-app] [--agent-jar=PATH]... [--java=PATH]
- *     [--jvm-opts='-Xmx512m'] [--seed=N] [--threads]
+ *     [--jvm-opts='-Xmx512m'] [--seed=N] [--threads] [--empty-agent]
  * </pre>
+ *
+ * <p>{@code --empty-agent} adds a configuration with an agent whose premain does nothing ({@link
+ * EmptyAgent}, a jar written for the run; Java 17 and later): the floor of any {@code -javaagent},
+ * against which the rest of an agent's cost is its own.
  *
  * <p>{@code --threads} also prints, per start, the CPU each kind of thread had used by the first
  * answer (main, the JIT's C1 and C2, the collector, sqlorigin's own, the others, those that had
@@ -42,6 +46,7 @@ import java.util.TreeSet;
 public final class StartupHarness {
 
   private static final String WITHOUT = "no agent";
+  private static final String EMPTY = "empty agent";
 
   private StartupHarness() {}
 
@@ -53,6 +58,7 @@ public final class StartupHarness {
     List<String> agentJars = new ArrayList<>();
     List<String> jvmOptions = new ArrayList<>(List.of("-Xmx512m"));
     boolean threads = false;
+    boolean emptyAgent = false;
     for (String arg : args) {
       if (arg.startsWith("--rounds=")) {
         rounds = Integer.parseInt(arg.substring("--rounds=".length()));
@@ -67,6 +73,8 @@ public final class StartupHarness {
         agentJars.add(arg.substring("--agent-jar=".length()));
       } else if (arg.equals("--threads")) {
         threads = true;
+      } else if (arg.equals("--empty-agent")) {
+        emptyAgent = true;
       } else if (arg.startsWith("--seed=")) {
         seed = Long.parseLong(arg.substring("--seed=".length()));
       } else {
@@ -79,6 +87,14 @@ public final class StartupHarness {
     }
     // Each agent by its file name, or its path where two share a name.
     Map<String, Path> agents = new LinkedHashMap<>();
+    if (emptyAgent) {
+      Path directory = Files.createTempDirectory("sqlorigin-empty-agent");
+      Path jar = EmptyAgent.writeJar(directory);
+      // Deleted in the reverse order: the jar, then its directory.
+      directory.toFile().deleteOnExit();
+      jar.toFile().deleteOnExit();
+      agents.put(EMPTY, jar);
+    }
     for (String jar : agentJars) {
       Path agent = LoadHarness.Options.file(jar, "agent/target/sqlorigin-agent.jar");
       String name = agent.getFileName().toString();
@@ -171,13 +187,23 @@ public final class StartupHarness {
         }
       }
     }
-    System.out.printf(
-        Locale.ROOT,
-        "%n%s, %s, %d rounds, seed %d; per agent, against no agent: median (range)%n%n",
-        module,
-        java,
-        rounds,
-        seed);
+    System.out.printf(Locale.ROOT, "%n%s, %s, %d rounds, seed %d%n", module, java, rounds, seed);
+    printAgainst(WITHOUT, agents.keySet(), starts);
+    if (emptyAgent && agents.size() > 1) {
+      printAgainst(EMPTY, agents.keySet(), starts);
+    }
+    if (threads) {
+      printThreadCpu(threadCpu);
+    }
+  }
+
+  /**
+   * Per agent but {@code baseline}, the medians and ranges of its rounds' ratios and differences
+   * against {@code baseline}'s start in the same round.
+   */
+  private static void printAgainst(
+      String baseline, Set<String> agents, Map<String, List<long[]>> starts) {
+    System.out.printf("%nper agent, against %s: median (range)%n%n", baseline);
     // The last column: the wall added over all rounds per millisecond of CPU added. On a machine
     // whose cores the start keeps busy it is about half (two cores), whichever thread adds the CPU,
     // so a goal for the wall is a budget for all the agent's CPU (docs/benchmarks.md, "Start-up,
@@ -186,8 +212,11 @@ public final class StartupHarness {
         "| agent | wall ratio | wall difference (ms) | CPU ratio | CPU difference (ms)"
             + " | wall per CPU added |");
     System.out.println("|---|---:|---:|---:|---:|---:|");
-    List<long[]> without = starts.get(WITHOUT);
-    for (String name : agents.keySet()) {
+    List<long[]> without = starts.get(baseline);
+    for (String name : agents) {
+      if (name.equals(baseline)) {
+        continue;
+      }
       List<long[]> with = starts.get(name);
       List<Double> wallRatios = new ArrayList<>();
       List<Double> cpuRatios = new ArrayList<>();
@@ -208,9 +237,6 @@ public final class StartupHarness {
           summary(cpuRatios, "%.2f"),
           summary(cpuDifferences, "%+.0f"),
           wallPerCpuAdded(wallDifferences, cpuDifferences));
-    }
-    if (threads) {
-      printThreadCpu(threadCpu);
     }
   }
 
@@ -257,12 +283,29 @@ public final class StartupHarness {
 
   /**
    * The wall added over all rounds per millisecond of CPU added, from the rounds' differences
-   * against no agent.
+   * against the baseline; not given when the CPU added is within its own noise (its mean less than
+   * twice its standard error, as for an agent that does nothing), where the ratio would be one
+   * noise over another (an empty agent's came out -42).
    */
   static String wallPerCpuAdded(List<Double> wallDifferences, List<Double> cpuDifferences) {
     double wall = wallDifferences.stream().mapToDouble(Double::doubleValue).sum();
     double cpu = cpuDifferences.stream().mapToDouble(Double::doubleValue).sum();
-    return cpu > 0 ? String.format(Locale.ROOT, "%.2f", wall / cpu) : "no CPU added";
+    if (cpu <= 0) {
+      return "no CPU added";
+    }
+    int rounds = cpuDifferences.size();
+    if (rounds > 1) {
+      double mean = cpu / rounds;
+      double squares = 0;
+      for (double difference : cpuDifferences) {
+        squares += (difference - mean) * (difference - mean);
+      }
+      double standardError = Math.sqrt(squares / (rounds - 1) / rounds);
+      if (mean < 2 * standardError) {
+        return "CPU added within noise";
+      }
+    }
+    return String.format(Locale.ROOT, "%.2f", wall / cpu);
   }
 
   /**

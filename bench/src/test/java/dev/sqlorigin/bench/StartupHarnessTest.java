@@ -18,6 +18,20 @@ class StartupHarnessTest {
   }
 
   @Test
+  void wallPerCpuAddedIsNotGivenWhenTheCpuAddedIsWithinItsNoise() {
+    // A mean of +5 ms of CPU over rounds that differ by a second: a ratio would be noise.
+    assertEquals(
+        "CPU added within noise",
+        StartupHarness.wallPerCpuAdded(
+            List.of(400.0, -500.0, 300.0, -100.0), List.of(1000.0, -990.0, 20.0, -10.0)));
+    // The same spread around a mean of +1,000 ms is an agent's CPU.
+    assertEquals(
+        "0.25",
+        StartupHarness.wallPerCpuAdded(
+            List.of(400.0, 500.0, 0.0, 100.0), List.of(2000.0, 10.0, 1020.0, 970.0)));
+  }
+
+  @Test
   void threadCpuAddedPairsTheRoundsAndCountsAKindOneSideLacksAsZero() {
     List<Map<String, Long>> without =
         List.of(Map.of("main", 1000L, "C2", 900L), Map.of("main", 1100L, "C2", 800L));
