@@ -81,7 +81,7 @@ public final class AgentInstaller {
     // (redefining them takes 20-40 ms). Requests wait for all that.
     CompletableFuture<Void> readyForRequests = new CompletableFuture<>();
     // Set before the builder starts: the filter knows the builder's thread, the builder the filter.
-    ClassFileTransformer[] filter = {null};
+    SuperTypeFilter[] filter = {null};
     RequestLifecycle.expect(
         readyForRequests,
         BUILD_WAIT_NANOS,
@@ -105,7 +105,9 @@ public final class AgentInstaller {
             if (!wanted.isDone()) {
               wanted.complete(WantedNames.of(Instrumentations.ALL));
             }
-            weaver.complete(weaver());
+            LoadedClasses loaded = LoadedClasses.open(instrumentation);
+            filter[0].findLoadedClassesIn(loaded);
+            weaver.complete(new Weaver(Instrumentations.ALL, loaded));
             AgentLog.debug(
                 "instrumentation ready in " + (System.nanoTime() - building) / 1_000_000 + " ms");
           } catch (Throwable t) {
@@ -262,9 +264,5 @@ public final class AgentInstaller {
       jdk.add(PlatformMBeanServerInstrumentation.HOOK);
     }
     return jdk;
-  }
-
-  private static ClassFileTransformer weaver() {
-    return new Weaver(Instrumentations.ALL);
   }
 }

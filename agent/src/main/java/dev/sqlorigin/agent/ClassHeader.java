@@ -11,11 +11,9 @@ import java.nio.charset.StandardCharsets;
  */
 final class ClassHeader {
 
-  private static final int ACC_FINAL = 0x0010;
   private static final int ACC_INTERFACE = 0x0200;
-  // The super class of most classes, and never a wanted one: left out, not read into a string. In
-  // a Spring Boot application's classes it is 40 % of the super types named, a new string each
-  // time, which the filter kept for the classes it had not judged yet.
+  // The super class of most classes, and never a wanted one: left out, not read into a string (in
+  // a Spring Boot application's classes, 40 % of the super types named).
   private static final byte[] OBJECT = "java/lang/Object".getBytes(StandardCharsets.US_ASCII);
   // The offsets of the constants of the class being read, per thread (never two at once on one:
   // the filter is not re-entered from inside itself). Not withInitial's lambda: a class spun at
@@ -31,12 +29,10 @@ final class ClassHeader {
   final String name;
   final boolean isInterface;
 
-  /** Whether the class is final: no class has it as its super class. */
-  final boolean isFinal;
-
   /**
    * The super class and the interfaces, but never {@code java/lang/Object}: the super class is
-   * absent for it, for an interface and for a class that extends nothing else.
+   * absent for it, for an interface and for a class that extends nothing else. Null when the class
+   * declares none of the method names asked about: not read then, nobody asks.
    */
   final String[] superTypes;
 
@@ -44,14 +40,9 @@ final class ClassHeader {
   final boolean declaresNamedMethod;
 
   private ClassHeader(
-      String name,
-      boolean isInterface,
-      boolean isFinal,
-      String[] superTypes,
-      boolean declaresNamedMethod) {
+      String name, boolean isInterface, String[] superTypes, boolean declaresNamedMethod) {
     this.name = name;
     this.isInterface = isInterface;
-    this.isFinal = isFinal;
     this.superTypes = superTypes;
     this.declaresNamedMethod = declaresNamedMethod;
   }
@@ -117,27 +108,35 @@ final class ClassHeader {
       }
       int access = u2(classFile, at);
       String name = className(classFile, offsets, u2(classFile, at + 2));
-      int superIndex = u2(classFile, at + 4);
-      boolean extendsObject = superIndex == 0 || isObject(classFile, offsets, superIndex);
       int interfaces = u2(classFile, at + 6);
-      String[] superTypes = new String[(extendsObject ? 0 : 1) + interfaces];
-      int next = 0;
-      if (!extendsObject) {
-        superTypes[next++] = className(classFile, offsets, superIndex);
-      }
-      for (int i = 0; i < interfaces; i++) {
-        superTypes[next++] = className(classFile, offsets, u2(classFile, at + 8 + 2 * i));
-      }
       boolean isInterface = (access & ACC_INTERFACE) != 0;
       boolean declares =
           methodNames == null
               || !isInterface
                   && declaresMethod(classFile, offsets, at + 8 + 2 * interfaces, methodNames);
       return new ClassHeader(
-          name, isInterface, !isInterface && (access & ACC_FINAL) != 0, superTypes, declares);
+          name,
+          isInterface,
+          declares ? superTypes(classFile, offsets, at, interfaces) : null,
+          declares);
     } catch (RuntimeException malformed) {
       return null;
     }
+  }
+
+  /** The super types of the class whose access flags are {@code at}. */
+  private static String[] superTypes(byte[] classFile, int[] offsets, int at, int interfaces) {
+    int superIndex = u2(classFile, at + 4);
+    boolean extendsObject = superIndex == 0 || isObject(classFile, offsets, superIndex);
+    String[] superTypes = new String[(extendsObject ? 0 : 1) + interfaces];
+    int next = 0;
+    if (!extendsObject) {
+      superTypes[next++] = className(classFile, offsets, superIndex);
+    }
+    for (int i = 0; i < interfaces; i++) {
+      superTypes[next++] = className(classFile, offsets, u2(classFile, at + 8 + 2 * i));
+    }
+    return superTypes;
   }
 
   /**

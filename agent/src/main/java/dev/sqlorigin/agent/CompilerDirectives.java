@@ -54,6 +54,7 @@ final class CompilerDirectives {
           + " \"dev/sqlorigin/agent/AdvisedMethod*.*\","
           + " \"dev/sqlorigin/agent/AdviceCode*.*\","
           + " \"dev/sqlorigin/agent/Hierarchies.*\","
+          + " \"dev/sqlorigin/agent/LoadedClasses.*\","
           + " \"dev/sqlorigin/agent/JdkClassesWeaver.*\""
           + "], c2: {Exclude: true}}";
 

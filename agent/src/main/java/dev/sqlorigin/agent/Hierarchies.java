@@ -13,9 +13,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.objectweb.asm.ClassReader;
 
 /**
- * The super types of classes, read from class files as a class loader finds them (never by loading
- * a class: a class loaded from inside a transformer is transformed by nobody), their headers kept
- * per loader. Weakly: a redeployed web application's loader goes when nothing else holds it.
+ * The super types of classes, as the JVM holds them for the classes loaded already ({@link
+ * LoadedClasses}), read from class files as a class loader finds them for the others (never by
+ * loading a class: a class loaded from inside a transformer is transformed by nobody), kept per
+ * loader. Weakly: a redeployed web application's loader goes when nothing else holds it.
  */
 final class Hierarchies {
 
@@ -26,6 +27,11 @@ final class Hierarchies {
 
   private final Map<ClassLoader, Map<String, String[]>> direct =
       Collections.synchronizedMap(new WeakHashMap<>());
+  private final LoadedClasses loaded;
+
+  Hierarchies(LoadedClasses loaded) {
+    this.loaded = loaded;
+  }
 
   /**
    * The internal names of the class {@code name}, whose direct super types (super class and
@@ -67,7 +73,10 @@ final class Hierarchies {
             key -> new ConcurrentHashMap<>());
     String[] up = known.get(name);
     if (up == null) {
-      up = read(loader, name);
+      up = loader == null ? null : loaded.superTypes(loader, name);
+      if (up == null) {
+        up = read(loader, name);
+      }
       known.put(name, up);
     }
     return up;

@@ -30,11 +30,12 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Nor does a class that declares none of the methods the instrumentations by super type advise
  * ({@link TypeInstrumentation#methodNames()}: {@code execute}, {@code doFilter}, ...): most classes
- * that load. Its super types are not looked up then; its header is kept, and judged only when a
- * class that may be changed has it among its super types.
+ * that load. Its super types are not looked up then, and nothing of it is kept: once loaded, the
+ * JVM holds its super types ({@link LoadedClasses}), for a class that may be changed and extends
+ * it.
  *
  * <p>The JVM runs transformers on a class before it loads the class's super types, so a super type
- * may not have been seen yet: its header is then read from its class file, as the class's loader
+ * may not have been loaded yet: its header is then read from its class file, as the class's loader
  * finds it, and judged the same way. Not loaded: a class loaded from inside a transformer is
  * transformed by nobody (the JVM's agent support does not re-enter), ours and other agents' alike.
  * A class whose hierarchy cannot be read that way (a super type generated at run time, a loader
@@ -65,9 +66,9 @@ final class SuperTypeFilter implements ClassFileTransformer {
   // Per defining loader, the names whose super types are all known not to lead to a wanted one.
   private final Map<ClassLoader, Set<String>> irrelevant =
       Collections.synchronizedMap(new WeakHashMap<>());
-  // Per defining loader, the super types of the classes not judged yet (no advised method).
-  private final Map<ClassLoader, Map<String, String[]>> unjudged =
-      Collections.synchronizedMap(new WeakHashMap<>());
+  // Where the super types of the classes loaded already are found; none until the agent's thread
+  // has opened the JVM's (premain does not wait for it).
+  private volatile LoadedClasses loaded = LoadedClasses.NONE;
 
   /** Lets through the classes that {@code instrumentations} may change, to {@code weaver}. */
   SuperTypeFilter(
@@ -204,43 +205,15 @@ final class SuperTypeFilter implements ClassFileTransformer {
       // Not changed by an instrumentation by super type: no instrumentation changes an interface
       // (jakarta.servlet.Servlet loads early in a Spring Boot application, long before anything
       // that can be changed), and a class that declares none of the advised methods has nothing
-      // to change. Kept for the classes that have it as a super type, unless it is final (a
-      // sixth of a Spring Boot application's classes); only a class named by an instrumentation
-      // may be changed.
-      if (!header.isFinal) {
-        keepUnjudged(loader, header);
-      }
+      // to change. Only a class named by an instrumentation may be.
       return !header.isInterface && want.exactNames.contains(header.name);
     }
     return judge(loader, header, 0) != Verdict.IRRELEVANT || want.exactNames.contains(header.name);
   }
 
-  private void keepUnjudged(ClassLoader loader, ClassHeader header) {
-    // A class whose super types are all the JDK's, none of them wanted, is judged at once (the
-    // JDK's types lead to a wanted one only if they are one) and only its name kept: four in ten
-    // of a Spring Boot application's classes. With that, final classes not kept and no
-    // java/lang/Object in the headers, what the filter keeps after a pass over the 30,755 classes
-    // of such an application's jars went from 8.5 to 5.8 MiB (FilterHarness), and what the agent
-    // adds to its live heap from 3.3 to 2.5 MiB. The name is kept as irrelevant even when it is
-    // relevant itself (a wanted interface, such as jakarta/servlet/Filter), as it was kept
-    // unjudged before: every lookup asks whether a name is relevant first, and asking that here
-    // for each of the thousands of classes cost more than the few entries.
-    if (onlyUnwantedJdkTypes(header.superTypes)) {
-      irrelevant.computeIfAbsent(loader, key -> ConcurrentHashMap.newKeySet()).add(header.name);
-      return;
-    }
-    unjudged
-        .computeIfAbsent(loader, key -> new ConcurrentHashMap<>())
-        .put(header.name, header.superTypes);
-  }
-
-  private boolean onlyUnwantedJdkTypes(String[] superTypes) {
-    for (String superType : superTypes) {
-      if (!superType.startsWith("java/") || relevant.contains(superType)) {
-        return false;
-      }
-    }
-    return true;
+  /** Finds the super types of the classes loaded already in {@code loaded} from now on. */
+  void findLoadedClassesIn(LoadedClasses loaded) {
+    this.loaded = loaded;
   }
 
   private enum Verdict {
@@ -275,8 +248,9 @@ final class SuperTypeFilter implements ClassFileTransformer {
   }
 
   /**
-   * The verdict on a super type: remembered, or read from its class file as the class's loader
-   * finds it (the JVM has not loaded it yet: it runs transformers before it loads super types).
+   * The verdict on a super type: remembered, judged by its super types if it is loaded, or read
+   * from its class file as the class's loader finds it (the JVM has not loaded it yet: it runs
+   * transformers before it loads super types).
    */
   private Verdict judge(ClassLoader loader, String name, int depth) {
     if (relevant.contains(name)) {
@@ -289,15 +263,11 @@ final class SuperTypeFilter implements ClassFileTransformer {
     if (depth == MAX_DEPTH) {
       return Verdict.UNKNOWN;
     }
-    // Loaded already, and kept unjudged: judged now, where it was defined.
-    for (ClassLoader at = loader; at != null; at = at.getParent()) {
-      Map<String, String[]> kept = unjudged.get(at);
-      String[] superTypes = kept == null ? null : kept.get(name);
-      if (superTypes != null) {
-        Verdict verdict = judge(at, name, superTypes, depth + 1);
-        kept.remove(name);
-        return verdict;
-      }
+    // Loaded already (seen by this filter before, or defined where it did not look): judged by
+    // the super types the JVM holds.
+    String[] superTypes = loaded.superTypes(loader, name);
+    if (superTypes != null) {
+      return judge(loader, name, superTypes, depth + 1);
     }
     ClassHeader header;
     try (InputStream in = loader.getResourceAsStream(name + ".class")) {

@@ -29,9 +29,9 @@ import org.objectweb.asm.tree.MethodNode;
  * AdvisedMethod} for how). Byte Buddy did it until it was measured to cost half a second of CPU at
  * every start, on the application's critical path: building it, describing every type matched and
  * its super types, inlining advice through its general machinery, and the JIT compiling all that.
- * Here a class is read by ASM, its super types from their class files' headers, and only the
- * replacements of the methods advised are written anew; the rest of the class, the advised methods'
- * own code included, is copied as it is.
+ * Here a class is read by ASM, its super types as the JVM holds them or from their class files'
+ * headers, and only the replacements of the methods advised are written anew; the rest of the
+ * class, the advised methods' own code included, is copied as it is.
  *
  * <p>A class that cannot be woven loads unchanged, said once.
  */
@@ -54,12 +54,18 @@ final class Weaver implements ClassFileTransformer {
   };
 
   private final List<TypeInstrumentation> instrumentations;
-  private final Hierarchies hierarchies = new Hierarchies();
+  private final Hierarchies hierarchies;
   // Read once: advice is the same code for every class it goes into.
   private final Map<MethodAdvice, AdviceCode> adviceCode = new ConcurrentHashMap<>();
 
   Weaver(List<TypeInstrumentation> instrumentations) {
+    this(instrumentations, LoadedClasses.NONE);
+  }
+
+  /** As above, the super types of the classes loaded already found in {@code loaded}. */
+  Weaver(List<TypeInstrumentation> instrumentations, LoadedClasses loaded) {
     this.instrumentations = List.copyOf(instrumentations);
+    this.hierarchies = new Hierarchies(loaded);
   }
 
   @Override

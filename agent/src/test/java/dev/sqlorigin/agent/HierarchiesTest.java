@@ -3,6 +3,7 @@ package dev.sqlorigin.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.io.InputStream;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -31,15 +32,32 @@ class HierarchiesTest {
             internal(Runnable.class),
             internal(Extended.class),
             internal(Optional.class)),
-        new Hierarchies().of(loader, internal(Implementing.class)));
+        new Hierarchies(LoadedClasses.NONE).of(loader, internal(Implementing.class)));
   }
 
   @Test
   void aTypeWithASuperTypeMissingHasNoHierarchyAndSoNoInstrumentation() {
     // As Netty's Log4J2Logger is where Log4j 2 is absent: the JVM cannot define it either.
     assertNull(
-        new Hierarchies()
+        new Hierarchies(LoadedClasses.NONE)
             .of(loader, "samples/OrphanLogger", new String[] {"absent/LoggerWrapper"}));
+  }
+
+  @Test
+  void theSuperTypesOfLoadedClassesAreTheJvmsWhereNoClassFileOfThemCanBeRead() throws Exception {
+    ClassLoader servesNoClassFiles =
+        new ClassLoader(loader) {
+          @Override
+          public InputStream getResourceAsStream(String name) {
+            return null;
+          }
+        };
+    assertNull(
+        new Hierarchies(LoadedClasses.NONE).of(servesNoClassFiles, internal(Implementing.class)));
+    assertEquals(
+        new Hierarchies(LoadedClasses.NONE).of(loader, internal(Implementing.class)),
+        new Hierarchies(LoadedClasses.opened())
+            .of(servesNoClassFiles, internal(Implementing.class)));
   }
 
   private static String internal(Class<?> type) {

@@ -111,7 +111,7 @@ class InstrumentationListTest {
   @Test
   void everyClassAnInstrumentationIsForPassesTheFilterAndIsChangedIntoAClassTheJvmVerifies()
       throws Exception {
-    Hierarchies hierarchies = new Hierarchies();
+    Hierarchies hierarchies = new Hierarchies(LoadedClasses.NONE);
     for (TypeInstrumentation instrumentation : Instrumentations.ALL) {
       for (String target : CHANGED.get(instrumentation.name())) {
         String what = instrumentation.name() + " on " + target;

@@ -16,10 +16,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Enumeration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import javax.management.JMException;
@@ -29,7 +32,8 @@ import javax.management.ObjectName;
  * One pass of the agent's class-header filter ({@link SuperTypeFilter}) over every class of an
  * application's class path, in a JVM just started: the filter as a start meets it, mostly
  * interpreted, then in C1's code (the agent's compiler directives added, as the agent adds them),
- * its caches empty, its super types looked up through a loader of that class path. Run by {@code
+ * its caches empty, its super types looked up through a loader of that class path, or among the
+ * classes passed before, which a start would have loaded ({@link PassedClasses}). Run by {@code
  * dev.sqlorigin.bench.FilterHarness}, a fresh JVM per pass; prints one line, with the memory the
  * filter keeps after the pass (the live heap after a full collection, less what it was before the
  * pass, the loader's jars already open).
@@ -67,6 +71,13 @@ public final class ColdFilterPass {
         none.hasMoreElements(); ) {
       none.nextElement();
     }
+    IntConsumer passed;
+    try {
+      passed = PassedClasses.findIn(filter, classFiles);
+    } catch (NoClassDefFoundError | NoSuchMethodError older) {
+      // Agent classes of before LoadedClasses: their filter keeps what it needs itself.
+      passed = index -> {};
+    }
     String directives = keepC2OffTheFilter();
     long liveBefore = liveHeap();
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -76,10 +87,11 @@ public final class ColdFilterPass {
     long processCpu = system.getProcessCpuTime();
     long wall = System.nanoTime();
     int matched = 0;
-    for (byte[] classFile : classFiles) {
-      if (filter.mayMatch(application, classFile)) {
+    for (int i = 0; i < classFiles.size(); i++) {
+      if (filter.mayMatch(application, classFiles.get(i))) {
         matched++;
       }
+      passed.accept(i);
     }
     wall = System.nanoTime() - wall;
     threadCpu = threads.getCurrentThreadCpuTime() - threadCpu;
@@ -88,6 +100,7 @@ public final class ColdFilterPass {
     Reference.reachabilityFence(filter);
     Reference.reachabilityFence(classFiles);
     Reference.reachabilityFence(application);
+    Reference.reachabilityFence(passed);
     System.out.printf(
         Locale.ROOT,
         "classes=%d matched=%d wall_us=%d thread_cpu_us=%d process_cpu_us=%d kept_kib=%d"
@@ -131,6 +144,44 @@ public final class ColdFilterPass {
       throw new IllegalStateException("the compiler directives were not added", e);
     } finally {
       Files.delete(file);
+    }
+  }
+
+  /**
+   * The classes of the pass that the filter has passed already, as the JVM would hold them once
+   * loaded: their super types, read before the pass (in a start, the JVM's, not the filter's).
+   */
+  private static final class PassedClasses extends LoadedClasses {
+    private final Map<String, Integer> indexes = new HashMap<>();
+    private final String[][] superTypes;
+    private final boolean[] passed;
+
+    /**
+     * Lets {@code filter} find the classes of {@code classFiles} once passed; returns what passes
+     * one, by its index.
+     */
+    static IntConsumer findIn(SuperTypeFilter filter, List<byte[]> classFiles) {
+      PassedClasses passed = new PassedClasses(classFiles);
+      filter.findLoadedClassesIn(passed);
+      return index -> passed.passed[index] = true;
+    }
+
+    private PassedClasses(List<byte[]> classFiles) {
+      super(null);
+      superTypes = new String[classFiles.size()][];
+      passed = new boolean[classFiles.size()];
+      for (int i = 0; i < classFiles.size(); i++) {
+        ClassHeader header = ClassHeader.read(classFiles.get(i));
+        if (header != null && indexes.putIfAbsent(header.name, i) == null) {
+          superTypes[i] = header.superTypes;
+        }
+      }
+    }
+
+    @Override
+    String[] superTypes(ClassLoader loader, String name) {
+      Integer index = indexes.get(name);
+      return index == null || !passed[index] ? null : superTypes[index];
     }
   }
 

@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Once its weaver is built, the agent weaves the classes the application defines from {@code
  * ClassLoader.defineClass}, with the JVM's class-load hook off, whichever way the class file comes
- * (a slice of an array, a direct buffer). When the JVM may load the application's classes from an
- * archive, which {@code defineClass} never sees, the JVM's hook stays, and still weaves.
+ * (a slice of an array, a direct buffer), and a class whose super class's class file nobody serves,
+ * once that super class is loaded. When the JVM may load the application's classes from an archive,
+ * which {@code defineClass} never sees, the JVM's hook stays, and still weaves.
  */
 class ClassDefinitionsTest {
 
@@ -28,7 +29,7 @@ class ClassDefinitionsTest {
                     "JAVA_TOOL_OPTIONS",
                     "-XX:+UnlockDiagnosticVMOptions -XX:+BytecodeVerificationLocal"))) {
       assertTrue(app.output().contains("the JVM's class-load hook is off"), app.output());
-      assertWovenBothWays(app);
+      assertWovenEveryWay(app);
     }
   }
 
@@ -47,7 +48,7 @@ class ClassDefinitionsTest {
                   "classes are woven from the JVM's class-load hook: classes may load from"
                       + " an archive (-XX:SharedArchiveFile="),
           app.output());
-      assertWovenBothWays(app);
+      assertWovenEveryWay(app);
     }
   }
 
@@ -57,8 +58,9 @@ class ClassDefinitionsTest {
     return app;
   }
 
-  private static void assertWovenBothWays(AppProcess app) {
+  private static void assertWovenEveryWay(AppProcess app) {
     assertTrue(app.output().contains("array slice woven: true"), app.output());
     assertTrue(app.output().contains("direct buffer woven: true"), app.output());
+    assertTrue(app.output().contains("subclass of a loaded super class woven: true"), app.output());
   }
 }
