@@ -3,7 +3,6 @@ package dev.sqlorigin.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import java.io.InputStream;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -45,13 +44,7 @@ class HierarchiesTest {
 
   @Test
   void theSuperTypesOfLoadedClassesAreTheJvmsWhereNoClassFileOfThemCanBeRead() throws Exception {
-    ClassLoader servesNoClassFiles =
-        new ClassLoader(loader) {
-          @Override
-          public InputStream getResourceAsStream(String name) {
-            return null;
-          }
-        };
+    ClassLoader servesNoClassFiles = new ServesNoClassFiles(loader);
     assertNull(
         new Hierarchies(LoadedClasses.NONE).of(servesNoClassFiles, internal(Implementing.class)));
     assertEquals(

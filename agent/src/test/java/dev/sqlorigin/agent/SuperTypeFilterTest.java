@@ -259,13 +259,7 @@ class SuperTypeFilterTest {
 
   @Test
   void aSuperTypeLoadedAlreadyIsJudgedWhereItsClassFileCannotBeRead() throws Exception {
-    ClassLoader servesNoClassFiles =
-        new ClassLoader(loader) {
-          @Override
-          public InputStream getResourceAsStream(String name) {
-            return null;
-          }
-        };
+    ClassLoader servesNoClassFiles = new ServesNoClassFiles(loader);
     assertTrue(
         filter.mayMatch(servesNoClassFiles, classFile(PlainChild.class)),
         "Plain's class file cannot be read: left to the weaver");
