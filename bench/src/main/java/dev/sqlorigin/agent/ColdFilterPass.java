@@ -100,7 +100,6 @@ public final class ColdFilterPass {
     Reference.reachabilityFence(filter);
     Reference.reachabilityFence(classFiles);
     Reference.reachabilityFence(application);
-    Reference.reachabilityFence(passed);
     System.out.printf(
         Locale.ROOT,
         "classes=%d matched=%d wall_us=%d thread_cpu_us=%d process_cpu_us=%d kept_kib=%d"
